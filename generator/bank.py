@@ -1,0 +1,291 @@
+"""The phrase bank: YAML data edited by contributors, loaded into immutable entries.
+
+Entries are data, not code: placeholders use a small allow-listed ``{name}`` syntax and are
+filled by plain substitution, never by Jinja.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .errors import BankError
+from .models import KINDS, LAYOUTS, ORG_TYPES
+from .paths import PHRASEBANK_DIR
+from .yamlio import line_of, read_yaml
+
+# Placeholders an entry may use, with what they stand for (shown by lint and CONTRIBUTING).
+PLACEHOLDERS: dict[str, str] = {
+    "unit": "单位在行文中的简称，如“学校党委”",
+    "org_name": "单位全称",
+    "superior": "上级党组织，如“区委教育工委”（简报未给时含此占位符的条目不会被选用）",
+    "business": "单位的中心工作，如“教育教学”“医疗服务”",
+    "members": "党员的称呼，如“党员教师”“党员职工”",
+    "year": "述职所评的年度，如“2025”（写作“{year}年”）",
+    "next_year": "下一年度",
+    "meeting": "会议名称",
+    "reporters": "现场述职的书记人数（阿拉伯数字，写作“{reporters}名”）",
+    "written_reporters": "书面述职的书记人数",
+    "deployed_by": "统一部署会议的上级，如“区委组织部”",
+    "speaker": "讲话人姓名",
+    "spirit": "当前应学习贯彻的会议精神，如“党的二十大和二十届历次全会精神”（按会议日期选取）",
+    "milestone": "会议日期当年的重要节点，如“建党105周年”（按会议日期选取，没有时不选含此占位符的条目）",
+}
+PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+
+# Slots: where an entry may stand, with the length range (Chinese characters after filling in
+# typical values) that keeps a draft well-proportioned. Frame slots have no topic.
+SLOTS: dict[str, dict] = {
+    "opening": {"family": "frames", "min": 50, "max": 220, "desc": "开场：为什么开这个会，按谁的部署"},
+    "affirmation": {"family": "frames", "min": 40, "max": 200, "desc": "肯定刚才的述职"},
+    "achievements_intro": {"family": "frames", "min": 30, "max": 180, "desc": "引出本年度成绩，以“：”结尾"},
+    "problems_intro": {"family": "frames", "min": 30, "max": 200, "desc": "转入问题，以“：”结尾"},
+    "problems_outro": {"family": "frames", "min": 15, "max": 120, "desc": "问题之后的收束句"},
+    "transition": {"family": "frames", "min": 10, "max": 80, "desc": "引出意见，不含数目：模板接“，我讲N点意见。”"},
+    "section_lead": {"family": "frames", "min": 40, "max": 220, "desc": "部署部分开头的形势任务段"},
+    "closing": {"family": "frames", "min": 40, "max": 260, "desc": "结尾号召"},
+    "section_headline": {"family": "sections", "min": 8, "max": 32, "desc": "一、二、三、的标题，按分组（group）"},
+    "spirit": {"family": "formulas", "min": 4, "max": 40, "desc": "当前会议精神的提法（有时效）"},
+    "milestone": {"family": "formulas", "min": 4, "max": 30, "desc": "年度节点（有时效）"},
+    "achievement_headline": {"family": "achievements", "min": 4, "max": 18, "desc": "成绩小标题，接在“一是”之后，不带句末标点"},
+    "achievement_elaboration": {"family": "achievements", "min": 25, "max": 130, "desc": "成绩展开，完整句子，以“。”结尾"},
+    "problem_headline": {"family": "problems", "min": 6, "max": 22, "desc": "问题小标题，接在“一是”之后，不带句末标点"},
+    "problem_elaboration": {"family": "problems", "min": 25, "max": 150, "desc": "问题展开，完整句子，以“。”结尾"},
+    "directive_headline": {"family": "directives", "min": 4, "max": 18, "desc": "意见小标题，接在“一要”之后，以动词开头，不带句末标点"},
+    "directive_elaboration": {"family": "directives", "min": 30, "max": 160, "desc": "意见展开，完整句子，以“。”结尾"},
+}
+TOPIC_SLOTS = {s for s, spec in SLOTS.items() if spec["family"] in ("achievements", "problems", "directives")}
+
+ENTRY_KEYS = {"id", "slot", "text", "topic", "group", "org_types", "kinds", "layouts", "tone", "weight",
+              "valid_from", "valid_until", "note"}
+ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    group: str
+    order: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    order: int
+    default_topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    slot: str
+    text: str
+    file: str
+    line: int
+    topic: Optional[str] = None
+    group: Optional[str] = None
+    org_types: tuple[str, ...] = ()  # empty: suits every type
+    kinds: tuple[str, ...] = ()  # empty: every kind
+    layouts: tuple[str, ...] = ()  # empty: every layout
+    tone: Optional[str] = None
+    weight: float = 1.0
+    valid_from: Optional[dt.date] = None
+    valid_until: Optional[dt.date] = None
+
+    @property
+    def placeholders(self) -> set[str]:
+        return set(PLACEHOLDER_RE.findall(self.text))
+
+    def suits(self, *, org_type: str | None = None, kind: str | None = None, layout: str | None = None,
+              date: dt.date | None = None) -> bool:
+        if org_type and self.org_types and org_type not in self.org_types:
+            return False
+        if kind and self.kinds and kind not in self.kinds:
+            return False
+        if layout and self.layouts and layout not in self.layouts:
+            return False
+        if date:
+            if self.valid_from and date < self.valid_from:
+                return False
+            if self.valid_until and date > self.valid_until:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class PhraseBank:
+    topics: dict[str, Topic]
+    groups: dict[str, Group]
+    entries: tuple[Entry, ...]
+    exclusive_vocabulary: dict[str, tuple[str, ...]]  # word -> org types it belongs to
+    org_defaults: dict[str, dict[str, str]]
+    by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+
+    def candidates(self, slot: str, *, topic: str | None = None, group: str | None = None, **filters) -> list[Entry]:
+        out = []
+        for e in self.by_slot.get(slot, ()):
+            if topic is not None and e.topic != topic:
+                continue
+            if group is not None and e.group != group:
+                continue
+            if e.suits(**filters):
+                out.append(e)
+        return out
+
+    def get(self, entry_id: str) -> Entry:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        raise KeyError(entry_id)
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Substitute allow-listed placeholders. A missing value is a programming error: callers filter first."""
+    return PLACEHOLDER_RE.sub(lambda m: values[m.group(1)], text)
+
+
+def _as_date(value, where: str, problems: list[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    problems.append(f"{where}: 日期应写作 2026-01-20 的形式，实为“{value}”")
+    return None
+
+
+def _as_tuple(value, where: str, field_name: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    problems.append(f"{where}: {field_name} 应为字符串列表")
+    return ()
+
+
+def parse_entries(path: Path, data, lines, problems: list[str]) -> list[Entry]:
+    """Turn one bank file's data into entries; structural problems are appended as messages."""
+    entries: list[Entry] = []
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        problems.append(f"{path}:1: 词库文件应包含 entries: 列表")
+        return entries
+    for i, raw in enumerate(data["entries"]):
+        line = line_of(lines, ("entries", i))
+        where = f"{path}:{line}"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: 条目应为映射（id、slot、text……）")
+            continue
+        unknown = set(raw) - ENTRY_KEYS
+        for key in sorted(unknown):
+            problems.append(f"{path}:{line_of(lines, ('entries', i, key))}: 未知字段“{key}”")
+        missing = [k for k in ("id", "slot", "text") if not raw.get(k)]
+        if missing:
+            problems.append(f"{where}: 缺少必填字段 {'、'.join(missing)}")
+            continue
+        weight = raw.get("weight", 1)
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
+            try:
+                weight = float(weight)
+                assert weight > 0
+            except (TypeError, ValueError, AssertionError):
+                problems.append(f"{where}: weight 应为正数")
+                weight = 1
+        entries.append(
+            Entry(
+                id=str(raw["id"]),
+                slot=str(raw["slot"]),
+                text=str(raw["text"]).strip(),
+                file=str(path),
+                line=line,
+                topic=raw.get("topic"),
+                group=raw.get("group"),
+                org_types=_as_tuple(raw.get("org_types"), where, "org_types", problems),
+                kinds=_as_tuple(raw.get("kinds"), where, "kinds", problems),
+                layouts=_as_tuple(raw.get("layouts"), where, "layouts", problems),
+                tone=raw.get("tone"),
+                weight=float(weight),
+                valid_from=_as_date(raw.get("valid_from"), where, problems),
+                valid_until=_as_date(raw.get("valid_until"), where, problems),
+            )
+        )
+    return entries
+
+
+def validate_entry(e: Entry, topics: dict, groups: dict) -> list[str]:
+    """Schema-level problems of one entry (lint adds style checks on top)."""
+    where = f"{e.file}:{e.line}"
+    out = []
+    if not ID_RE.match(e.id):
+        out.append(f"{where}: id“{e.id}”只能由小写字母、数字和连字符组成")
+    if e.slot not in SLOTS:
+        out.append(f"{where}: 未知槽位 slot“{e.slot}”")
+    if e.slot in TOPIC_SLOTS and e.topic not in topics:
+        out.append(f"{where}: 槽位 {e.slot} 需要已登记的 topic，实为“{e.topic}”")
+    if e.slot == "section_headline" and e.group not in groups:
+        out.append(f"{where}: section_headline 需要已登记的 group，实为“{e.group}”")
+    for t in e.org_types:
+        if t not in ORG_TYPES:
+            out.append(f"{where}: 未知单位类型“{t}”")
+    for k in e.kinds:
+        if k not in KINDS:
+            out.append(f"{where}: 未知文稿类型“{k}”")
+    for lay in e.layouts:
+        if lay not in LAYOUTS:
+            out.append(f"{where}: 未知版式“{lay}”")
+    for name in sorted(e.placeholders - set(PLACEHOLDERS)):
+        out.append(f"{where}: 未知占位符 {{{name}}}")
+    return out
+
+
+def load_bank(directory: Path | None = None, *, strict: bool = True) -> PhraseBank:
+    """Load every bank file under ``directory``. With ``strict``, any schema problem raises BankError."""
+    directory = Path(directory or PHRASEBANK_DIR)
+    problems: list[str] = []
+    tdata, tlines, _ = read_yaml(directory / "topics.yaml")
+    groups = {
+        g["id"]: Group(g["id"], g["name"], i, tuple(g.get("default_topics", ())))
+        for i, g in enumerate(tdata["groups"])
+    }
+    topics = {
+        t["id"]: Topic(t["id"], t["group"], i, t["description"]) for i, t in enumerate(tdata["topics"])
+    }
+    vdata, _, _ = read_yaml(directory / "vocabulary.yaml")
+    exclusive = {w: tuple(types) for types_words in vdata["exclusive"] for types, w in
+                 [(types_words["org_types"], w) for w in types_words["words"]]}
+    org_defaults = vdata.get("org_defaults", {})
+    entries: list[Entry] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name in ("topics.yaml", "vocabulary.yaml"):
+            continue
+        data, lines, _ = read_yaml(path)
+        entries += parse_entries(path, data, lines, problems)
+    seen: dict[str, Entry] = {}
+    for e in entries:
+        problems += validate_entry(e, topics, groups)
+        if e.id in seen:
+            problems.append(f"{e.file}:{e.line}: id“{e.id}”重复（已见于 {seen[e.id].file}:{seen[e.id].line}）")
+        seen.setdefault(e.id, e)
+    if strict and problems:
+        raise BankError(problems=problems)
+    by_slot: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_slot.setdefault(e.slot, []).append(e)
+    return PhraseBank(topics, groups, tuple(entries), exclusive, org_defaults,
+                      {k: tuple(v) for k, v in by_slot.items()})
+
+
+@lru_cache(maxsize=4)
+def default_bank() -> PhraseBank:
+    return load_bank(PHRASEBANK_DIR)
+
+
+def iter_texts(bank: PhraseBank) -> Iterable[str]:
+    for e in bank.entries:
+        yield e.text

@@ -1,0 +1,230 @@
+"""The frozen data that flows between stages.
+
+Brief and Org are validated user input (pydantic, strict, no unknown keys).
+Context, Plan and Draft are plain frozen dataclasses produced by the pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+ORG_TYPES: dict[str, str] = {
+    "agency": "机关",
+    "school": "中小学校",
+    "university": "高等学校",
+    "soe": "国有企业",
+    "private": "非公企业",
+    "hospital": "医院",
+    "village": "村",
+    "community": "街道社区",
+}
+
+KINDS: dict[str, str] = {
+    "review": "述职评议会讲话（党组织书记抓基层党建工作述职评议会上的点评讲话）",
+}
+
+LAYOUTS = ("separate", "two_part")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, str_strip_whitespace=True)
+
+
+class DocxOptions(_Strict):
+    fonts: dict[str, str] = Field(default_factory=dict)
+    reference: Optional[str] = None
+    profile: Literal["standard", "reading"] = "standard"
+
+
+class Org(_Strict):
+    name: str = Field(min_length=1)
+    short_name: Optional[str] = None
+    type: Literal["agency", "school", "university", "soe", "private", "hospital", "village", "community"]
+    superior: Optional[str] = None
+    business: Optional[str] = None
+    members: Optional[str] = None
+    docx: DocxOptions = Field(default_factory=DocxOptions)
+
+
+class Meeting(_Strict):
+    name: str = Field(min_length=1)
+    date: dt.date
+    deployed_by: Optional[str] = None
+    reporters: Optional[StrictInt] = Field(default=None, ge=0, le=999)
+    written_reporters: Optional[StrictInt] = Field(default=None, ge=0, le=999)
+    place: Optional[str] = None
+
+
+class Speaker(_Strict):
+    name: str = Field(min_length=1)
+    title: Optional[str] = None
+
+
+class Example(_Strict):
+    who: str = Field(min_length=1)
+    did: str = Field(min_length=1)
+
+
+class TopicFacts(_Strict):
+    topic: str
+    facts: list[str] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
+
+
+class Brief(_Strict):
+    kind: Literal["review"] = "review"
+    org: Union[str, Org]
+    meeting: Meeting
+    speaker: Speaker
+    review_year: Optional[StrictInt] = Field(default=None, ge=1990, le=2100)
+    focus: list[str] = Field(default_factory=list)
+    achievements: list[TopicFacts] = Field(default_factory=list)
+    problems: list[TopicFacts] = Field(default_factory=list)
+    points: Optional[StrictInt] = Field(default=None, ge=2, le=5)
+    length: Optional[StrictInt] = Field(default=None, ge=1500, le=8000)
+    layout: Optional[Literal["separate", "two_part"]] = None
+    seed: Optional[StrictInt] = None
+
+
+@dataclass(frozen=True)
+class LoadedBrief:
+    """A validated brief with its resolved organisation and where it came from."""
+
+    brief: Brief
+    org: Org
+    path: str
+    digest: str  # sha256 of the brief and org texts, for reproducibility records
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class Context:
+    kind: str
+    org: Org
+    org_type: str
+    unit: str  # how the unit is named in running text
+    meeting_name: str
+    meeting_date: dt.date
+    review_year: int
+    speaker_name: str
+    speaker_title: str
+    deployed_by: Optional[str]
+    superior: Optional[str]
+    business: Optional[str]
+    members: str
+    reporters: Optional[int]
+    written_reporters: Optional[int]
+    focus: tuple[str, ...]
+    achievements: tuple[TopicFacts, ...]
+    problems: tuple[TopicFacts, ...]
+    points: Optional[int]
+    length: int
+    layout: Optional[str]
+    seed: int
+    brief_text: str  # every string the user gave, joined: used to allow their own words through filters
+    digest: str = ""
+
+
+# ---------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One bank entry chosen for a place in the speech, with its text already filled in."""
+
+    entry_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """An enumerated point: 一是…/一要… with a headline, elaborations and the brief's facts."""
+
+    topic: str
+    headline: Chosen
+    elaborations: tuple[Chosen, ...] = ()
+    facts: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    gap: Optional[str] = None  # what the user must add where a fact is missing
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section (一、二、) of the directives part."""
+
+    group: str
+    headline: Chosen
+    lead: tuple[Chosen, ...] = ()
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    layout: str
+    context: Context
+    frames: dict[str, Chosen]
+    achievements: tuple[Item, ...]
+    problems: tuple[Item, ...]
+    sections: tuple[Section, ...]
+    target_length: int
+    estimated_length: int
+
+    @property
+    def points(self) -> int:
+        return len(self.sections) if self.layout == "separate" else 2
+
+    def entry_ids(self) -> list[str]:
+        ids = [c.entry_id for c in self.frames.values()]
+        for item in (*self.achievements, *self.problems):
+            ids += [item.headline.entry_id, *(e.entry_id for e in item.elaborations)]
+        for sec in self.sections:
+            ids += [sec.headline.entry_id, *(c.entry_id for c in sec.lead)]
+            for item in sec.items:
+                ids += [item.headline.entry_id, *(e.entry_id for e in item.elaborations)]
+        return ids
+
+
+# ---------------------------------------------------------------- draft
+
+BlockRole = Literal["title", "meta", "salutation", "heading1", "heading2", "paragraph", "closing"]
+
+
+@dataclass(frozen=True)
+class Block:
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rendered document: an ordered list of blocks, plus what export and the terminal need to know."""
+
+    kind: str
+    title: str
+    blocks: tuple[Block, ...]
+    meeting_date: Optional[dt.date] = None
+    seed: Optional[int] = None
+    entry_ids: tuple[str, ...] = ()
+    digest: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+    def char_count(self) -> int:
+        """字数 as Word counts it for Chinese text: every non-space character."""
+        return sum(1 for ch in self.body_text if not ch.isspace())
+
+    def gaps(self) -> list[str]:
+        import re
+
+        return re.findall(r"【待补充：[^】]*】", self.body_text)
