@@ -77,7 +77,7 @@ class TopicFacts(_Strict):
 
 class Brief(_Strict):
     kind: Literal["review"] = "review"
-    org: Union[str, Org]
+    org: Union[str, dict]  # a path to org.yaml, or the org inline (validated as Org by load)
     meeting: Meeting
     speaker: Speaker
     review_year: Optional[StrictInt] = Field(default=None, ge=1990, le=2100)

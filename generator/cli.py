@@ -1,0 +1,119 @@
+"""The command line: wires the stages and turns errors into messages. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .errors import DraftgenError, InputError
+from .localize import localize_cli
+
+localize_cli()
+
+app = typer.Typer(
+    name="draftgen",
+    help="draftgen：基层党建会议讲话稿生成与校对工具。填写简报（brief.yaml），生成可在 Word 中编辑的讲话稿。",
+    no_args_is_help=True,
+    subcommand_metavar="命令 [参数]...",
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"draftgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
+) -> None:
+    """draftgen：基层党建会议讲话稿生成与校对工具。"""
+
+
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+@app.command("init")
+def init_cmd(
+    directory: Path = typer.Argument(Path("."), metavar="[目录]", help="写入示例简报的目录（不存在时自动创建）。"),
+) -> None:
+    """在目录中写入带中文注释的示例简报 brief.yaml 和单位配置 org.yaml。已有文件时拒绝覆盖。"""
+    from .starter import write_starter
+
+    written = write_starter(directory)
+    for path in written:
+        typer.echo(f"已写入：{path}")
+    typer.echo(f"下一步：编辑这两个文件，然后运行  draftgen build {directory / 'brief.yaml'} -o 输出/")
+
+
+@app.command("build")
+def build_cmd(
+    briefs: List[Path] = typer.Argument(..., metavar="简报...", help="一个或多个简报文件（brief.yaml）。", show_default=False),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出目录；默认为简报所在目录。"),
+    formats: str = typer.Option("docx,md", "--format", "-f", help="输出格式，逗号分隔：docx、md、txt、pdf。"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="随机种子；同一简报、同一种子得到相同稿件。"),
+    length: Optional[int] = typer.Option(None, "--length", help="目标字数（1500～8000），覆盖简报中的 length。"),
+    variants: int = typer.Option(1, "--variants", help="用不同种子生成几份备选稿。"),
+    avoid_used: Optional[Path] = typer.Option(None, "--avoid-used", help="往年稿件的记录文件（.plan.json），避免重复用语。"),
+    plan_out: bool = typer.Option(False, "--plan", help="同时写出 .plan.json 记录（种子与所用词条），便于复现。"),
+    force: bool = typer.Option(False, "--force", help="允许覆盖已存在的输出文件。"),
+) -> None:
+    """根据简报生成讲话稿（默认输出 .docx 和 .md），并报告字数、时长、种子和待补充之处。"""
+    from .commands import run_build
+
+    code = run_build(briefs, output=output, formats=formats, seed=seed, length=length, variants=variants,
+                     avoid_used=avoid_used, plan_out=plan_out, force=force, echo=typer.echo, echo_err=_err)
+    raise typer.Exit(code)
+
+
+@app.command("topics")
+def topics_cmd() -> None:
+    """列出词库中可用的主题（简报 focus、achievements、problems 中的 topic）。"""
+    from .bank import default_bank
+
+    bank = default_bank()
+    for topic in bank.topics.values():
+        typer.echo(f"{topic.id}\t{topic.description}")
+
+
+@app.command("kinds")
+def kinds_cmd() -> None:
+    """列出可生成的文稿类型。"""
+    from .models import KINDS
+
+    for kind, description in KINDS.items():
+        typer.echo(f"{kind}\t{description}")
+
+
+def main() -> None:
+    """Console entry point: one place where errors become messages and exit codes."""
+    from typer._click.exceptions import ClickException
+
+    try:
+        code = app(standalone_mode=False)
+    except ClickException as e:
+        from .localize import usage_error_message
+
+        message = usage_error_message(e)
+        if message:
+            _err(message)
+        else:  # called with no arguments: show the help
+            e.show()
+        sys.exit(2)
+    except DraftgenError as e:
+        for line in e.problems or [str(e)]:
+            _err(line)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        _err("已中断")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

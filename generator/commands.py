@@ -1,0 +1,128 @@
+"""What each CLI command does, as plain functions (the CLI only parses options and prints)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from .context import CHARS_PER_MINUTE
+from .errors import DraftgenError, InputError
+from .export import FORMATS, output_stem, planned_paths, refuse_existing, write_draft, write_text_atomic
+from .models import Draft
+from .pipeline import Result, generate, plan_json
+from .render import count_word
+
+Echo = Callable[[str], None]
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower().lstrip(".") for f in text.replace("，", ",").split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise InputError(problems=[f"--format: 不支持的格式“{'、'.join(unknown) or text}”；可选：{'、'.join(FORMATS)}"])
+    return formats
+
+
+def read_avoid_file(path: Optional[Path]) -> set[str]:
+    """Entry ids used in earlier drafts, from one .plan.json file (or a JSON list of them)."""
+    if path is None:
+        return set()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise InputError(problems=[f"{path}: --avoid-used 指定的文件不存在"]) from e
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(problems=[f"{path}: 不是有效的 .plan.json 记录文件（{e}）"]) from e
+    records = data if isinstance(data, list) else [data]
+    ids: set[str] = set()
+    for rec in records:
+        if not isinstance(rec, dict) or not isinstance(rec.get("entry_ids"), list):
+            raise InputError(problems=[f"{path}: 缺少 entry_ids 列表，应为 draftgen build --plan 写出的记录"])
+        ids.update(str(i) for i in rec["entry_ids"])
+    return ids
+
+
+def check_draft(draft: Draft, allowed_terms: Iterable[str]) -> list:
+    """Run the proofreader on a generated draft (the same rules as `draftgen check`)."""
+    from .check import check
+    from .readers import document_from_draft
+
+    return check(document_from_draft(draft), date=draft.meeting_date, allowed_terms=allowed_terms)
+
+
+def _allowed_terms(result: Result) -> list[str]:
+    ctx = result.plan.context
+    terms = [ctx.unit, ctx.org.name, ctx.meeting_name, ctx.speaker_name, ctx.superior or "", ctx.deployed_by or ""]
+    return [t for t in terms if t] + ctx.brief_text.splitlines()
+
+
+def report(result: Result, paths: list[Path], findings: list, echo: Echo) -> None:
+    draft, plan = result.draft, result.plan
+    chars = draft.char_count()
+    minutes = chars / CHARS_PER_MINUTE
+    echo("已生成：" + "\n        ".join(str(p) for p in paths))
+    echo(f"字数：{chars} 字（目标 {plan.target_length} 字），预计讲话约 {minutes:.0f} 分钟（按每分钟 {CHARS_PER_MINUTE} 字）")
+    points = plan.points
+    echo(f"结构：讲{count_word(points)}点意见"
+         f"（版式 {plan.layout}）；种子：{plan.context.seed}（加 --seed {plan.context.seed} 可复现）")
+    gaps = draft.gaps()
+    if gaps:
+        echo(f"待补充（{len(gaps)} 处，请在稿件中补上本单位的实际内容）：")
+        for i, gap in enumerate(gaps, 1):
+            echo(f"  {i}. {gap}")
+    else:
+        echo("待补充：无")
+    real = [f for f in findings if f.code != "DG301" or "待补充" not in f.excerpt] if findings else []
+    if real:
+        echo(f"校对：发现 {len(real)} 处需要注意：")
+        for f in real:
+            echo(f"  第{f.line}段 {f.code} {f.severity} {f.message}「{f.excerpt}」→ {f.suggestion}")
+    else:
+        echo("校对：未发现问题")
+
+
+def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed: Optional[int],
+              length: Optional[int], variants: int, avoid_used: Optional[Path], plan_out: bool, force: bool,
+              echo: Echo, echo_err: Echo) -> int:
+    """Build every brief; each brief either fully succeeds or writes nothing. Returns the exit code."""
+    fmt_list = parse_formats(formats)
+    if length is not None and not 1500 <= length <= 8000:
+        raise InputError(problems=[f"--length: 应在 1500～8000 之间，实为 {length}"])
+    if variants < 1 or variants > 20:
+        raise InputError(problems=[f"--variants: 应在 1～20 之间，实为 {variants}"])
+    avoid = read_avoid_file(avoid_used)
+    worst = 0
+    for brief in briefs:
+        try:
+            _build_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo)
+        except DraftgenError as e:
+            for line in e.problems or [str(e)]:
+                echo_err(line)
+            worst = max(worst, e.exit_code)
+    return worst
+
+
+def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo) -> None:
+    first = generate(brief, seed=seed, length=length, avoid=avoid)
+    results = [first]
+    for i in range(1, variants):
+        results.append(generate(brief, seed=first.plan.context.seed + i, length=length, avoid=avoid,
+                                loaded=first.loaded))
+    out_dir = Path(output) if output else Path(brief).parent
+    base = output_stem(first.plan.context.meeting_name)
+    stems = [base] if variants == 1 else [f"{base}-备选{i + 1}" for i in range(variants)]
+    # Refuse before writing anything, so a partial set of files is never left behind.
+    planned = [p for stem in stems for p in planned_paths(out_dir, stem, fmt_list)]
+    if plan_out:
+        planned += [out_dir / f"{stem}.plan.json" for stem in stems]
+    refuse_existing(planned, force)
+    for result, stem in zip(results, stems):
+        findings = check_draft(result.draft, _allowed_terms(result))
+        paths = write_draft(result.draft, out_dir, stem, fmt_list, force=force,
+                            docx_options=result.loaded.org.docx, base_dir=Path(result.loaded.path).parent)
+        if plan_out:
+            plan_path = out_dir / f"{stem}.plan.json"
+            write_text_atomic(plan_path, plan_json(result))
+            paths.append(plan_path)
+        report(result, paths, findings, echo)

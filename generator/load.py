@@ -1,0 +1,160 @@
+"""Stage 1 — load: the only reader of YAML briefs and org configs.
+
+Every problem is reported as ``file:line: field: message`` in Chinese, all at once, so the user can fix
+them in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError
+from .models import ORG_TYPES, Brief, LoadedBrief, Org
+from .yamlio import dotted, line_of, read_yaml
+
+_TYPE_NAMES = {"int": "整数", "str": "文字", "list": "列表", "dict": "映射", "date": "日期（如 2026-01-20）"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是/否" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射"
+    text = str(value)
+    return f"“{text[:30]}”"
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of ``loc`` (for did-you-mean on unknown keys)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    for arg in typing.get_args(annotation) or ():
+        inner = _unwrap(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return annotation
+
+
+def suggest(word: str, choices) -> str:
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.5)
+    return f"，是否想写“{match[0]}”？" if match else ""
+
+
+def _message(err: dict, model: type[BaseModel]) -> str:
+    kind, value, loc = err["type"], err.get("input"), err["loc"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "缺少必填字段"
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc)
+        allowed = owner.model_fields if owner else []
+        hint = suggest(loc[-1], allowed) or (f"；可用字段：{'、'.join(allowed)}" if allowed else "")
+        return f"未知字段“{loc[-1]}”{hint}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"应为整数，实为{_describe(value)}"
+    if kind in ("string_type",):
+        return f"应为文字，实为{_describe(value)}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"应为日期（如 2026-01-20），实为{_describe(value)}"
+    if kind == "list_type":
+        return f"应为列表（如 [甲, 乙]），实为{_describe(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"应为映射（带缩进的“字段: 值”），实为{_describe(value)}"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+        names = "、".join(f"{o}（{ORG_TYPES[o]}）" if o in ORG_TYPES else o for o in options)
+        return f"应为以下之一：{names}；实为{_describe(value)}{suggest(value, options)}"
+    if kind == "greater_than_equal":
+        return f"应不小于 {ctx.get('ge')}，实为{_describe(value)}"
+    if kind == "less_than_equal":
+        return f"应不大于 {ctx.get('le')}，实为{_describe(value)}"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "bool_type":
+        return f"应为 true 或 false，实为{_describe(value)}"
+    return f"取值不正确（{err.get('msg')}）"
+
+
+def _validate(model: type[BaseModel], data: Any, filename: str, lines: dict, prefix: tuple = ()) -> tuple[Any, list[str]]:
+    if not isinstance(data, dict):
+        return None, [f"{filename}:1: 文件内容应为“字段: 值”的映射，实为{_describe(data) if data is not None else '空文件'}"]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            line = line_of(lines, prefix + loc)
+            problems.append(f"{filename}:{line}: {dotted(prefix + loc)}: {_message(err, model)}")
+        return None, problems
+
+
+def _check_topics(brief: Brief, topics, filename: str, lines: dict) -> list[str]:
+    problems = []
+    places = [(("focus", i), t) for i, t in enumerate(brief.focus)]
+    places += [(("achievements", i, "topic"), a.topic) for i, a in enumerate(brief.achievements)]
+    places += [(("problems", i, "topic"), p.topic) for i, p in enumerate(brief.problems)]
+    for loc, topic in places:
+        if topic not in topics:
+            problems.append(
+                f"{filename}:{line_of(lines, loc)}: {dotted(loc)}: 未知主题“{topic}”{suggest(topic, topics)}"
+                f"（可用主题见 draftgen topics）"
+            )
+    return problems
+
+
+def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> LoadedBrief:
+    """Read and validate a brief and its organisation config. Raises InputError listing every problem."""
+    path = Path(path)
+    data, lines, text = read_yaml(path)
+    label = str(path)
+    org_data = data.get("org") if isinstance(data, dict) else None
+    brief, problems = _validate(Brief, data, label, lines)
+
+    org, org_text = None, ""
+    if isinstance(org_data, str):
+        org_path = (path.parent / org_data).resolve()
+        if not org_path.is_file():
+            problems.append(f"{label}:{line_of(lines, ('org',))}: org: 找不到单位配置文件“{org_data}”（相对于简报所在目录）")
+        else:
+            odata, olines, org_text = read_yaml(org_path)
+            org, more = _validate(Org, odata, str(org_path), olines)
+            problems += more
+    elif isinstance(org_data, dict):
+        org, more = _validate(Org, org_data, label, lines, prefix=("org",))
+        problems += more
+    elif isinstance(data, dict) and "org" in data:
+        problems.append(f"{label}:{line_of(lines, ('org',))}: org: 应为单位配置文件的路径，或带缩进的单位信息")
+
+    if brief is not None:
+        if topics is None:
+            from .bank import default_bank
+
+            topics = default_bank().topics
+        problems += _check_topics(brief, topics, label, lines)
+    if problems:
+        raise InputError(problems=problems)
+    assert brief is not None and org is not None
+    digest = hashlib.sha256((text + "\n---\n" + org_text).encode("utf-8")).hexdigest()
+    return LoadedBrief(brief=brief, org=org, path=label, digest=digest)

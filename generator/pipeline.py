@@ -1,0 +1,56 @@
+"""The stages wired together, callable from Python as well as from the CLI.
+
+    from generator.pipeline import generate
+    result = generate("examples/school/brief.yaml", seed=42)
+    print(result.draft.body_text)
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .bank import PhraseBank, default_bank
+from .context import Overrides, build_context
+from .load import load_brief
+from .models import Draft, LoadedBrief, Plan
+from .plan import make_plan
+from .render import render
+
+
+@dataclass(frozen=True)
+class Result:
+    loaded: LoadedBrief
+    plan: Plan
+    draft: Draft
+
+
+def generate(brief_path: Path | str, *, seed: Optional[int] = None, length: Optional[int] = None,
+             points: Optional[int] = None, layout: Optional[str] = None, avoid: Iterable[str] = (),
+             bank: Optional[PhraseBank] = None, loaded: Optional[LoadedBrief] = None) -> Result:
+    bank = bank or default_bank()
+    loaded = loaded or load_brief(brief_path, bank.topics)
+    ctx = build_context(loaded, bank, Overrides(seed=seed, length=length, points=points, layout=layout))
+    plan = make_plan(ctx, bank, random.Random(ctx.seed), avoid)
+    return Result(loaded, plan, render(plan))
+
+
+def plan_record(result: Result) -> dict:
+    """What is needed to regenerate a draft exactly, and to avoid its entries next year."""
+    ctx = result.plan.context
+    return {
+        "brief": result.loaded.path,
+        "brief_sha256": result.loaded.digest,
+        "seed": ctx.seed,
+        "layout": result.plan.layout,
+        "length": ctx.length,
+        "meeting_date": ctx.meeting_date.isoformat(),
+        "entry_ids": list(result.plan.entry_ids()),
+    }
+
+
+def plan_json(result: Result) -> str:
+    return json.dumps(plan_record(result), ensure_ascii=False, indent=2) + "\n"

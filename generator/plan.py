@@ -1,0 +1,373 @@
+"""Stage 3 — plan: decide *what* is said.
+
+Chooses the layout, the sections and their order, which of the brief's facts go where, how many points
+and how much elaboration fit the length budget, and which bank entries fill each place. Pure: every
+random choice comes from the ``random.Random`` passed in.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+from .bank import Entry, PhraseBank, fill
+from .errors import InputError
+from .models import LAYOUTS, Chosen, Context, Example, Item, Plan, Section, TopicFacts
+
+# Topics a speech falls back on when the brief names none, in the order real speeches take them.
+FALLBACK_ACHIEVEMENT_TOPICS = ("政治建设", "组织建设", "党建与业务融合")
+FALLBACK_PROBLEM_TOPICS = ("责任落实", "党建与业务融合", "党员教育管理")
+# When a speech needs more sections than the brief's topics cover, groups are added in this order.
+GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
+TWO_PART_GROUPS = ("回顾", "部署")
+TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
+
+# Characters the templates add around the chosen texts; used to estimate the length while planning.
+OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "transition": 8, "fixed": 20}
+
+MAX_DIRECTIVE_ELABORATIONS = 4
+MAX_ITEMS_PER_SECTION = 4
+MAX_TWO_PART_DIRECTIVES = 8
+
+
+def points_for_length(length: int) -> int:
+    if length <= 2200:
+        return 2
+    if length <= 5000:
+        return 3
+    if length <= 6500:
+        return 4
+    return 5
+
+
+class Chooser:
+    """Draws bank entries for places in the speech: filtered by tags, weighted, never the same entry twice."""
+
+    def __init__(self, bank: PhraseBank, ctx: Context, layout: str, rng: random.Random,
+                 values: dict[str, Optional[str]], avoid: Iterable[str] = ()):
+        self.bank, self.ctx, self.layout, self.rng = bank, ctx, layout, rng
+        self.values = values
+        self.avoid = frozenset(avoid)
+        self.used: set[str] = set()
+        # Exclusive words of other unit types, unless the user's own brief uses them.
+        self.foreign_words = tuple(
+            w for w, types in bank.exclusive_vocabulary.items()
+            if ctx.org_type not in types and w not in ctx.brief_text
+        )
+
+    def _eligible(self, e: Entry) -> bool:
+        if e.id in self.used:
+            return False
+        if any(self.values.get(name) is None for name in e.placeholders):
+            return False
+        return not any(w in e.text for w in self.foreign_words)
+
+    def available(self, slot: str, *, topic: str | None = None, group: str | None = None) -> list[Entry]:
+        cands = self.bank.candidates(slot, topic=topic, group=group, org_type=self.ctx.org_type,
+                                     kind=self.ctx.kind, layout=self.layout, date=self.ctx.meeting_date)
+        return [e for e in cands if self._eligible(e)]
+
+    def pick(self, slot: str, *, topic: str | None = None, group: str | None = None,
+             prefer: Callable[[Entry], float] | None = None) -> Chosen | None:
+        cands = self.available(slot, topic=topic, group=group)
+        # Entries used in earlier drafts for this unit are avoided while fresh ones remain.
+        fresh = [e for e in cands if e.id not in self.avoid] or cands
+        if not fresh:
+            return None
+        weights = [e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
+                   for e in fresh]
+        entry = self.rng.choices(fresh, weights=weights, k=1)[0]
+        self.used.add(entry.id)
+        return Chosen(entry.id, fill(entry.text, {k: v for k, v in self.values.items() if v is not None}))
+
+    def need(self, slot: str, **kwargs) -> Chosen:
+        chosen = self.pick(slot, **kwargs)
+        if chosen is None:
+            what = "、".join(f"{k}={v}" for k, v in kwargs.items() if isinstance(v, str))
+            raise InputError(problems=[f"词库中没有适用于本单位和会议日期的“{slot}”条目（{what}），请补充词库"])
+        return chosen
+
+
+@dataclass
+class _ItemDraft:
+    topic: str
+    headline: Chosen
+    elaborations: list[Chosen] = field(default_factory=list)
+    facts: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    gap: Optional[str] = None
+    slot: str = "directive_elaboration"
+
+    def freeze(self) -> Item:
+        return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap)
+
+    def length(self) -> int:
+        n = OVERHEAD["item"] + len(self.headline.text) + sum(len(c.text) for c in self.elaborations)
+        if self.facts:
+            n += OVERHEAD["facts"] + sum(len(f) + 1 for f in self.facts)
+        n += sum(OVERHEAD["example"] + len(ex.who) + len(ex.did) for ex in self.examples)
+        return n + (len(self.gap) if self.gap else 0)
+
+
+@dataclass
+class _SectionDraft:
+    groups: list[str]
+    headline: Chosen | None = None
+    lead: list[Chosen] = field(default_factory=list)
+    items: list[_ItemDraft] = field(default_factory=list)
+
+    def length(self) -> int:
+        head = OVERHEAD["heading"] + len(self.headline.text) if self.headline else 0
+        return head + sum(len(c.text) for c in self.lead) + sum(i.length() for i in self.items)
+
+
+def _merge_facts(groups: Iterable[TopicFacts]) -> dict[str, tuple[list[str], list[Example]]]:
+    out: dict[str, tuple[list[str], list[Example]]] = {}
+    for tf in groups:
+        facts, examples = out.setdefault(tf.topic, ([], []))
+        facts += [f.strip().rstrip("。；;，,") for f in tf.facts if f.strip()]
+        examples += list(tf.examples)
+    return out
+
+
+def _values(ctx: Context, chooser_spirit: Optional[str], milestone: Optional[str]) -> dict[str, Optional[str]]:
+    return {
+        "unit": ctx.unit,
+        "org_name": ctx.org.name,
+        "superior": ctx.superior,
+        "business": ctx.business,
+        "members": ctx.members,
+        "year": str(ctx.review_year),
+        "next_year": str(ctx.review_year + 1),
+        "meeting": ctx.meeting_name,
+        "reporters": str(ctx.reporters) if ctx.reporters else None,
+        "written_reporters": str(ctx.written_reporters) if ctx.written_reporters else None,
+        "deployed_by": ctx.deployed_by,
+        "speaker": ctx.speaker_name,
+        "spirit": chooser_spirit,
+        "milestone": milestone,
+    }
+
+
+def choose_layout(ctx: Context, rng: random.Random) -> str:
+    if ctx.layout:
+        if ctx.layout == "two_part" and ctx.points not in (None, 2):
+            raise InputError(problems=[f"layout: two_part 固定为“讲两点意见”，与 points: {ctx.points} 矛盾；请删去其一"])
+        return ctx.layout
+    if ctx.points not in (None, 2):
+        return "separate"
+    return rng.choice(LAYOUTS)
+
+
+def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterable[str] = ()) -> Plan:
+    layout = choose_layout(ctx, rng)
+    # Time-bound formulas first: they are values other entries refer to.
+    probe = Chooser(bank, ctx, layout, rng, {}, avoid)
+    spirit = probe.pick("spirit")
+    milestone = probe.pick("milestone")
+    values = _values(ctx, spirit.text if spirit else None, milestone.text if milestone else None)
+    chooser = Chooser(bank, ctx, layout, rng, values, avoid)
+    chooser.used |= probe.used
+    topic_order = {t: bank.topics[t].order for t in bank.topics}
+    by_order = lambda topics: sorted(dict.fromkeys(topics), key=lambda t: topic_order[t])  # noqa: E731
+
+    frames: dict[str, Chosen] = {}
+    for name, chosen in (("spirit", spirit), ("milestone", milestone)):
+        if chosen:
+            frames[name] = chosen
+    frames["opening"] = chooser.need("opening", prefer=lambda e: 3.0 if "deployed_by" in e.placeholders else 1.0)
+
+    def prefer_counts(e: Entry) -> float:
+        score = 1.0
+        if ctx.reporters and "reporters" in e.placeholders:
+            score *= 4
+        if ctx.written_reporters and "written_reporters" in e.placeholders:
+            score *= 4
+        return score
+
+    frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
+    for slot in ("achievements_intro", "problems_intro", "problems_outro", "transition"):
+        frames[slot] = chooser.need(slot)
+    frames["closing"] = chooser.need("closing", prefer=lambda e: 2.0 if "milestone" in e.placeholders else 1.0)
+
+    # Achievements: the focus topics and any topic the brief gives facts for.
+    ach_facts = _merge_facts(ctx.achievements)
+    ach_topics = by_order([*ctx.focus, *ach_facts]) or list(FALLBACK_ACHIEVEMENT_TOPICS)
+    achievements = []
+    for topic in ach_topics:
+        facts, examples = ach_facts.get(topic, ([], []))
+        gap = None if facts or examples else f"【待补充：{topic}方面的具体做法、数据或典型事例】"
+        achievements.append(_ItemDraft(topic, chooser.need("achievement_headline", topic=topic), [],
+                                       tuple(facts), tuple(examples), gap, "achievement_elaboration"))
+
+    # Problems: the brief's, or the ones nearly every unit has, stated generally.
+    pro_facts = _merge_facts(ctx.problems)
+    pro_topics = by_order(pro_facts) or [t for t in FALLBACK_PROBLEM_TOPICS][:3]
+    problems = []
+    for topic in pro_topics:
+        facts, examples = pro_facts.get(topic, ([], []))
+        item = _ItemDraft(topic, chooser.need("problem_headline", topic=topic), [], tuple(facts), tuple(examples),
+                          None, "problem_elaboration")
+        item.elaborations.append(chooser.need("problem_elaboration", topic=topic))
+        problems.append(item)
+
+    # Directives: every problem's topic gets one; then the focus topics.
+    required = by_order([*pro_topics, *ctx.focus])
+    if layout == "separate":
+        n_sections = ctx.points or points_for_length(ctx.length)
+        sections = _sections_separate(required, n_sections, bank, chooser)
+    else:
+        sections = _sections_two_part(required, bank, chooser)
+
+    frame_len = sum(len(c.text) for k, c in frames.items() if k not in ("spirit", "milestone"))
+    fixed = OVERHEAD["fixed"] + len(ctx.meeting_name) + len(ctx.speaker_name) + OVERHEAD["transition"]
+
+    def estimate() -> int:
+        return (fixed + frame_len + sum(i.length() for i in achievements) + sum(i.length() for i in problems)
+                + sum(s.length() for s in sections))
+
+    _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, layout)
+
+    return Plan(
+        kind=ctx.kind,
+        layout=layout,
+        context=ctx,
+        frames=frames,
+        achievements=tuple(i.freeze() for i in achievements),
+        problems=tuple(i.freeze() for i in problems),
+        sections=tuple(Section("+".join(s.groups), s.headline, tuple(s.lead), tuple(i.freeze() for i in s.items))
+                       for s in sections),
+        target_length=ctx.length,
+        estimated_length=estimate(),
+    )
+
+
+def _directive(chooser: Chooser, topic: str) -> _ItemDraft | None:
+    headline = chooser.pick("directive_headline", topic=topic)
+    elaboration = chooser.pick("directive_elaboration", topic=topic)
+    if headline is None or elaboration is None:
+        return None
+    return _ItemDraft(topic, headline, [elaboration])
+
+
+def _sections_separate(required: list[str], n: int, bank: PhraseBank, chooser: Chooser) -> list[_SectionDraft]:
+    group_order = [g for g in bank.groups if g not in TWO_PART_GROUPS]
+    by_group: dict[str, list[str]] = {g: [] for g in group_order}
+    for t in required:
+        by_group[bank.topics[t].group].append(t)
+    present = [g for g in group_order if by_group[g]]
+    for g in GROUP_FILL_ORDER:
+        if len(present) >= n:
+            break
+        if g not in present:
+            present.append(g)
+    present.sort(key=group_order.index)
+    sections = [[g] for g in present]
+    # Too many groups for the number of points: merge the adjacent pair with the fewest topics.
+    while len(sections) > n:
+        sizes = [sum(len(by_group[g]) for g in a + b) for a, b in zip(sections, sections[1:])]
+        i = sizes.index(min(sizes))
+        sections[i:i + 2] = [sections[i] + sections[i + 1]]
+
+    drafts = []
+    for groups in sections:
+        sec = _SectionDraft(groups)
+        lead_group = max(groups, key=lambda g: (len(by_group[g]), -groups.index(g)))
+        sec.headline = chooser.need("section_headline", group=lead_group)
+        topics = [t for g in groups for t in by_group[g]]
+        fill_topics = [t for g in groups for t in (*bank.groups[g].default_topics,
+                                                     *(x for x in bank.topics if bank.topics[x].group == g))]
+        for t in fill_topics:
+            if len(topics) >= 2:
+                break
+            if t not in topics:
+                topics.append(t)
+        for t in topics:
+            item = _directive(chooser, t)
+            if item:
+                sec.items.append(item)
+        drafts.append(sec)
+    return drafts
+
+
+def _sections_two_part(required: list[str], bank: PhraseBank, chooser: Chooser) -> list[_SectionDraft]:
+    review = _SectionDraft(["回顾"], chooser.need("section_headline", group="回顾"))
+    deploy = _SectionDraft(["部署"], chooser.need("section_headline", group="部署"))
+    deploy.lead.append(chooser.need("section_lead"))
+    topics = list(required)
+    for g in GROUP_FILL_ORDER:
+        if len(topics) >= 4:
+            break
+        for t in bank.groups[g].default_topics[:1]:
+            if t not in topics:
+                topics.append(t)
+    order = {t: bank.topics[t].order for t in bank.topics}
+    for t in sorted(topics, key=order.get)[:MAX_TWO_PART_DIRECTIVES]:
+        item = _directive(chooser, t)
+        if item:
+            deploy.items.append(item)
+    return [review, deploy]
+
+
+def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, layout) -> None:
+    """Add elaboration and points, in the order a writer would, until the draft reaches its length budget.
+
+    Nothing is ever cut mid-sentence and nothing is padded: each step adds one whole bank entry, and a
+    step that would overshoot the budget by more than a few per cent is skipped.
+    """
+    target = ctx.length
+    ceiling = target * 1.04
+
+    def add_elaboration(item: _ItemDraft) -> Callable[[], bool]:
+        def step() -> bool:
+            chosen = chooser.pick(item.slot, topic=item.topic)
+            if chosen is None:
+                return False
+            if estimate() + len(chosen.text) > ceiling:
+                chooser.used.discard(chosen.entry_id)
+                return False
+            item.elaborations.append(chosen)
+            return True
+        return step
+
+    def add_item(sec: _SectionDraft) -> Callable[[], bool]:
+        def step() -> bool:
+            if len(sec.items) >= (MAX_ITEMS_PER_SECTION if layout == "separate" else MAX_TWO_PART_DIRECTIVES):
+                return False
+            have = {i.topic for s in sections for i in s.items}
+            groups = sec.groups if layout == "separate" else [g for g in bank.groups if g not in TWO_PART_GROUPS]
+            options = [t for t in bank.topics if bank.topics[t].group in groups and t not in have]
+            for topic in options:
+                item = _directive(chooser, topic)
+                if item is None:
+                    continue
+                if estimate() + item.length() > ceiling:
+                    chooser.used.difference_update({item.headline.entry_id, item.elaborations[0].entry_id})
+                    return False
+                sec.items.append(item)
+                order = {t: bank.topics[t].order for t in bank.topics}
+                sec.items.sort(key=lambda i: order[i.topic])
+                return True
+            return False
+        return step
+
+    directive_items = lambda: [i for s in sections for i in s.items]  # noqa: E731
+    rounds: list[Callable[[], list[Callable[[], bool]]]] = [
+        lambda: [add_elaboration(i) for i in achievements if not i.elaborations],
+        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 2],
+        lambda: [add_item(s) for s in sections if s.items or layout == "separate"],
+        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 2],
+        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 3],
+        lambda: [add_elaboration(i) for i in problems if len(i.elaborations) < 2],
+        lambda: [add_elaboration(i) for i in achievements if len(i.elaborations) < 2],
+        lambda: [add_item(s) for s in sections if s.items],
+        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 3],
+        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < MAX_DIRECTIVE_ELABORATIONS],
+        lambda: [add_elaboration(i) for i in achievements if len(i.elaborations) < 3],
+    ]
+    for make_steps in rounds:
+        for step in make_steps():
+            if estimate() >= target * 0.98:
+                return
+            step()

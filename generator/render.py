@@ -1,0 +1,95 @@
+"""Stage 4 — render: decide *how it reads*.
+
+Jinja templates arrange the plan into a sequence of lines, each beginning with a role marker
+(``@title``, ``@meta``, ``@salutation``, ``@h1``, ``@h2``, ``@p``, ``@closing``); this module turns them
+into a Draft. Counts and ordinal markers come from filters fed by the plan, never from template text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .models import Block, Draft, Plan
+from .paths import TEMPLATES_DIR
+
+_DIGITS = "零一二三四五六七八九"
+ROLE_MARKERS = {"@title": "title", "@meta": "meta", "@salutation": "salutation", "@h1": "heading1",
+                "@h2": "heading2", "@p": "paragraph", "@closing": "closing"}
+_LINE_RE = re.compile(r"^(@[a-z0-9]+)\s(.*)$")
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (speeches never count past a few dozen)."""
+    if not 0 < n < 100:
+        raise ValueError(f"cannot write {n} as a Chinese ordinal")
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def count_word(n: int) -> str:
+    """The cardinal used before a measure word: 2 → 两 (两点意见), otherwise as chinese_number."""
+    return "两" if n == 2 else chinese_number(n)
+
+
+def date_cn(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def join_facts(facts) -> str:
+    """Join the user's facts into one clause list; facts that contain commas are separated by semicolons."""
+    facts = list(facts)
+    sep = "；" if any("，" in f for f in facts) else "，"
+    return sep.join(facts)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters.update(cn=chinese_number, count=count_word, date_cn=date_cn, join_facts=join_facts)
+    return env
+
+
+def _blocks(text: str, template: str) -> list[Block]:
+    blocks = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        m = _LINE_RE.match(line)
+        if not m or m.group(1) not in ROLE_MARKERS:
+            raise RuntimeError(f"{template}: line without a role marker: {line[:40]!r}")
+        body = m.group(2).strip()
+        if body:
+            blocks.append(Block(ROLE_MARKERS[m.group(1)], body))
+    return blocks
+
+
+def render(plan: Plan) -> Draft:
+    ctx = plan.context
+    template_name = f"{plan.kind}.j2"
+    text = _environment().get_template(template_name).render(plan=plan, ctx=ctx, frames=plan.frames)
+    blocks = _blocks(text, template_name)
+    title = next(b.text for b in blocks if b.role == "title")
+    return Draft(
+        kind=plan.kind,
+        title=title,
+        blocks=tuple(blocks),
+        meeting_date=ctx.meeting_date,
+        seed=ctx.seed,
+        entry_ids=tuple(plan.entry_ids()),
+        digest=ctx.digest,
+        subject=f"{ctx.org.name}{ctx.meeting_name}讲话稿（草稿）",
+        keywords=("讲话稿", "基层党建", "述职评议", *ctx.focus),
+    )
