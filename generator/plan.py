@@ -243,10 +243,18 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     )
 
 
+def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
+    """Disfavour an elaboration that opens with its own headline's words ("加强X。加强X，……")."""
+    opening = headline.text[:4]
+    return lambda e: 0.01 if e.text.startswith(opening) else 1.0
+
+
 def _directive(chooser: Chooser, topic: str) -> _ItemDraft | None:
     headline = chooser.pick("directive_headline", topic=topic)
-    elaboration = chooser.pick("directive_elaboration", topic=topic)
-    if headline is None or elaboration is None:
+    if headline is None:
+        return None
+    elaboration = chooser.pick("directive_elaboration", topic=topic, prefer=_not_echoing(headline))
+    if elaboration is None:
         return None
     return _ItemDraft(topic, headline, [elaboration])
 
@@ -321,7 +329,7 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
 
     def add_elaboration(item: _ItemDraft) -> Callable[[], bool]:
         def step() -> bool:
-            chosen = chooser.pick(item.slot, topic=item.topic)
+            chosen = chooser.pick(item.slot, topic=item.topic, prefer=_not_echoing(item.headline))
             if chosen is None:
                 return False
             if estimate() + len(chosen.text) > ceiling:

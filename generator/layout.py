@@ -1,0 +1,420 @@
+"""Every page-layout number of the Word output, in one place, each with where it comes from.
+
+Standard profile: GB/T 9704-2012《党政机关公文格式》. A speech draft is not a 公文 in the strict sense, but
+offices lay speeches out on the same page so they print and file like the rest of their papers.
+
+Reading profile (大字版): a house convention, not GB/T — a copy to read aloud from at the lectern, with larger
+type and wider line pitch on the same A4 page.
+
+Units: Word measures lengths in twips (1/20 pt, 1/1440 inch), font sizes in half-points, and the document grid's
+character pitch in 1/4096 pt relative to the Normal font size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+TWIPS_PER_PT = 20
+TWIPS_PER_INCH = 1440
+MM_PER_INCH = 25.4
+
+
+def mm_to_twips(mm: float) -> int:
+    return round(mm / MM_PER_INCH * TWIPS_PER_INCH)
+
+
+def twips_to_mm(twips: float) -> float:
+    return twips / TWIPS_PER_INCH * MM_PER_INCH
+
+
+def mm_to_pt(mm: float) -> float:
+    return mm / MM_PER_INCH * 72
+
+
+# 字号 → pt, as Word and WPS define them (GB/T 9704 names sizes by 号 only).
+HAO_PT: Mapping[str, float] = MappingProxyType(
+    {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,
+     "四号": 14, "小四": 12, "五号": 10.5}
+)
+
+# GB/T 9704-2012 §5.1 幅面尺寸: A4 (GB/T 148), 210 mm × 297 mm.
+A4_WIDTH_MM = 210
+A4_HEIGHT_MM = 297
+
+# §5.2.1 页边与版心尺寸: 天头（上白边）37 mm, 订口（左白边）28 mm, 版心 156 mm × 225 mm.
+# The right and bottom margins follow: 210 − 28 − 156 = 26 mm, 297 − 37 − 225 = 35 mm.
+MARGIN_TOP_MM = 37
+MARGIN_LEFT_MM = 28
+MARGIN_RIGHT_MM = A4_WIDTH_MM - MARGIN_LEFT_MM - 156  # 26
+MARGIN_BOTTOM_MM = A4_HEIGHT_MM - MARGIN_TOP_MM - 225  # 35
+
+# §5.2.3 行数和字数: 一般每面排 22 行，每行排 28 个字，并撑满版心.
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+
+# 225 mm / 22 lines = 10.23 mm = 579.8 twips. Word/WPS 公文 templates use 579 (28.95 pt, “固定值 28.95 磅”),
+# rounded down so 22 lines always fit in the 版心.
+LINE_PITCH_TWIPS = 579
+
+# §5.2.2 字体和字号: 如无特殊说明，各要素一般用 3 号仿宋体字.
+BODY_PT = HAO_PT["三号"]
+# §7.3.1 标题: 一般用 2 号小标宋体字，分一行或多行居中排布，梯形或菱形.
+TITLE_PT = HAO_PT["二号"]
+# §7.3.3 正文: 结构层次“一、”“（一）”“1.”“（1）”, 第一层黑体、第二层楷体、第三和第四层仿宋; all at 3 号.
+HEADING_PT = HAO_PT["三号"]
+# House convention for speeches: speaker and date under the title in 3 号楷体, centred.
+META_PT = HAO_PT["三号"]
+# §7.5 页码: 一般用 4 号半角宋体阿拉伯数字，数字左右各放一条一字线.
+PAGE_NUMBER_PT = HAO_PT["四号"]
+# §7.5: 一字线上距版心下边缘 7 mm.
+PAGE_NUMBER_GAP_MM = 7
+# §7.5: 单页码居右空一字，双页码居左空一字 — one character of the page-number size.
+PAGE_NUMBER_INDENT_CHARS = 1
+PAGE_NUMBER_DASH = "—"  # 一字线 U+2014, printed as “— 1 —”
+
+# §7.3.3: 每个自然段左空二字，回行顶格.
+FIRST_LINE_INDENT_CHARS = 2
+
+# Font names. GB/T 9704 says 仿宋体/小标宋体/黑体/楷体; these are the names the fonts are installed under on
+# Chinese office machines. Latin letters and digits use Times New Roman, the usual pairing in 公文 templates.
+LATIN_FONT = "Times New Roman"
+FONT_ROLES = ("body", "title", "heading1", "heading2", "meta", "page_number")
+DEFAULT_FONTS: Mapping[str, str] = MappingProxyType(
+    {
+        "body": "仿宋_GB2312",
+        "title": "方正小标宋简体",
+        "heading1": "黑体",
+        "heading2": "楷体_GB2312",
+        "meta": "楷体_GB2312",
+        "page_number": "宋体",  # §7.5 半角宋体: the digits too, so no Latin font for page numbers
+    }
+)
+# Names Word may try when a font is missing (fontTable w:altName): newer Windows ship 仿宋/楷体 without _GB2312.
+FONT_ALT_NAMES: Mapping[str, str] = MappingProxyType({"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"})
+# fontTable hints so a substitute is still a Chinese serif/sans face: charset 86 = GB2312.
+FONT_CHARSET_GB2312 = "86"
+FONT_FAMILY: Mapping[str, str] = MappingProxyType(
+    {"仿宋_GB2312": "modern", "仿宋": "modern", "楷体_GB2312": "modern", "楷体": "modern", "黑体": "modern",
+     "宋体": "auto", "方正小标宋简体": "script"}
+)
+
+# Text colour: §5.2.4 如无特殊说明，公文中文字的颜色均为黑色.
+TEXT_COLOR = "000000"
+HIGHLIGHT_GAPS = "yellow"  # 【待补充：……】 markers, so nobody prints a draft with holes in it
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One page layout. Lengths in mm and pt as the standard states them; twips derived."""
+
+    name: str
+    page_width_mm: float = A4_WIDTH_MM
+    page_height_mm: float = A4_HEIGHT_MM
+    margin_top_mm: float = MARGIN_TOP_MM
+    margin_bottom_mm: float = MARGIN_BOTTOM_MM
+    margin_left_mm: float = MARGIN_LEFT_MM
+    margin_right_mm: float = MARGIN_RIGHT_MM
+    lines_per_page: int = LINES_PER_PAGE
+    chars_per_line: int = CHARS_PER_LINE
+    line_pitch_twips: int = LINE_PITCH_TWIPS
+    body_pt: float = BODY_PT
+    title_pt: float = TITLE_PT
+    heading1_pt: float = HEADING_PT
+    heading2_pt: float = HEADING_PT
+    meta_pt: float = META_PT
+    page_number_pt: float = PAGE_NUMBER_PT
+    page_number_gap_mm: float = PAGE_NUMBER_GAP_MM
+    first_line_indent_chars: int = FIRST_LINE_INDENT_CHARS
+    fonts: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FONTS))
+
+    # ---- page geometry in twips
+    @property
+    def page_width_twips(self) -> int:
+        return mm_to_twips(self.page_width_mm)
+
+    @property
+    def page_height_twips(self) -> int:
+        return mm_to_twips(self.page_height_mm)
+
+    @property
+    def margins_twips(self) -> dict[str, int]:
+        return {
+            "top": mm_to_twips(self.margin_top_mm),
+            "bottom": mm_to_twips(self.margin_bottom_mm),
+            "left": mm_to_twips(self.margin_left_mm),
+            "right": mm_to_twips(self.margin_right_mm),
+        }
+
+    @property
+    def text_width_twips(self) -> int:
+        m = self.margins_twips
+        return self.page_width_twips - m["left"] - m["right"]
+
+    @property
+    def text_height_twips(self) -> int:
+        m = self.margins_twips
+        return self.page_height_twips - m["top"] - m["bottom"]
+
+    # ---- document grid (Word: 文档网格 “指定行和字符网格”)
+    @property
+    def char_pitch_pt(self) -> float:
+        return self.text_width_twips / TWIPS_PER_PT / self.chars_per_line
+
+    @property
+    def grid_char_space(self) -> int:
+        # w:docGrid/@w:charSpace: extra pitch per character over the Normal font size, in 1/4096 pt.
+        # Standard: 442.25 pt / 28 = 15.79 pt per character, 0.21 pt tighter than 16 pt type.
+        return round((self.char_pitch_pt - self.body_pt) * 4096)
+
+    # ---- sizes Word wants
+    @staticmethod
+    def half_points(pt: float) -> int:
+        return round(pt * 2)
+
+    @property
+    def first_line_indent_twips(self) -> int:
+        # Fallback for readers that ignore w:firstLineChars: two characters of body type.
+        return round(self.first_line_indent_chars * self.body_pt * TWIPS_PER_PT)
+
+    @property
+    def page_number_indent_twips(self) -> int:
+        return round(PAGE_NUMBER_INDENT_CHARS * self.page_number_pt * TWIPS_PER_PT)
+
+    @property
+    def footer_line_twips(self) -> int:
+        # The page-number line is set at exactly its type size plus a little, so its middle — where the
+        # 一字线 sits — is predictable in every office suite.
+        return round(self.page_number_pt * 1.25 * TWIPS_PER_PT)
+
+    @property
+    def footer_distance_twips(self) -> int:
+        # w:pgMar/@w:footer is measured from the paper's bottom edge to the bottom of the footer line.
+        # Put the middle of that line (the 一字线) page_number_gap_mm below the 版心.
+        dash_from_bottom_mm = self.margin_bottom_mm - self.page_number_gap_mm
+        return mm_to_twips(dash_from_bottom_mm) - self.footer_line_twips // 2
+
+    @property
+    def header_distance_twips(self) -> int:
+        return mm_to_twips(15)  # no header in a speech; Word's usual 1.5 cm keeps it out of the way
+
+    # ---- title
+    @property
+    def title_max_chars(self) -> int:
+        # A title line must fit the 版心: 156 mm / 22 pt ≈ 20 characters.
+        return math.floor(self.text_width_twips / TWIPS_PER_PT / self.title_pt + 1e-9)
+
+    def font(self, role: str) -> str:
+        return self.fonts[role]
+
+
+STANDARD = Profile(name="standard")
+
+# 大字版 (house convention, not GB/T): 小二 (18 pt) body, 19 lines × 24 characters. Line pitch is the 版心 height
+# over 19 lines (671 twips ≈ 33.6 pt, 1.86 × the type size — a touch airier than the standard's 1.81 ×), so a
+# speaker's eye finds the next line easily; the title stays 2 号, page numbers stay 4 号.
+READING = Profile(
+    name="reading",
+    lines_per_page=19,
+    chars_per_line=24,
+    line_pitch_twips=mm_to_twips(225) // 19,
+    body_pt=HAO_PT["小二"],
+    title_pt=HAO_PT["二号"],
+    heading1_pt=HAO_PT["小二"],
+    heading2_pt=HAO_PT["小二"],
+    meta_pt=HAO_PT["小二"],
+)
+
+PROFILES: Mapping[str, Profile] = MappingProxyType({"standard": STANDARD, "reading": READING})
+
+
+def get_profile(name: str = "standard", fonts: Mapping[str, str] | None = None) -> Profile:
+    """The named profile, with font names replaced per role (keys already validated by the caller)."""
+    base = PROFILES[name]
+    if not fonts:
+        return base
+    merged = dict(base.fonts)
+    merged.update(fonts)
+    return replace(base, fonts=merged)
+
+
+# ---------------------------------------------------------------- title lines (§7.3.1 梯形或菱形)
+
+# Closing marks never start a line, opening marks never end one (避头尾).
+_NO_LINE_START = set("，。、；：？！）》」』”’〕】…·%％")
+_NO_LINE_END = set("（《「『“‘〔【")
+# Natural break points in meeting titles: “…会上 | 的讲话”, “…在 | …”, after 暨 and punctuation.
+_GOOD_BEFORE = ("的讲话", "暨", "——", "在")
+_GOOD_AFTER = ("在", "上", "暨", "，", "、", "：", "；")
+# Words frequent in meeting titles that must not be split (no segmenter on the build path).
+_NO_SPLIT_WORDS = (
+    "书记", "党组织", "党委", "党组", "党支部", "党总支", "基层", "党建", "工作", "述职", "评议", "评议会",
+    "会议", "大会", "讲话", "同志", "年度", "全面", "从严", "治党", "建设", "主题", "教育", "民主", "生活会",
+    "组织", "领导", "干部", "推进", "会上", "部署", "动员", "总结", "表彰", "专题", "学习", "贯彻", "落实",
+    "精神", "全县", "全市", "全省", "全区", "全镇", "全乡", "全校", "全院", "全系统", "集团", "公司",
+    "学校", "医院", "社区", "街道", "乡镇", "委员会", "中共", "暨",
+)
+_BREAK_COST = 6  # an ordinary break between two characters
+_GOOD_BREAK_COST = 0
+_SPLIT_WORD_COST = 14
+_SPLIT_BOOK_TITLE_COST = 20  # inside 《…》
+_IMBALANCE_COST = 2  # per character between the longest and the shortest line
+_HOURGLASS_COST = 6  # three lines with the middle one shortest: neither 梯形 nor 菱形
+_EXTRA_LINE_COST = 10
+
+
+def _char_width(ch: str) -> int:
+    """Width in half-characters: ASCII letters and digits are 半角."""
+    return 1 if ord(ch) < 0x2E80 and ch not in "—…·“”‘’" else 2
+
+
+def _title_units(text: str) -> list[str]:
+    """Split into unbreakable units: one Chinese character, or a run of Latin letters/digits, with
+    punctuation glued to the side it must stay on."""
+    units: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isascii() and (ch.isalnum() or ch in ".-/%"):
+            j = i
+            while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in ".-/%"):
+                j += 1
+            units.append(text[i:j])
+            i = j
+        elif ch == "—" and text[i + 1 : i + 2] == "—":
+            units.append("——")
+            i += 2
+        else:
+            units.append(ch)
+            i += 1
+    merged: list[str] = []
+    carry = ""
+    for u in units:
+        if u[0] in _NO_LINE_START and merged:
+            merged[-1] += u
+        elif u[-1] in _NO_LINE_END:
+            carry += u
+            continue
+        else:
+            merged.append(carry + u)
+        carry = ""
+    if carry:
+        if merged:
+            merged[-1] += carry
+        else:
+            merged.append(carry)
+    return merged
+
+
+def _break_costs(text: str, units: list[str]) -> list[int]:
+    """Cost of a line break before unit k (index k, 1 ≤ k < len(units))."""
+    offsets = [0]
+    for u in units:
+        offsets.append(offsets[-1] + len(u))
+    inside_word: set[int] = set()
+    for word in _NO_SPLIT_WORDS:
+        start = text.find(word)
+        while start != -1:
+            inside_word.update(range(start + 1, start + len(word)))
+            start = text.find(word, start + 1)
+    depth = 0
+    in_book: set[int] = set()
+    for pos, ch in enumerate(text):
+        if ch == "《":
+            depth += 1
+        elif ch == "》":
+            depth = max(0, depth - 1)
+        if depth:
+            in_book.add(pos + 1)
+    costs = [0] * len(units)
+    for k in range(1, len(units)):
+        pos = offsets[k]
+        before, after = text[:pos], text[pos:]
+        cost = _BREAK_COST
+        if after.startswith(_GOOD_BEFORE) or before.endswith(_GOOD_AFTER):
+            cost = _GOOD_BREAK_COST
+        if pos in inside_word:
+            cost += _SPLIT_WORD_COST
+        if pos in in_book:
+            cost += _SPLIT_BOOK_TITLE_COST
+        costs[k] = cost
+    return costs
+
+
+def break_title(text: str, max_chars: int = 20) -> list[str]:
+    """Break a title into balanced centred lines (GB/T 9704 §7.3.1: 词意完整，排列对称，梯形或菱形).
+
+    Every line fits ``max_chars`` full-width characters, no line is a lone character, breaks prefer natural
+    points (after 在/上/暨 and punctuation, before 的讲话) and avoid splitting common words, and the lines are
+    as even as possible. A title the author already broke with newlines is kept as written.
+    """
+    text = text.strip()
+    if "\n" in text:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    limit = max_chars * 2
+    units = _title_units(text)
+    widths = [sum(_char_width(c) for c in u) for u in units]
+    total = sum(widths)
+    if total <= limit or len(units) < 4:
+        return [text]
+    costs = _break_costs(text, units)
+    prefix = [0]
+    for w in widths:
+        prefix.append(prefix[-1] + w)
+    min_lines = math.ceil(total / limit)
+    best: tuple[float, list[int]] | None = None
+    for n in (min_lines, min_lines + 1):
+        if n > 6:  # absurdly long; fall back below
+            break
+        for cuts in _cut_sets(prefix, n, limit, min_width=4):
+            bounds = [0, *cuts, len(units)]
+            line_w = [prefix[b] - prefix[a] for a, b in zip(bounds, bounds[1:])]
+            cost = sum(costs[c] for c in cuts)
+            cost += _IMBALANCE_COST * (max(line_w) - min(line_w)) / 2
+            if n == 3 and line_w[1] < line_w[0] and line_w[1] < line_w[2]:
+                cost += _HOURGLASS_COST
+            cost += _EXTRA_LINE_COST * (n - min_lines)
+            if best is None or cost < best[0]:
+                best = (cost, cuts)
+    if best is None:
+        return _greedy_lines(units, widths, limit)
+    bounds = [0, *best[1], len(units)]
+    return ["".join(units[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def _cut_sets(prefix: list[int], n: int, limit: int, min_width: int):
+    """Every choice of n−1 break indices whose lines are each within [min_width, limit] half-characters."""
+    end = len(prefix) - 1
+
+    def rec(start: int, lines_left: int):
+        if lines_left == 1:
+            w = prefix[end] - prefix[start]
+            if min_width <= w <= limit:
+                yield []
+            return
+        for k in range(start + 1, end):
+            w = prefix[k] - prefix[start]
+            if w > limit:
+                break
+            if w < min_width:
+                continue
+            for rest in rec(k, lines_left - 1):
+                yield [k, *rest]
+
+    yield from rec(0, n)
+
+
+def _greedy_lines(units: list[str], widths: list[int], limit: int) -> list[str]:
+    lines: list[str] = []
+    cur, cur_w = "", 0
+    for u, w in zip(units, widths):
+        if cur and cur_w + w > limit:
+            lines.append(cur)
+            cur, cur_w = "", 0
+        cur += u
+        cur_w += w
+    if cur:
+        lines.append(cur)
+    return lines
