@@ -244,8 +244,12 @@ def validate_entry(e: Entry, topics: dict, groups: dict) -> list[str]:
     return out
 
 
-def load_bank(directory: Path | None = None, *, strict: bool = True) -> PhraseBank:
-    """Load every bank file under ``directory``. With ``strict``, any schema problem raises BankError."""
+def read_bank(directory: Path | None = None) -> tuple[PhraseBank, list[str]]:
+    """Load every bank file under ``directory``; return the bank and the problems found while parsing.
+
+    Schema problems of single entries (unknown slot, topic, placeholder…) are not checked here: see
+    ``load_bank`` and ``banklint``.
+    """
     directory = Path(directory or PHRASEBANK_DIR)
     problems: list[str] = []
     tdata, tlines, _ = read_yaml(directory / "topics.yaml")
@@ -257,28 +261,37 @@ def load_bank(directory: Path | None = None, *, strict: bool = True) -> PhraseBa
         t["id"]: Topic(t["id"], t["group"], i, t["description"]) for i, t in enumerate(tdata["topics"])
     }
     vdata, _, _ = read_yaml(directory / "vocabulary.yaml")
-    exclusive = {w: tuple(types) for types_words in vdata["exclusive"] for types, w in
-                 [(types_words["org_types"], w) for w in types_words["words"]]}
+    exclusive = {word: tuple(block["org_types"]) for block in vdata["exclusive"] for word in block["words"]}
     org_defaults = vdata.get("org_defaults", {})
     entries: list[Entry] = []
-    for path in sorted(directory.glob("*.yaml")):
-        if path.name in ("topics.yaml", "vocabulary.yaml"):
-            continue
+    for path in bank_files(directory):
         data, lines, _ = read_yaml(path)
         entries += parse_entries(path, data, lines, problems)
-    seen: dict[str, Entry] = {}
-    for e in entries:
-        problems += validate_entry(e, topics, groups)
-        if e.id in seen:
-            problems.append(f"{e.file}:{e.line}: id“{e.id}”重复（已见于 {seen[e.id].file}:{seen[e.id].line}）")
-        seen.setdefault(e.id, e)
-    if strict and problems:
-        raise BankError(problems=problems)
     by_slot: dict[str, list[Entry]] = {}
     for e in entries:
         by_slot.setdefault(e.slot, []).append(e)
-    return PhraseBank(topics, groups, tuple(entries), exclusive, org_defaults,
+    bank = PhraseBank(topics, groups, tuple(entries), exclusive, org_defaults,
                       {k: tuple(v) for k, v in by_slot.items()})
+    return bank, problems
+
+
+def bank_files(directory: Path) -> list[Path]:
+    """The entry files of a bank folder (topics and vocabulary are registries, not entries)."""
+    return sorted(p for p in Path(directory).glob("*.yaml") if p.name not in ("topics.yaml", "vocabulary.yaml"))
+
+
+def load_bank(directory: Path | None = None) -> PhraseBank:
+    """Load the bank for generation; any schema problem raises BankError (run `draftgen bank lint`)."""
+    bank, problems = read_bank(directory)
+    seen: dict[str, Entry] = {}
+    for e in bank.entries:
+        problems += validate_entry(e, bank.topics, bank.groups)
+        if e.id in seen:
+            problems.append(f"{e.file}:{e.line}: id“{e.id}”重复（已见于 {seen[e.id].file}:{seen[e.id].line}）")
+        seen.setdefault(e.id, e)
+    if problems:
+        raise BankError(problems=problems + ["词库有误，请运行 draftgen bank lint 查看详情"])
+    return bank
 
 
 @lru_cache(maxsize=4)

@@ -94,6 +94,25 @@ def kinds_cmd() -> None:
         typer.echo(f"{kind}\t{description}")
 
 
+bank_app = typer.Typer(help="词库维护：检查条目、查看覆盖情况。", no_args_is_help=True, subcommand_metavar="命令 [参数]...")
+app.add_typer(bank_app, name="bank")
+
+
+@bank_app.command("lint")
+def bank_lint_cmd(
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="[文件]...", help="要检查的词库文件；默认检查整个词库。"),
+) -> None:
+    """检查词库条目：结构、重复、标签、占位符、近似重复、标点、时效、长度。有错误时退出码为 1。"""
+    from .banklint import format_report, lint_paths
+
+    for path in paths or []:
+        if not path.is_file():
+            raise InputError(problems=[f"{path}: 文件不存在"])
+    findings = lint_paths(paths or None)
+    typer.echo(format_report(findings))
+    raise typer.Exit(1 if any(f.severity == "错误" for f in findings) else 0)
+
+
 def main() -> None:
     """Console entry point: one place where errors become messages and exit codes."""
     from typer._click.exceptions import ClickException

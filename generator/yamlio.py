@@ -17,7 +17,11 @@ from .errors import InputError
 Loc = tuple  # a path into the document: ("meeting", "reporters") or ("achievements", 0, "facts", 1)
 
 
-class _Loader(yaml.SafeLoader):
+# The C parser when PyYAML was built with libyaml (much faster on the bank), else the pure-Python one.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     pass
 
 
@@ -47,8 +51,12 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
 def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
     """Parse ``text``; return the data and a map from value paths to 1-based line numbers."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1

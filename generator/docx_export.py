@@ -1,0 +1,721 @@
+"""Word (.docx) output laid out as a 公文 page (GB/T 9704-2012), and PDF conversion through LibreOffice.
+
+Every number comes from ``layout``. python-docx's default template is American (Calibri via theme fonts, blue
+headings, 10 pt after paragraphs, a bundled thumbnail); this module rebuilds the styles part from scratch so
+no theme font or theme colour can win over the Chinese fonts Word and WPS must use.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+from xml.sax.saxutils import escape
+
+import docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+
+from . import __version__, layout
+from .errors import DraftgenError, InputError
+from .models import DocxOptions, Draft
+
+GAP_RE = re.compile(r"【待补充：[^】]*】")
+
+# Block role → (paragraph style id, font role). Built-in Word style names, so Word shows them localised
+# (标题, 副标题, 标题 1, 标题 2, 称呼, 结束语, 正文) and the navigation pane shows the outline.
+ROLE_STYLES: Mapping[str, tuple[str, str]] = {
+    "title": ("Title", "title"),
+    "meta": ("Subtitle", "meta"),
+    "salutation": ("Salutation", "body"),
+    "heading1": ("Heading1", "heading1"),
+    "heading2": ("Heading2", "heading2"),
+    "paragraph": ("Normal", "body"),
+    "closing": ("Closing", "body"),
+}
+
+# ECMA-376 Part 1 sequence orders (§17.3.1.26 pPr, §17.3.2.28 rPr, §17.6.17 sectPr, §17.7.4.17 style).
+PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+)
+RPR_ORDER = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+    "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+)
+SECTPR_ORDER = (
+    "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc",
+    "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg",
+    "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange",
+)
+STYLE_ORDER = (
+    "name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority", "semiHidden",
+    "unhideWhenUsed", "qFormat", "locked", "personal", "personalCompose", "personalReply", "rsid", "pPr",
+    "rPr", "tblPr", "trPr", "tcPr", "tblStylePr",
+)
+
+CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # FMTID_UserDefinedProperties
+CUSTOM_VALUE_MAX = 255  # Word truncates longer text properties, so long lists are split
+DRAFT_STATUS = "草稿"
+
+_RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+# ---------------------------------------------------------------- small XML helpers
+
+
+def _el(tag: str, attrs: Optional[Mapping[str, object]] = None, *children) -> "OxmlElement":
+    el = OxmlElement(tag)
+    for key, value in (attrs or {}).items():
+        el.set(qn(key), str(value))
+    for child in children:
+        if child is not None:
+            el.append(child)
+    return el
+
+
+def _local(el) -> str:
+    return el.tag.rsplit("}", 1)[-1]
+
+
+def _put(parent, child, order: tuple[str, ...]):
+    """Insert ``child`` where the schema sequence wants it, replacing a child of the same name."""
+    name = _local(child)
+    rank = order.index(name)
+    for existing in list(parent):
+        if _local(existing) == name:
+            parent.replace(existing, child)
+            return child
+    for existing in parent:
+        local = _local(existing)
+        if local in order and order.index(local) > rank:
+            existing.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _rfonts(east_asia: str, latin: str = layout.LATIN_FONT, hint: bool = False):
+    attrs = {"w:ascii": latin, "w:hAnsi": latin, "w:eastAsia": east_asia, "w:cs": latin}
+    if hint:
+        # “” ‘’ — … are shared by Latin and CJK fonts; the hint makes Word draw them full-width in Chinese.
+        attrs["w:hint"] = "eastAsia"
+    return _el("w:rFonts", attrs)
+
+
+def _lang():
+    return _el("w:lang", {"w:val": "en-US", "w:eastAsia": "zh-CN", "w:bidi": "ar-SA"})
+
+
+def _size(pt: float):
+    hp = layout.Profile.half_points(pt)
+    return _el("w:sz", {"w:val": hp}), _el("w:szCs", {"w:val": hp})
+
+
+def _style_rpr(east_asia: str, pt: float, *, latin: str = layout.LATIN_FONT, bold_off: bool = False):
+    sz, sz_cs = _size(pt)
+    bold = (_el("w:b", {"w:val": "0"}), _el("w:bCs", {"w:val": "0"})) if bold_off else ()
+    return _el("w:rPr", None, _rfonts(east_asia, latin), *bold, _el("w:color", {"w:val": layout.TEXT_COLOR}),
+               sz, sz_cs, _lang())
+
+
+def _spacing(before: int = 0, after: int = 0, line: Optional[int] = None, rule: str = "exact"):
+    attrs: dict[str, object] = {"w:before": before, "w:after": after}
+    if line is not None:
+        attrs.update({"w:line": line, "w:lineRule": rule})
+    return _el("w:spacing", attrs)
+
+
+def _ind(profile: layout.Profile, indent_first: bool, **extra):
+    if indent_first:
+        # w:firstLineChars for Word/WPS (follows the character grid), w:firstLine for everything else.
+        attrs = {"w:firstLineChars": profile.first_line_indent_chars * 100,
+                 "w:firstLine": profile.first_line_indent_twips}
+    else:
+        attrs = {"w:firstLineChars": 0, "w:firstLine": 0}
+    attrs.update(extra)
+    return _el("w:ind", attrs)
+
+
+# ---------------------------------------------------------------- styles
+
+
+def _style(sid: str, name: str, *, kind: str = "paragraph", based_on: Optional[str] = None,
+           next_id: Optional[str] = None, ui_priority: Optional[int] = None, qformat: bool = False,
+           default: bool = False, semi_hidden: bool = False, ppr=None, rpr=None, extra=()):
+    attrs = {"w:type": kind, "w:styleId": sid}
+    if default:
+        attrs["w:default"] = "1"
+    children = [_el("w:name", {"w:val": name})]
+    if based_on:
+        children.append(_el("w:basedOn", {"w:val": based_on}))
+    if next_id:
+        children.append(_el("w:next", {"w:val": next_id}))
+    if ui_priority is not None:
+        children.append(_el("w:uiPriority", {"w:val": ui_priority}))
+    if semi_hidden:
+        children += [_el("w:semiHidden"), _el("w:unhideWhenUsed")]
+    if qformat:
+        children.append(_el("w:qFormat"))
+    return _el("w:style", attrs, *children, ppr, rpr, *extra)
+
+
+def _paragraph_styles(profile: layout.Profile) -> list:
+    pitch = profile.line_pitch_twips
+    f = profile.fonts
+
+    def ppr(*, indent_first: bool, jc: str, keep: bool = False, outline: Optional[int] = None, after: int = 0,
+            widow_off: bool = False):
+        children = []
+        if keep:
+            children += [_el("w:keepNext"), _el("w:keepLines")]
+        if widow_off:
+            # 孤行控制 off: every full page holds exactly the grid's 22 lines, as 公文 templates do.
+            children.append(_el("w:widowControl", {"w:val": "0"}))
+        children += [_spacing(0, after, pitch), _ind(profile, indent_first), _el("w:jc", {"w:val": jc})]
+        if outline is not None:
+            children.append(_el("w:outlineLvl", {"w:val": outline}))
+        return _el("w:pPr", None, *children)
+
+    footer_ppr = _el("w:pPr", None, _el("w:snapToGrid", {"w:val": "0"}),
+                     _spacing(0, 0, profile.footer_line_twips), _ind(profile, False),
+                     _el("w:jc", {"w:val": "center"}))
+    header_ppr = copy.deepcopy(footer_ppr)
+    return [
+        _style("Normal", "Normal", default=True, qformat=True,
+               ppr=ppr(indent_first=True, jc="both", widow_off=True), rpr=_style_rpr(f["body"], profile.body_pt)),
+        _style("Title", "Title", based_on="Normal", next_id="Normal", ui_priority=10, qformat=True,
+               ppr=ppr(indent_first=False, jc="center", keep=True),
+               rpr=_style_rpr(f["title"], profile.title_pt, bold_off=True)),
+        _style("Subtitle", "Subtitle", based_on="Normal", next_id="Normal", ui_priority=11, qformat=True,
+               ppr=ppr(indent_first=False, jc="center", keep=True), rpr=_style_rpr(f["meta"], profile.meta_pt)),
+        _style("Heading1", "heading 1", based_on="Normal", next_id="Normal", ui_priority=9, qformat=True,
+               ppr=ppr(indent_first=True, jc="both", keep=True, outline=0),
+               rpr=_style_rpr(f["heading1"], profile.heading1_pt, bold_off=True)),
+        _style("Heading2", "heading 2", based_on="Normal", next_id="Normal", ui_priority=9, qformat=True,
+               ppr=ppr(indent_first=True, jc="both", keep=True, outline=1),
+               rpr=_style_rpr(f["heading2"], profile.heading2_pt, bold_off=True)),
+        _style("Salutation", "Salutation", based_on="Normal", next_id="Normal", ui_priority=99,
+               ppr=ppr(indent_first=False, jc="left", keep=True), rpr=_style_rpr(f["body"], profile.body_pt)),
+        _style("Closing", "Closing", based_on="Normal", ui_priority=99,
+               ppr=ppr(indent_first=True, jc="both"), rpr=_style_rpr(f["body"], profile.body_pt)),
+        _style("Header", "header", based_on="Normal", ui_priority=99, semi_hidden=True, ppr=header_ppr,
+               rpr=_style_rpr(f["body"], layout.HAO_PT["五号"])),
+        _style("Footer", "footer", based_on="Normal", ui_priority=99, semi_hidden=True, ppr=footer_ppr,
+               rpr=_style_rpr(f["page_number"], profile.page_number_pt, latin=f["page_number"])),
+    ]
+
+
+def _base_styles() -> list:
+    table_pr = _el("w:tblPr", None, _el("w:tblInd", {"w:w": 0, "w:type": "dxa"}),
+                   _el("w:tblCellMar", None, _el("w:top", {"w:w": 0, "w:type": "dxa"}),
+                       _el("w:left", {"w:w": 108, "w:type": "dxa"}), _el("w:bottom", {"w:w": 0, "w:type": "dxa"}),
+                       _el("w:right", {"w:w": 108, "w:type": "dxa"})))
+    return [
+        _style("DefaultParagraphFont", "Default Paragraph Font", kind="character", default=True, ui_priority=1,
+               semi_hidden=True),
+        _style("TableNormal", "Normal Table", kind="table", default=True, ui_priority=99, semi_hidden=True,
+               extra=(table_pr,)),
+        _style("NoList", "No List", kind="numbering", default=True, ui_priority=99, semi_hidden=True),
+    ]
+
+
+def _doc_defaults(profile: layout.Profile):
+    sz, sz_cs = _size(profile.body_pt)
+    rpr = _el("w:rPr", None, _rfonts(profile.fonts["body"]), _el("w:color", {"w:val": layout.TEXT_COLOR}),
+              sz, sz_cs, _lang())
+    ppr = _el("w:pPr", None, _spacing(0, 0))
+    return _el("w:docDefaults", None, _el("w:rPrDefault", None, rpr), _el("w:pPrDefault", None, ppr))
+
+
+def _install_styles(doc, profile: layout.Profile) -> None:
+    """Replace the template's 160-odd themed styles with the few this document uses."""
+    root = doc.styles.element
+    latent = root.find(qn("w:latentStyles"))
+    for child in list(root):
+        root.remove(child)
+    root.append(_doc_defaults(profile))
+    if latent is not None:
+        root.append(latent)
+    for style in _base_styles() + _paragraph_styles(profile):
+        root.append(style)
+
+
+def _find_style(root, sid: str):
+    for st in root.findall(qn("w:style")):
+        if st.get(qn("w:styleId")) == sid:
+            return st
+    return None
+
+
+def _apply_reference(doc, ref_path: Path, profile: layout.Profile, font_overrides: Mapping[str, str]) -> None:
+    """pandoc's reference-doc behaviour: the reference's styles part replaces ours; styles it lacks are ours."""
+    try:
+        ref = docx.Document(str(ref_path))
+    except Exception as e:  # python-docx raises several unrelated types for a bad package
+        raise InputError(f"docx.reference：无法读取参考文档“{ref_path}”：不是有效的 .docx 文件（{e}）") from e
+    if not any(rel.reltype == RT.STYLES for rel in ref.part.rels.values()):
+        raise InputError(f"docx.reference：参考文档“{ref_path}”中没有样式（word/styles.xml），请换一个用 Word 或 WPS 保存的 .docx")
+    ours = {st.get(qn("w:styleId")): st for st in _base_styles() + _paragraph_styles(profile)}
+    styles_part = doc.part._styles_part
+    styles_part._element = copy.deepcopy(ref.styles.element)
+    root = styles_part.element
+    for sid, st in ours.items():
+        if _find_style(root, sid) is None:
+            root.append(st)
+    # Explicit per-role fonts still win over the reference.
+    for role, font in font_overrides.items():
+        for sid in _ROLE_STYLE_IDS.get(role, ()):
+            st = _find_style(root, sid)
+            if st is not None:
+                _set_east_asia(st, font, latin=font if role == "page_number" else None)
+        if role == "body":
+            rpr_default = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
+            if rpr_default is not None:
+                _set_east_asia(rpr_default, font)
+
+
+_ROLE_STYLE_IDS: Mapping[str, tuple[str, ...]] = {
+    "body": ("Normal", "Salutation", "Closing"),
+    "title": ("Title",),
+    "meta": ("Subtitle",),
+    "heading1": ("Heading1",),
+    "heading2": ("Heading2",),
+    "page_number": ("Footer",),
+}
+
+
+def _set_east_asia(container, font: str, latin: Optional[str] = None) -> None:
+    """Set a style's (or rPrDefault's) East Asian font, dropping the theme attribute that would win over it."""
+    rpr = container.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _el("w:rPr")
+        if _local(container) == "style":
+            _put(container, rpr, STYLE_ORDER)
+        else:
+            container.append(rpr)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = _put(rpr, _el("w:rFonts"), RPR_ORDER)
+    fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+    fonts.set(qn("w:eastAsia"), font)
+    if latin:
+        for attr in ("w:asciiTheme", "w:hAnsiTheme"):
+            fonts.attrib.pop(qn(attr), None)
+        fonts.set(qn("w:ascii"), latin)
+        fonts.set(qn("w:hAnsi"), latin)
+
+
+# ---------------------------------------------------------------- package clean-up
+
+
+def _strip_template(doc) -> None:
+    """Drop template leftovers: a Word-2010 copy of the themed styles, a bibliography customXml item and the
+    python-docx thumbnail that file managers would show instead of the speech."""
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype in (_RT_STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
+            doc.part.rels.pop(rid)
+    pkg_rels = doc.part.package.rels
+    for rid, rel in list(pkg_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            pkg_rels.pop(rid)
+    settings = doc.settings.element
+    for tag in ("w:savePreviewPicture",):
+        for el in settings.findall(qn(tag)):
+            settings.remove(el)
+    for el in settings.findall(qn("w:themeFontLang")):
+        el.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _font_table(doc, profile: layout.Profile) -> None:
+    """Declare the Chinese fonts with GB2312 charset and alternative names, so a machine without them still
+    substitutes a Chinese face (Word reads w:altName and w:charset when a font is missing)."""
+    part = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.FONT_TABLE), None)
+    if part is None:
+        return
+    root = parse_xml(part.blob)
+    for font in root.findall(qn("w:font")):
+        if font.get(qn("w:name")) not in ("Times New Roman", "Symbol"):
+            root.remove(font)
+    names = list(dict.fromkeys(profile.fonts.values()))
+    for name in names:
+        if name in (layout.LATIN_FONT, "Symbol"):
+            continue
+        children = []
+        alt = layout.FONT_ALT_NAMES.get(name)
+        if alt:
+            children.append(_el("w:altName", {"w:val": alt}))
+        children += [_el("w:charset", {"w:val": layout.FONT_CHARSET_GB2312}),
+                     _el("w:family", {"w:val": layout.FONT_FAMILY.get(name, "auto")}),
+                     _el("w:pitch", {"w:val": "variable"})]
+        root.append(_el("w:font", {"w:name": name}, *children))
+    part._blob = _xml_bytes(root)
+
+
+def _xml_bytes(el) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# ---------------------------------------------------------------- page set-up and footers
+
+
+def _setup_section(doc, profile: layout.Profile) -> None:
+    sect = doc.sections[0]._sectPr
+    margins = profile.margins_twips
+    _put(sect, _el("w:pgSz", {"w:w": profile.page_width_twips, "w:h": profile.page_height_twips}), SECTPR_ORDER)
+    _put(sect, _el("w:pgMar", {"w:top": margins["top"], "w:right": margins["right"],
+                               "w:bottom": margins["bottom"], "w:left": margins["left"],
+                               "w:header": profile.header_distance_twips,
+                               "w:footer": profile.footer_distance_twips, "w:gutter": 0}), SECTPR_ORDER)
+    # 文档网格 “指定行和字符网格”: 22 lines of 28 characters fill the 版心 exactly.
+    _put(sect, _el("w:docGrid", {"w:type": "linesAndChars", "w:linePitch": profile.line_pitch_twips,
+                                 "w:charSpace": profile.grid_char_space}), SECTPR_ORDER)
+    for attr in list(sect.attrib):
+        if attr.startswith(qn("w:rsid")):
+            del sect.attrib[attr]
+
+
+def _page_number_paragraph(p, profile: layout.Profile, odd: bool, direct: bool) -> None:
+    """“— 1 —”: odd pages right, even pages left, each 空一字 (GB/T 9704 §7.5)."""
+    for child in list(p):
+        p.remove(child)
+    indent = profile.page_number_indent_twips
+    side = {"w:right": indent} if odd else {"w:left": indent}
+    p.append(_el("w:pPr", None, _el("w:pStyle", {"w:val": "Footer"}), _el("w:snapToGrid", {"w:val": "0"}),
+                 _spacing(0, 0, profile.footer_line_twips),
+                 _ind(profile, False, **side), _el("w:jc", {"w:val": "right" if odd else "left"})))
+    dash = layout.PAGE_NUMBER_DASH
+    font = profile.fonts["page_number"]
+
+    def run(*content):
+        rpr = _el("w:rPr", None, _rfonts(font, latin=font, hint=True) if direct else _rfonts_hint_only())
+        if direct:
+            for el in _size(profile.page_number_pt):
+                rpr.append(el)
+        return _el("w:r", None, rpr, *content)
+
+    def text(value: str):
+        t = _el("w:t")
+        t.text = value
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return t
+
+    p.append(run(text(f"{dash} ")))
+    p.append(run(_el("w:fldChar", {"w:fldCharType": "begin"})))
+    p.append(run(_instr(" PAGE ")))
+    p.append(run(_el("w:fldChar", {"w:fldCharType": "separate"})))
+    p.append(run(text("1" if odd else "2")))
+    p.append(run(_el("w:fldChar", {"w:fldCharType": "end"})))
+    p.append(run(text(f" {dash}")))
+
+
+def _instr(code: str):
+    el = _el("w:instrText")
+    el.text = code
+    el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return el
+
+
+def _rfonts_hint_only():
+    return _el("w:rFonts", {"w:hint": "eastAsia"})
+
+
+def _write_footers(doc, profile: layout.Profile, direct: bool) -> None:
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        paragraphs = footer._element.findall(qn("w:p"))
+        for extra in paragraphs[1:]:
+            footer._element.remove(extra)
+        _page_number_paragraph(paragraphs[0], profile, odd, direct)
+
+
+# ---------------------------------------------------------------- body
+
+
+def split_gaps(text: str) -> list[tuple[str, bool]]:
+    """Text cut into (segment, is_gap_marker) so every 【待补充：……】 gets its own run."""
+    parts: list[tuple[str, bool]] = []
+    pos = 0
+    for m in GAP_RE.finditer(text):
+        if m.start() > pos:
+            parts.append((text[pos:m.start()], False))
+        parts.append((m.group(0), True))
+        pos = m.end()
+    if pos < len(text):
+        parts.append((text[pos:], False))
+    return parts
+
+
+def _add_runs(p, lines: Iterable[str], east_asia: Optional[str]) -> None:
+    for i, line in enumerate(lines):
+        segments = split_gaps(line) or [("", False)]
+        for j, (segment, gap) in enumerate(segments):
+            rpr = _el("w:rPr", None, _rfonts(east_asia, hint=True) if east_asia else _rfonts_hint_only())
+            if gap:
+                _put(rpr, _el("w:highlight", {"w:val": layout.HIGHLIGHT_GAPS}), RPR_ORDER)
+            r = _el("w:r", None, rpr)
+            if i > 0 and j == 0:
+                r.append(_el("w:br"))
+            if segment:
+                t = _el("w:t")
+                t.text = segment
+                if segment != segment.strip():
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                r.append(t)
+            p.append(r)
+
+
+def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> None:
+    body = doc.element.body
+    sect = body.find(qn("w:sectPr"))
+    paragraphs = []
+    for block in draft.blocks:
+        sid, font_role = ROLE_STYLES.get(block.role, ("Normal", "body"))
+        if block.role == "title":
+            lines = layout.break_title(block.text, profile.title_max_chars)
+        else:
+            lines = block.text.strip("\n").split("\n")
+        p = _el("w:p", None, _el("w:pPr", None, _el("w:pStyle", {"w:val": sid})))
+        _add_runs(p, lines, profile.fonts[font_role] if direct else None)
+        sect.addprevious(p)
+        paragraphs.append((block.role, p))
+    # One empty line after the title block (title and speaker/date), as after a 公文 title (§7.3.2).
+    last_head = None
+    for role, p in paragraphs:
+        if role in ("title", "meta"):
+            last_head = p
+        else:
+            break
+    if last_head is not None:
+        _put(last_head.find(qn("w:pPr")), _spacing(0, profile.line_pitch_twips), PPR_ORDER)
+
+
+# ---------------------------------------------------------------- properties
+
+
+def _now() -> dt.datetime:
+    # SOURCE_DATE_EPOCH makes builds reproducible (reproducible-builds.org convention).
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _core_properties(doc, draft: Draft) -> None:
+    cp = doc.core_properties
+    now = _now()
+    gaps = len(draft.gaps())
+    cp.title = draft.title
+    cp.subject = draft.subject or draft.title
+    cp.keywords = "; ".join(draft.keywords)
+    cp.category = DRAFT_STATUS
+    cp.content_status = DRAFT_STATUS
+    cp.author = "draftgen"
+    cp.last_modified_by = "draftgen"
+    cp.language = "zh-CN"
+    cp.revision = 1
+    cp.created = now
+    cp.modified = now
+    note = f"本文件由 draftgen {__version__} 自动生成，是草稿，须经人工核实事实、审改后方可使用。"
+    if gaps:
+        note += f"文中有 {gaps} 处【待补充】（黄色底纹），请逐一补全。"
+    if draft.seed is not None:
+        note += f"生成种子：{draft.seed}。"
+    cp.comments = note
+
+
+def custom_properties(draft: Draft) -> list[tuple[str, str]]:
+    """What is recorded in docProps/custom.xml so a draft can be traced and replayed."""
+    props = [("draftgen.version", __version__), ("draftgen.kind", draft.kind), ("draftgen.status", DRAFT_STATUS)]
+    if draft.seed is not None:
+        props.append(("draftgen.seed", str(draft.seed)))
+    if draft.digest:
+        props.append(("draftgen.brief_sha256", draft.digest))
+    props.append(("draftgen.entry_count", str(len(draft.entry_ids))))
+    for i, chunk in enumerate(_chunks(draft.entry_ids, CUSTOM_VALUE_MAX), start=1):
+        props.append((f"draftgen.entry_ids.{i}", chunk))
+    return props
+
+
+def _chunks(ids: Iterable[str], limit: int) -> list[str]:
+    chunks: list[str] = []
+    cur = ""
+    for entry in ids:
+        candidate = f"{cur} {entry}" if cur else entry
+        if len(candidate) > limit and cur:
+            chunks.append(cur)
+            cur = entry
+        else:
+            cur = candidate
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def _custom_properties_part(doc, draft: Draft) -> None:
+    # python-docx has no API for custom properties: write the part, content type and relationship ourselves.
+    rows = []
+    for pid, (name, value) in enumerate(custom_properties(draft), start=2):  # pid 0 and 1 are reserved
+        rows.append(f'<property fmtid="{CUSTOM_PROPS_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+                    f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>")
+    xml = (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+           f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}">{"".join(rows)}</Properties>')
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            package.rels.pop(rid)
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml.encode("utf-8"), package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def validate_options(options: DocxOptions, base_dir: Optional[Path] = None) -> Optional[Path]:
+    """Check docx options before any work; returns the resolved reference document, if any."""
+    unknown = sorted(set(options.fonts) - set(layout.FONT_ROLES))
+    if unknown:
+        raise InputError(f"docx.fonts：未知的字体角色“{'、'.join(unknown)}”；可用的有 {'、'.join(layout.FONT_ROLES)}")
+    for role, name in options.fonts.items():
+        if not str(name).strip():
+            raise InputError(f"docx.fonts.{role}：字体名称不能为空")
+    if not options.reference:
+        return None
+    base = base_dir or Path.cwd()
+    ref = Path(options.reference).expanduser()
+    if not ref.is_absolute():
+        ref = base / ref
+    if ref.suffix.lower() != ".docx":
+        raise InputError(f"docx.reference：参考文档应为 .docx 文件，实为“{options.reference}”；"
+                         "请在 Word 或 WPS 中另存为 .docx 后再指定")
+    if not ref.is_file():
+        raise InputError(f"docx.reference：找不到参考文档“{options.reference}”（查找位置：{ref}）")
+    if not zipfile.is_zipfile(ref):
+        raise InputError(f"docx.reference：“{options.reference}”不是有效的 .docx 文件（无法按 zip 打开）")
+    return ref
+
+
+def write_docx(draft: Draft, path: Path, options: Optional[DocxOptions] = None,
+               base_dir: Optional[Path] = None) -> None:
+    """Write ``draft`` to ``path`` as a .docx laid out per GB/T 9704 (or the reading profile)."""
+    options = options or DocxOptions()
+    reference = validate_options(options, base_dir)
+    profile = layout.get_profile(options.profile, {k: v.strip() for k, v in options.fonts.items()})
+    doc = docx.Document()
+    _strip_template(doc)
+    _install_styles(doc, profile)
+    if reference is not None:
+        _apply_reference(doc, reference, profile, options.fonts)
+    direct = reference is None  # with a reference document its styles decide, as pandoc does
+    _setup_section(doc, profile)
+    _write_footers(doc, profile, direct)
+    _write_body(doc, draft, profile, direct)
+    _font_table(doc, profile)
+    _core_properties(doc, draft)
+    _custom_properties_part(doc, draft)
+    try:
+        doc.save(str(path))
+    except OSError as e:
+        raise DraftgenError(f"无法写入“{path}”：{e.strerror or e}") from e
+
+
+def read_docx_text(path: Path) -> list[tuple[str, str]]:
+    """(style name, text) of every body paragraph; line breaks come back as newlines."""
+    document = docx.Document(str(path))
+    return [(p.style.name if p.style is not None else "Normal", p.text) for p in document.paragraphs]
+
+
+def read_custom_properties(path: Path) -> dict[str, str]:
+    """docProps/custom.xml as a dict, e.g. to replay a draft from its seed and entry ids."""
+    with zipfile.ZipFile(path) as zf:
+        try:
+            root = parse_xml(zf.read("docProps/custom.xml"))
+        except KeyError:
+            return {}
+    out = {}
+    for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
+        value = next(iter(prop), None)
+        out[prop.get("name")] = value.text or "" if value is not None else ""
+    return out
+
+
+# ---------------------------------------------------------------- PDF through LibreOffice
+
+CONVERT_TIMEOUT_S = 180
+
+
+def find_soffice() -> Optional[str]:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    mac = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+    return mac if os.path.exists(mac) else None
+
+
+def convert_to_pdf(docx_path: Path, pdf_path: Path) -> None:
+    """Convert with LibreOffice headless in a throw-away profile, so a running LibreOffice or a parallel
+    conversion cannot block or share state with this one."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise InputError("未找到 LibreOffice（soffice），无法转换为 PDF：请安装 libreoffice-writer 或改用 --format docx")
+    docx_path = Path(docx_path)
+    if not docx_path.is_file():
+        raise DraftgenError(f"转换 PDF 失败：找不到“{docx_path}”")
+    profile_dir = Path(tempfile.mkdtemp(prefix="draftgen-lo-profile-"))
+    out_dir = Path(tempfile.mkdtemp(prefix="draftgen-lo-out-"))
+    cmd = [soffice, f"-env:UserInstallation={profile_dir.as_uri()}", "--headless", "--invisible", "--norestore",
+           "--nologo", "--nolockcheck", "--nodefault", "--convert-to", "pdf:writer_pdf_Export",
+           "--outdir", str(out_dir), str(docx_path.resolve())]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=CONVERT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise DraftgenError(f"LibreOffice 转换“{docx_path.name}”超时（{CONVERT_TIMEOUT_S} 秒），已中止") from None
+        produced = out_dir / (docx_path.stem + ".pdf")
+        if proc.returncode != 0 or not produced.is_file():
+            detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-3:]
+            raise DraftgenError(f"LibreOffice 未能把“{docx_path.name}”转换为 PDF（退出码 {proc.returncode}）"
+                                + (f"：{' '.join(detail)}" if detail else ""))
+        pdf_path = Path(pdf_path)
+        try:
+            shutil.move(str(produced), str(pdf_path))
+        except OSError as e:
+            raise DraftgenError(f"无法写入“{pdf_path}”：{e.strerror or e}") from e
+    finally:
+        shutil.rmtree(profile_dir, ignore_errors=True)
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    # soffice is a wrapper script; the real soffice.bin is its child, so end the whole session we started.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
