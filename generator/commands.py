@@ -10,7 +10,7 @@ from .context import CHARS_PER_MINUTE
 from .errors import DraftgenError, InputError
 from .export import FORMATS, output_stem, planned_paths, refuse_existing, write_draft, write_text_atomic
 from .models import Draft
-from .pipeline import Result, generate, plan_json
+from .pipeline import Result, generate_variants, plan_json
 from .render import count_word
 
 Echo = Callable[[str], None]
@@ -104,11 +104,8 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
 
 
 def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo) -> None:
-    first = generate(brief, seed=seed, length=length, avoid=avoid)
-    results = [first]
-    for i in range(1, variants):
-        results.append(generate(brief, seed=first.plan.context.seed + i, length=length, avoid=avoid,
-                                loaded=first.loaded))
+    results = generate_variants(brief, variants, seed=seed, length=length, avoid=avoid)
+    first = results[0]
     out_dir = Path(output) if output else Path(brief).parent
     base = output_stem(first.plan.context.meeting_name)
     stems = [base] if variants == 1 else [f"{base}-备选{i + 1}" for i in range(variants)]

@@ -131,11 +131,13 @@ def _size(pt: float):
     return _el("w:sz", {"w:val": hp}), _el("w:szCs", {"w:val": hp})
 
 
-def _style_rpr(east_asia: str, pt: float, *, latin: str = layout.LATIN_FONT, bold_off: bool = False):
+def _style_rpr(east_asia: str, pt: float, *, latin: str = layout.LATIN_FONT, bold_off: bool = False,
+               spacing: Optional[int] = None):
     sz, sz_cs = _size(pt)
     bold = (_el("w:b", {"w:val": "0"}), _el("w:bCs", {"w:val": "0"})) if bold_off else ()
+    char_spacing = _el("w:spacing", {"w:val": spacing}) if spacing is not None else None
     return _el("w:rPr", None, _rfonts(east_asia, latin), *bold, _el("w:color", {"w:val": layout.TEXT_COLOR}),
-               sz, sz_cs, _lang())
+               char_spacing, sz, sz_cs, _lang())
 
 
 def _spacing(before: int = 0, after: int = 0, line: Optional[int] = None, rule: str = "exact"):
@@ -184,13 +186,19 @@ def _paragraph_styles(profile: layout.Profile) -> list:
     f = profile.fonts
 
     def ppr(*, indent_first: bool, jc: str, keep: bool = False, outline: Optional[int] = None, after: int = 0,
-            widow_off: bool = False):
+            widow_off: bool = False, off_grid: bool = False):
         children = []
         if keep:
             children += [_el("w:keepNext"), _el("w:keepLines")]
         if widow_off:
             # 孤行控制 off: every full page holds exactly the grid's 22 lines, as 公文 templates do.
             children.append(_el("w:widowControl", {"w:val": "0"}))
+        if widow_off:
+            # No punctuation hanging past the 版心 (LibreOffice even drops a hanging 、 from its PDF).
+            children.append(_el("w:overflowPunct", {"w:val": "0"}))
+        if off_grid:
+            # Type larger than a grid line: without this LibreOffice gives each title line two grid lines.
+            children.append(_el("w:snapToGrid", {"w:val": "0"}))
         children += [_spacing(0, after, pitch), _ind(profile, indent_first), _el("w:jc", {"w:val": jc})]
         if outline is not None:
             children.append(_el("w:outlineLvl", {"w:val": outline}))
@@ -202,10 +210,11 @@ def _paragraph_styles(profile: layout.Profile) -> list:
     header_ppr = copy.deepcopy(footer_ppr)
     return [
         _style("Normal", "Normal", default=True, qformat=True,
-               ppr=ppr(indent_first=True, jc="both", widow_off=True), rpr=_style_rpr(f["body"], profile.body_pt)),
+               ppr=ppr(indent_first=True, jc="both", widow_off=True),
+               rpr=_style_rpr(f["body"], profile.body_pt, spacing=profile.char_spacing_twips)),
         _style("Title", "Title", based_on="Normal", next_id="Normal", ui_priority=10, qformat=True,
-               ppr=ppr(indent_first=False, jc="center", keep=True),
-               rpr=_style_rpr(f["title"], profile.title_pt, bold_off=True)),
+               ppr=ppr(indent_first=False, jc="center", keep=True, off_grid=True),
+               rpr=_style_rpr(f["title"], profile.title_pt, bold_off=True, spacing=0)),
         _style("Subtitle", "Subtitle", based_on="Normal", next_id="Normal", ui_priority=11, qformat=True,
                ppr=ppr(indent_first=False, jc="center", keep=True), rpr=_style_rpr(f["meta"], profile.meta_pt)),
         _style("Heading1", "heading 1", based_on="Normal", next_id="Normal", ui_priority=9, qformat=True,
@@ -219,9 +228,9 @@ def _paragraph_styles(profile: layout.Profile) -> list:
         _style("Closing", "Closing", based_on="Normal", ui_priority=99,
                ppr=ppr(indent_first=True, jc="both"), rpr=_style_rpr(f["body"], profile.body_pt)),
         _style("Header", "header", based_on="Normal", ui_priority=99, semi_hidden=True, ppr=header_ppr,
-               rpr=_style_rpr(f["body"], layout.HAO_PT["五号"])),
+               rpr=_style_rpr(f["body"], layout.HAO_PT["五号"], spacing=0)),
         _style("Footer", "footer", based_on="Normal", ui_priority=99, semi_hidden=True, ppr=footer_ppr,
-               rpr=_style_rpr(f["page_number"], profile.page_number_pt, latin=f["page_number"])),
+               rpr=_style_rpr(f["page_number"], profile.page_number_pt, latin=f["page_number"], spacing=0)),
     ]
 
 
@@ -388,9 +397,9 @@ def _setup_section(doc, profile: layout.Profile) -> None:
                                "w:bottom": margins["bottom"], "w:left": margins["left"],
                                "w:header": profile.header_distance_twips,
                                "w:footer": profile.footer_distance_twips, "w:gutter": 0}), SECTPR_ORDER)
-    # 文档网格 “指定行和字符网格”: 22 lines of 28 characters fill the 版心 exactly.
-    _put(sect, _el("w:docGrid", {"w:type": "linesAndChars", "w:linePitch": profile.line_pitch_twips,
-                                 "w:charSpace": profile.grid_char_space}), SECTPR_ORDER)
+    # 文档网格: 22 lines fill the 版心; 28 characters a line come from the styles' character spacing.
+    _put(sect, _el("w:docGrid", {"w:type": layout.DOC_GRID_TYPE, "w:linePitch": profile.line_pitch_twips}),
+         SECTPR_ORDER)
     for attr in list(sect.attrib):
         if attr.startswith(qn("w:rsid")):
             del sect.attrib[attr]

@@ -58,6 +58,10 @@ CHARS_PER_LINE = 28
 # 225 mm / 22 lines = 10.23 mm = 579.8 twips. Word/WPS 公文 templates use 579 (28.95 pt, “固定值 28.95 磅”),
 # rounded down so 22 lines always fit in the 版心.
 LINE_PITCH_TWIPS = 579
+# w:docGrid type. Word's “指定行和字符网格” (linesAndChars) squeezes 16 pt type into 15.79 pt cells, but
+# LibreOffice (7.4) gives every character wider than a cell two cells — 14 characters a line. A line grid
+# plus explicit character spacing (Profile.char_spacing_twips) gives 22 × 28 in Word, WPS and LibreOffice.
+DOC_GRID_TYPE = "lines"
 
 # §5.2.2 字体和字号: 如无特殊说明，各要素一般用 3 号仿宋体字.
 BODY_PT = HAO_PT["三号"]
@@ -158,16 +162,22 @@ class Profile:
         m = self.margins_twips
         return self.page_height_twips - m["top"] - m["bottom"]
 
-    # ---- document grid (Word: 文档网格 “指定行和字符网格”)
+    # ---- document grid and character pitch
     @property
     def char_pitch_pt(self) -> float:
         return self.text_width_twips / TWIPS_PER_PT / self.chars_per_line
 
     @property
-    def grid_char_space(self) -> int:
-        # w:docGrid/@w:charSpace: extra pitch per character over the Normal font size, in 1/4096 pt.
-        # Standard: 442.25 pt / 28 = 15.79 pt per character, 0.21 pt tighter than 16 pt type.
-        return round((self.char_pitch_pt - self.body_pt) * 4096)
+    def char_spacing_twips(self) -> int:
+        """Character spacing (w:spacing in rPr, twips) that makes ``chars_per_line`` fit the 版心.
+
+        156 mm holds 442.25 pt: 28 characters of 16 pt type need 448 pt, so each is condensed by 0.25 pt
+        (“字符间距紧缩 0.25 磅”) — what Word's character grid does implicitly, written out so that every
+        office suite lays out 28 per line. Zero when the characters fit as they are."""
+        natural = math.floor(self.text_width_twips / (self.body_pt * TWIPS_PER_PT))
+        if natural >= self.chars_per_line:
+            return 0
+        return math.floor((self.char_pitch_pt - self.body_pt) * TWIPS_PER_PT)
 
     # ---- sizes Word wants
     @staticmethod
@@ -245,8 +255,8 @@ def get_profile(name: str = "standard", fonts: Mapping[str, str] | None = None) 
 # Closing marks never start a line, opening marks never end one (避头尾).
 _NO_LINE_START = set("，。、；：？！）》」』”’〕】…·%％")
 _NO_LINE_END = set("（《「『“‘〔【")
-# Natural break points in meeting titles: “…会上 | 的讲话”, “…在 | …”, after 暨 and punctuation.
-_GOOD_BEFORE = ("的讲话", "暨", "——", "在")
+# Natural break points in meeting titles: “…会上 | 的讲话”, “…在 | …”, “书记 | 抓基层党建”, after 暨 and punctuation.
+_GOOD_BEFORE = ("的讲话", "暨", "——", "在", "抓")
 _GOOD_AFTER = ("在", "上", "暨", "，", "、", "：", "；")
 # Words frequent in meeting titles that must not be split (no segmenter on the build path).
 _NO_SPLIT_WORDS = (

@@ -38,6 +38,20 @@ def generate(brief_path: Path | str, *, seed: Optional[int] = None, length: Opti
     return Result(loaded, plan, render(plan))
 
 
+def generate_variants(brief_path: Path | str, count: int, *, seed: Optional[int] = None,
+                      avoid: Iterable[str] = (), **options) -> list[Result]:
+    """``count`` drafts with consecutive seeds; each avoids the entries of the ones before it, so the
+    alternatives really differ rather than reshuffling the same sentences."""
+    avoided = set(avoid)
+    first = generate(brief_path, seed=seed, avoid=avoided, **options)
+    results = [first]
+    for i in range(1, count):
+        avoided |= set(results[-1].plan.entry_ids())
+        results.append(generate(brief_path, seed=first.plan.context.seed + i, avoid=avoided,
+                                loaded=first.loaded, **options))
+    return results
+
+
 def plan_record(result: Result) -> dict:
     """What is needed to regenerate a draft exactly, and to avoid its entries next year."""
     ctx = result.plan.context

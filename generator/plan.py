@@ -27,16 +27,18 @@ TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more n
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "transition": 8, "fixed": 20}
 
 MAX_DIRECTIVE_ELABORATIONS = 4
-MAX_ITEMS_PER_SECTION = 4
-MAX_TWO_PART_DIRECTIVES = 8
+TWO_PART_MAX_LENGTH = 6500
+MAX_ITEMS_PER_SECTION = 6
+MAX_TWO_PART_DIRECTIVES = 10
 
 
 def points_for_length(length: int) -> int:
+    # Most real speeches make three points whatever their length; very short ones two, very long ones more.
     if length <= 2200:
         return 2
-    if length <= 5000:
+    if length <= 6000:
         return 3
-    if length <= 6500:
+    if length <= 7200:
         return 4
     return 5
 
@@ -155,7 +157,9 @@ def choose_layout(ctx: Context, rng: random.Random) -> str:
         if ctx.layout == "two_part" and ctx.points not in (None, 2):
             raise InputError(problems=[f"layout: two_part 固定为“讲两点意见”，与 points: {ctx.points} 矛盾；请删去其一"])
         return ctx.layout
-    if ctx.points not in (None, 2):
+    # “讲两点意见” keeps every directive in one section; past about 6,500 字 that reads as a list, so
+    # long speeches and those with more than two points take the separate layout.
+    if ctx.points not in (None, 2) or ctx.length > TWO_PART_MAX_LENGTH:
         return "separate"
     return rng.choice(LAYOUTS)
 
@@ -326,56 +330,75 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
     """
     target = ctx.length
     ceiling = target * 1.04
+    order = {t: bank.topics[t].order for t in bank.topics}
+    plain_groups = [g for g in bank.groups if g not in TWO_PART_GROUPS]
 
-    def add_elaboration(item: _ItemDraft) -> Callable[[], bool]:
-        def step() -> bool:
-            chosen = chooser.pick(item.slot, topic=item.topic, prefer=_not_echoing(item.headline))
-            if chosen is None:
-                return False
-            if estimate() + len(chosen.text) > ceiling:
-                chooser.used.discard(chosen.entry_id)
-                return False
-            item.elaborations.append(chosen)
-            return True
-        return step
-
-    def add_item(sec: _SectionDraft) -> Callable[[], bool]:
-        def step() -> bool:
-            if len(sec.items) >= (MAX_ITEMS_PER_SECTION if layout == "separate" else MAX_TWO_PART_DIRECTIVES):
-                return False
-            have = {i.topic for s in sections for i in s.items}
-            groups = sec.groups if layout == "separate" else [g for g in bank.groups if g not in TWO_PART_GROUPS]
-            options = [t for t in bank.topics if bank.topics[t].group in groups and t not in have]
-            for topic in options:
-                item = _directive(chooser, topic)
-                if item is None:
-                    continue
-                if estimate() + item.length() > ceiling:
-                    chooser.used.difference_update({item.headline.entry_id, item.elaborations[0].entry_id})
-                    return False
-                sec.items.append(item)
-                order = {t: bank.topics[t].order for t in bank.topics}
-                sec.items.sort(key=lambda i: order[i.topic])
-                return True
+    def add_elaboration(item: _ItemDraft) -> bool:
+        chosen = chooser.pick(item.slot, topic=item.topic, prefer=_not_echoing(item.headline))
+        if chosen is None:
             return False
-        return step
+        if estimate() + len(chosen.text) > ceiling:
+            chooser.used.discard(chosen.entry_id)
+            return False
+        item.elaborations.append(chosen)
+        return True
 
+    def add_lead(sec: _SectionDraft) -> bool:
+        chosen = chooser.pick("section_lead")
+        if chosen is None or estimate() + len(chosen.text) > ceiling:
+            if chosen:
+                chooser.used.discard(chosen.entry_id)
+            return False
+        sec.lead.append(chosen)
+        return True
+
+    def add_item(sec: _SectionDraft) -> bool:
+        groups = sec.groups if layout == "separate" else plain_groups
+        uses: dict[str, int] = {}
+        for i in (i for s in sections for i in s.items):
+            uses[i.topic] = uses.get(i.topic, 0) + 1
+        in_groups = [t for t in bank.topics if bank.topics[t].group in groups]
+        # A fresh topic first; when the section's topics are used up, a second point on one of them.
+        options = [t for t in in_groups if t not in uses] + sorted(
+            (t for t in in_groups if uses.get(t) == 1), key=lambda t: order[t])
+        for topic in options:
+            item = _directive(chooser, topic)
+            if item is None:
+                continue
+            if estimate() + item.length() > ceiling:
+                chooser.used.difference_update({item.headline.entry_id, item.elaborations[0].entry_id})
+                return False
+            sec.items.append(item)
+            sec.items.sort(key=lambda i: order[i.topic])
+            return True
+        return False
+
+    directive_sections = [s for s in sections if s.items]
+    per_section = (3, 4, MAX_ITEMS_PER_SECTION) if layout == "separate" else (5, 6, MAX_TWO_PART_DIRECTIVES)
     directive_items = lambda: [i for s in sections for i in s.items]  # noqa: E731
-    rounds: list[Callable[[], list[Callable[[], bool]]]] = [
-        lambda: [add_elaboration(i) for i in achievements if not i.elaborations],
-        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 2],
-        lambda: [add_item(s) for s in sections if s.items or layout == "separate"],
-        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 2],
-        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 3],
-        lambda: [add_elaboration(i) for i in problems if len(i.elaborations) < 2],
-        lambda: [add_elaboration(i) for i in achievements if len(i.elaborations) < 2],
-        lambda: [add_item(s) for s in sections if s.items],
-        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < 3],
-        lambda: [add_elaboration(i) for i in directive_items() if len(i.elaborations) < MAX_DIRECTIVE_ELABORATIONS],
-        lambda: [add_elaboration(i) for i in achievements if len(i.elaborations) < 3],
+    # (what to grow, up to how many): the order in which a writer would let a speech grow.
+    rounds = [
+        ("achievements", 1), ("directives", 2), ("items", per_section[0]), ("directives", 2),
+        ("directives", 3), ("problems", 2), ("achievements", 2), ("items", per_section[1]), ("directives", 3),
+        ("directives", MAX_DIRECTIVE_ELABORATIONS), ("items", per_section[2]),
+        ("directives", MAX_DIRECTIVE_ELABORATIONS), ("achievements", 3), ("problems", 3),
     ]
-    for make_steps in rounds:
-        for step in make_steps():
-            if estimate() >= target * 0.98:
-                return
-            step()
+    if layout == "two_part":
+        # “讲两点意见” holds every point in one section: a long speech gets fuller points instead of more.
+        rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
+    for what, limit in rounds:
+        progress = True
+        while progress:
+            progress = False
+            if what == "items":
+                candidates = [s for s in directive_sections if len(s.items) < limit]
+                steps = [lambda s=s: add_item(s) for s in candidates]
+            elif what == "lead":
+                steps = [lambda s=s: add_lead(s) for s in directive_sections if s.lead and len(s.lead) < limit]
+            else:
+                pool = {"achievements": achievements, "problems": problems}.get(what) or directive_items()
+                steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
+            for step in steps:
+                if estimate() >= target * 0.98:
+                    return
+                progress = step() or progress
