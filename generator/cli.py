@@ -94,6 +94,22 @@ def kinds_cmd() -> None:
         typer.echo(f"{kind}\t{description}")
 
 
+@app.command("schema")
+def schema_cmd(
+    output: Path = typer.Option(Path("schemas"), "-o", "--output", help="写入 JSON Schema 的目录。"),
+    force: bool = typer.Option(False, "--force", help="允许覆盖已存在的文件。"),
+) -> None:
+    """写出简报、单位配置和词库文件的 JSON Schema，供编辑器自动补全和校验。"""
+    from .export import refuse_existing, write_text_atomic
+    from .schema import render_schemas
+
+    rendered = render_schemas()
+    refuse_existing([output / name for name in rendered], force)
+    for name, text in rendered.items():
+        write_text_atomic(output / name, text)
+        typer.echo(f"已写入：{output / name}")
+
+
 bank_app = typer.Typer(help="词库维护：检查条目、查看覆盖情况。", no_args_is_help=True, subcommand_metavar="命令 [参数]...")
 app.add_typer(bank_app, name="bank")
 
@@ -111,6 +127,20 @@ def bank_lint_cmd(
     findings = lint_paths(paths or None)
     typer.echo(format_report(findings))
     raise typer.Exit(1 if any(f.severity == "错误" for f in findings) else 0)
+
+
+@bank_app.command("stats")
+def bank_stats_cmd(
+    drafts: int = typer.Option(12, "--drafts", help="用法审计时每类单位生成的稿件数。"),
+) -> None:
+    """词库覆盖矩阵（主题 × 槽位 × 单位类型，标出偏少的格）和用法审计（从未选中、过于常用的条目）。"""
+    from .bank import default_bank
+    from .bankstats import coverage_table, usage_report
+
+    bank = default_bank()
+    typer.echo(coverage_table(bank))
+    typer.echo("")
+    typer.echo(usage_report(bank, drafts))
 
 
 def main() -> None:

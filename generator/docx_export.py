@@ -194,8 +194,9 @@ def _paragraph_styles(profile: layout.Profile) -> list:
             # 孤行控制 off: every full page holds exactly the grid's 22 lines, as 公文 templates do.
             children.append(_el("w:widowControl", {"w:val": "0"}))
         if widow_off:
-            # No punctuation hanging past the 版心 (LibreOffice even drops a hanging 、 from its PDF).
-            children.append(_el("w:overflowPunct", {"w:val": "0"}))
+            # Word's default, written out because LibreOffice reads the flag inverted: “1” stops it hanging
+            # line-end punctuation, which it then drops from justified lines (a 、 vanished from the PDF).
+            children.append(_el("w:overflowPunct", {"w:val": "1"}))
         if off_grid:
             # Type larger than a grid line: without this LibreOffice gives each title line two grid lines.
             children.append(_el("w:snapToGrid", {"w:val": "0"}))

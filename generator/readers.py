@@ -1,0 +1,237 @@
+"""Read a user's document (.docx, .md, .txt) or a generated Draft into numbered paragraphs for the checker.
+
+Line numbers are the ones the user sees: for text files the file's line numbers, for .docx the paragraph
+number (1-based, empty paragraphs included). Text encodings are detected, never guessed silently wrong:
+UTF-8, UTF-8 with BOM, then GB18030 only if the result reads like Chinese text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .errors import InputError
+from .models import Draft
+
+TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+SUPPORTED = (".docx", *TEXT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line: int  # 1-based line (text files) or paragraph number (.docx)
+    text: str
+    role: Optional[str] = None  # title / heading1 / heading2 / … where the source says so
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    path: str
+    paragraphs: tuple[Paragraph, ...]
+    kind: str = "txt"  # txt / md / docx / draft
+    encoding: Optional[str] = None  # for text files: utf-8, utf-8-sig or gb18030
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def plausible_chinese(text: str) -> bool:
+    """Whether a GB18030 decode looks like real text rather than bytes of another encoding read wrongly.
+
+    GB18030 accepts most byte sequences, so a strict decode proves little. Real Chinese text has no control
+    characters, no private-use characters, and its ideographs are overwhelmingly the common GB2312 ones.
+    """
+    if any(ord(c) < 32 and c not in "\t\n\r\f\v" for c in text):
+        return False
+    odd = rare = ideographs = other = 0
+    for c in text:
+        o = ord(c)
+        if o < 0x80:
+            continue
+        if 0xE000 <= o <= 0xF8FF or o > 0xFFFF or unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs"):
+            odd += 1
+        elif _is_cjk(c):
+            ideographs += 1
+            try:
+                c.encode("gb2312")
+            except UnicodeEncodeError:
+                rare += 1
+        else:
+            other += 1
+    total = odd + ideographs + other
+    if total == 0:
+        return True
+    if odd / total > 0.01:
+        return False
+    if ideographs == 0:
+        # Non-ASCII but no Chinese at all: some other legacy encoding, not GB18030.
+        return False
+    return rare / ideographs <= 0.15
+
+
+def decode_text(raw: bytes, path: str | Path) -> tuple[str, str]:
+    """Decode a text file's bytes; return (text, encoding). Raise InputError naming the file on failure."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and plausible_chinese(text):
+            return text, "gb18030"
+    raise InputError(problems=[
+        f"{path}: 无法识别文本编码（支持 UTF-8、带 BOM 的 UTF-8 和 GB18030），"
+        f"请用编辑器将文件另存为 UTF-8 编码后重试"
+    ])
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on the line ends an editor counts (\\r\\n, \\r, \\n); a final newline does not add a line."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()
+    return lines
+
+
+# ---------------------------------------------------------------- markdown
+
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_MD_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_MD_QUOTE = re.compile(r"^ {0,3}>[ \t]?")
+_MD_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|(?<!_)__(?!_)(.+?)(?<!_)__(?!_)")
+_MD_ITALIC = re.compile(r"(?<![*\w])\*(?![\s*])(.+?)(?<![\s*])\*(?![*\w])")
+_MD_STRIKE = re.compile(r"~~(.+?)~~")
+_MD_CODE = re.compile(r"`([^`]*)`")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_MD_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_MD_ROLES = {1: "title", 2: "heading1"}  # deeper levels are heading2, as the .md export writes them
+
+
+def strip_markdown_inline(text: str) -> str:
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_CODE.sub(r"\1", text)
+    text = _MD_BOLD.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _MD_STRIKE.sub(r"\1", text)
+    text = _MD_ITALIC.sub(r"\1", text)
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def _markdown_paragraphs(lines: list[str]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    front_matter = bool(lines) and lines[0].strip() == "---"
+    for i, line in enumerate(lines, start=1):
+        if front_matter:
+            # YAML front matter: keep the numbering, check nothing inside it.
+            out.append(Paragraph(i, ""))
+            if i > 1 and line.strip() in ("---", "..."):
+                front_matter = False
+            continue
+        if _MD_RULE.match(line) or _MD_COMMENT.match(line):
+            out.append(Paragraph(i, ""))
+            continue
+        m = _MD_HEADING.match(line)
+        if m:
+            level = len(m.group(1))
+            out.append(Paragraph(i, strip_markdown_inline(m.group(2)).strip(), _MD_ROLES.get(level, "heading2")))
+            continue
+        body = _MD_BULLET.sub("", _MD_QUOTE.sub("", line))
+        out.append(Paragraph(i, strip_markdown_inline(body).rstrip()))
+    return out
+
+
+# ---------------------------------------------------------------- docx
+
+
+def docx_role(style_name: str | None) -> Optional[str]:
+    name = (style_name or "").strip().lower().replace("\u3000", " ")
+    if name in ("title", "标题"):
+        return "title"
+    m = re.fullmatch(r"(?:heading|标题)\s*(\d)", name)
+    if m:
+        return "heading1" if m.group(1) == "1" else "heading2"
+    return None
+
+
+def _read_docx(path: Path) -> SourceDocument:
+    import zipfile
+
+    import docx  # python-docx; imported here so reading text files stays light
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise InputError(problems=[f"{path}: 不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重试"]) from e
+    paragraphs = []
+    for i, para in enumerate(document.paragraphs, start=1):
+        try:
+            style_name = para.style.name if para.style is not None else None
+        except (KeyError, ValueError):  # a style id the styles part does not define
+            style_name = None
+        paragraphs.append(Paragraph(i, para.text, docx_role(style_name)))
+    return SourceDocument(str(path), tuple(paragraphs), kind="docx")
+
+
+# ---------------------------------------------------------------- public
+
+
+def read_document(path: str | Path) -> SourceDocument:
+    """Read a .docx, .md or .txt file into numbered paragraphs. Raise InputError with a located message."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".doc":
+        raise InputError(problems=[f"{path}: 不支持旧版 Word 格式（.doc），请另存为 .docx 后重试"])
+    if suffix not in SUPPORTED:
+        raise InputError(problems=[f"{path}: 不支持的文件类型“{path.suffix or '（无扩展名）'}”，"
+                                   f"可检查 .docx、.md 和 .txt 文件"])
+    if not path.exists():
+        raise InputError(problems=[f"{path}: 文件不存在，请检查路径"])
+    if path.is_dir():
+        raise InputError(problems=[f"{path}: 是目录，不是文件"])
+    if suffix == ".docx":
+        return _read_docx(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(problems=[f"{path}: 无法读取（{e.strerror}）"]) from e
+    text, encoding = decode_text(raw, path)
+    lines = split_lines(text)
+    if suffix == ".txt":
+        paragraphs = [Paragraph(i, line) for i, line in enumerate(lines, start=1)]
+        kind = "txt"
+    else:
+        paragraphs = _markdown_paragraphs(lines)
+        kind = "md"
+    return SourceDocument(str(path), tuple(paragraphs), kind=kind, encoding=encoding)
+
+
+def document_from_draft(draft: Draft, path: str = "草稿") -> SourceDocument:
+    """A generated draft as the checker sees it, numbered as in its .md export.
+
+    The .md export writes one line per block (title as '# …', headings as '## '/'### ', meta and paragraphs
+    plain) with one blank line between blocks, so block i (0-based) stands on line 2*i+1.
+    """
+    paragraphs = tuple(Paragraph(2 * i + 1, block.text, block.role) for i, block in enumerate(draft.blocks))
+    return SourceDocument(path, paragraphs, kind="draft")
