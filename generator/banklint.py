@@ -162,6 +162,8 @@ def _format_problems(e: Entry) -> Iterable[str]:
             yield "过渡句应以“下面”开头"
         if re.search(r"[。，；：！？]$", text):
             yield "过渡句末尾不加标点（模板会接“，我讲N点意见。”）"
+        if "我" in text:
+            yield "过渡句不写“我”，模板会接“，我讲N点意见。”"
         if re.search(r"[两一二三四五六七八九十几]点", text):
             yield "过渡句不写意见的数目，数目由生成器根据实际部分数填写"
     if e.slot == "directive_headline" and text.startswith("要"):
