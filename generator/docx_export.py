@@ -27,6 +27,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from lxml import etree
 
 from . import __version__, layout
 from .errors import DraftgenError, InputError
@@ -292,6 +293,11 @@ def _apply_reference(doc, ref_path: Path, profile: layout.Profile, font_override
     for sid, st in ours.items():
         if _find_style(root, sid) is None:
             root.append(st)
+    # Styles of a Word-made reference often name theme fonts, so its theme comes along as well.
+    ref_theme = _related(ref.part, RT.THEME)
+    our_theme = _related(doc.part, RT.THEME)
+    if ref_theme is not None and our_theme is not None:
+        our_theme._blob = ref_theme.blob
     # Explicit per-role fonts still win over the reference.
     for role, font in font_overrides.items():
         for sid in _ROLE_STYLE_IDS.get(role, ()):
@@ -312,6 +318,11 @@ _ROLE_STYLE_IDS: Mapping[str, tuple[str, ...]] = {
     "heading2": ("Heading2",),
     "page_number": ("Footer",),
 }
+
+
+def _related(part, reltype: str):
+    return next((rel.target_part for rel in part.rels.values() if rel.reltype == reltype and not rel.is_external),
+                None)
 
 
 def _set_east_asia(container, font: str, latin: Optional[str] = None) -> None:
@@ -359,7 +370,7 @@ def _strip_template(doc) -> None:
 def _font_table(doc, profile: layout.Profile) -> None:
     """Declare the Chinese fonts with GB2312 charset and alternative names, so a machine without them still
     substitutes a Chinese face (Word reads w:altName and w:charset when a font is missing)."""
-    part = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype == RT.FONT_TABLE), None)
+    part = _related(doc.part, RT.FONT_TABLE)
     if part is None:
         return
     root = parse_xml(part.blob)
@@ -382,8 +393,6 @@ def _font_table(doc, profile: layout.Profile) -> None:
 
 
 def _xml_bytes(el) -> bytes:
-    from lxml import etree
-
     return etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -479,23 +488,26 @@ def split_gaps(text: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def _add_runs(p, lines: Iterable[str], east_asia: Optional[str]) -> None:
-    for i, line in enumerate(lines):
-        segments = split_gaps(line) or [("", False)]
-        for j, (segment, gap) in enumerate(segments):
-            rpr = _el("w:rPr", None, _rfonts(east_asia, hint=True) if east_asia else _rfonts_hint_only())
-            if gap:
-                _put(rpr, _el("w:highlight", {"w:val": layout.HIGHLIGHT_GAPS}), RPR_ORDER)
-            r = _el("w:r", None, rpr)
-            if i > 0 and j == 0:
-                r.append(_el("w:br"))
-            if segment:
+def _add_runs(p, text: str, east_asia: Optional[str]) -> None:
+    """Runs for ``text``; newlines become w:br, and each 【待补充：……】 marker is its own highlighted run(s)
+    (found before splitting lines, so a marker broken across title lines stays highlighted)."""
+
+    def run(gap: bool, *content):
+        rpr = _el("w:rPr", None, _rfonts(east_asia, hint=True) if east_asia else _rfonts_hint_only())
+        if gap:
+            _put(rpr, _el("w:highlight", {"w:val": layout.HIGHLIGHT_GAPS}), RPR_ORDER)
+        p.append(_el("w:r", None, rpr, *content))
+
+    for segment, gap in split_gaps(text):
+        for k, piece in enumerate(segment.split("\n")):
+            if k:
+                run(gap, _el("w:br"))
+            if piece:
                 t = _el("w:t")
-                t.text = segment
-                if segment != segment.strip():
+                t.text = piece
+                if piece != piece.strip():
                     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                r.append(t)
-            p.append(r)
+                run(gap, t)
 
 
 def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> None:
@@ -509,7 +521,7 @@ def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> Non
         else:
             lines = block.text.strip("\n").split("\n")
         p = _el("w:p", None, _el("w:pPr", None, _el("w:pStyle", {"w:val": sid})))
-        _add_runs(p, lines, profile.fonts[font_role] if direct else None)
+        _add_runs(p, "\n".join(lines), profile.fonts[font_role] if direct else None)
         sect.addprevious(p)
         paragraphs.append((block.role, p))
     # One empty line after the title block (title and speaker/date), as after a 公文 title (§7.3.2).
@@ -551,7 +563,7 @@ def _core_properties(doc, draft: Draft) -> None:
     cp.modified = now
     note = f"本文件由 draftgen {__version__} 自动生成，是草稿，须经人工核实事实、审改后方可使用。"
     if gaps:
-        note += f"文中有 {gaps} 处【待补充】（黄色底纹），请逐一补全。"
+        note += f"文中有 {gaps} 处【待补充】（黄色突出显示），请逐一补全。"
     if draft.seed is not None:
         note += f"生成种子：{draft.seed}。"
     cp.comments = note
@@ -633,12 +645,13 @@ def write_docx(draft: Draft, path: Path, options: Optional[DocxOptions] = None,
     """Write ``draft`` to ``path`` as a .docx laid out per GB/T 9704 (or the reading profile)."""
     options = options or DocxOptions()
     reference = validate_options(options, base_dir)
-    profile = layout.get_profile(options.profile, {k: v.strip() for k, v in options.fonts.items()})
+    fonts = {role: name.strip() for role, name in options.fonts.items()}
+    profile = layout.get_profile(options.profile, fonts)
     doc = docx.Document()
     _strip_template(doc)
     _install_styles(doc, profile)
     if reference is not None:
-        _apply_reference(doc, reference, profile, options.fonts)
+        _apply_reference(doc, reference, profile, fonts)
     direct = reference is None  # with a reference document its styles decide, as pandoc does
     _setup_section(doc, profile)
     _write_footers(doc, profile, direct)
@@ -668,7 +681,7 @@ def read_custom_properties(path: Path) -> dict[str, str]:
     out = {}
     for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
         value = next(iter(prop), None)
-        out[prop.get("name")] = value.text or "" if value is not None else ""
+        out[prop.get("name")] = (value.text or "") if value is not None else ""
     return out
 
 
