@@ -71,6 +71,7 @@ class Topic:
     group: str
     order: int
     description: str
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,8 @@ def read_bank(directory: Path | None = None) -> tuple[PhraseBank, list[str]]:
         for i, g in enumerate(tdata["groups"])
     }
     topics = {
-        t["id"]: Topic(t["id"], t["group"], i, t["description"]) for i, t in enumerate(tdata["topics"])
+        t["id"]: Topic(t["id"], t["group"], i, t["description"], tuple(t.get("keywords", ())))
+        for i, t in enumerate(tdata["topics"])
     }
     vdata, _, _ = read_yaml(directory / "vocabulary.yaml")
     exclusive = {word: tuple(block["org_types"]) for block in vdata["exclusive"] for word in block["words"]}

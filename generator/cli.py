@@ -148,7 +148,7 @@ def main() -> None:
     from typer._click.exceptions import ClickException
 
     try:
-        code = app(standalone_mode=False)
+        code = app(prog_name="draftgen", standalone_mode=False)
     except ClickException as e:
         from .localize import usage_error_message
 

@@ -688,6 +688,7 @@ def read_custom_properties(path: Path) -> dict[str, str]:
 # ---------------------------------------------------------------- PDF through LibreOffice
 
 CONVERT_TIMEOUT_S = 180
+NO_SOFFICE = "未找到 LibreOffice（soffice），无法转换为 PDF：请安装 libreoffice-writer 或改用 --format docx"
 
 
 def find_soffice() -> Optional[str]:
@@ -704,7 +705,7 @@ def convert_to_pdf(docx_path: Path, pdf_path: Path) -> None:
     conversion cannot block or share state with this one."""
     soffice = find_soffice()
     if soffice is None:
-        raise InputError("未找到 LibreOffice（soffice），无法转换为 PDF：请安装 libreoffice-writer 或改用 --format docx")
+        raise InputError(NO_SOFFICE)
     docx_path = Path(docx_path)
     if not docx_path.is_file():
         raise DraftgenError(f"转换 PDF 失败：找不到“{docx_path}”")

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .errors import DraftgenError, RefusedError
+from .errors import InputError, RefusedError
 from .models import DocxOptions, Draft
 
 FORMATS = ("docx", "md", "txt", "pdf")
@@ -78,10 +78,10 @@ def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Iterable[str], 
         "pdf": lambda p: _write_pdf(draft, p, docx_options, base_dir),
     }
     if "pdf" in formats:
-        from .docx_export import find_soffice
+        from .docx_export import NO_SOFFICE, find_soffice
 
-        if find_soffice() is None:
-            raise DraftgenError(problems=["未找到 LibreOffice（soffice），无法导出 PDF：请安装 LibreOffice，或去掉 pdf 格式"])
+        if find_soffice() is None:  # checked first, so no other format is written either
+            raise InputError(problems=[NO_SOFFICE])
     for fmt, target in zip(formats, targets):
         writers[fmt](target)
     return targets

@@ -24,12 +24,12 @@ TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
-OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "transition": 8, "fixed": 20}
+OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
 
 MAX_DIRECTIVE_ELABORATIONS = 4
-TWO_PART_MAX_LENGTH = 6500
+TWO_PART_MAX_LENGTH = 5500
 MAX_ITEMS_PER_SECTION = 6
-MAX_TWO_PART_DIRECTIVES = 10
+MAX_TWO_PART_DIRECTIVES = 8
 
 
 def points_for_length(length: int) -> int:
@@ -118,9 +118,11 @@ class _SectionDraft:
     headline: Chosen | None = None
     lead: list[Chosen] = field(default_factory=list)
     items: list[_ItemDraft] = field(default_factory=list)
+    lead_group: str = ""
 
     def length(self) -> int:
-        head = OVERHEAD["heading"] + len(self.headline.text) if self.headline else 0
+        # A headline not chosen yet is counted at a typical length.
+        head = OVERHEAD["heading"] + (len(self.headline.text) if self.headline else OVERHEAD["headline"])
         return head + sum(len(c.text) for c in self.lead) + sum(i.length() for i in self.items)
 
 
@@ -157,7 +159,7 @@ def choose_layout(ctx: Context, rng: random.Random) -> str:
         if ctx.layout == "two_part" and ctx.points not in (None, 2):
             raise InputError(problems=[f"layout: two_part 固定为“讲两点意见”，与 points: {ctx.points} 矛盾；请删去其一"])
         return ctx.layout
-    # “讲两点意见” keeps every directive in one section; past about 6,500 字 that reads as a list, so
+    # “讲两点意见” keeps every directive in one section; past about 5,500 字 that reads as a list, so
     # long speeches and those with more than two points take the separate layout.
     if ctx.points not in (None, 2) or ctx.length > TWO_PART_MAX_LENGTH:
         return "separate"
@@ -213,7 +215,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         facts, examples = pro_facts.get(topic, ([], []))
         item = _ItemDraft(topic, chooser.need("problem_headline", topic=topic), [], tuple(facts), tuple(examples),
                           None, "problem_elaboration")
-        item.elaborations.append(chooser.need("problem_elaboration", topic=topic))
+        item.elaborations.append(chooser.need("problem_elaboration", topic=topic, prefer=_not_echoing(item.headline)))
         problems.append(item)
 
     # Directives: every problem's topic gets one; then the focus topics.
@@ -232,6 +234,11 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
                 + sum(s.length() for s in sections))
 
     _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, layout)
+    if layout == "separate":
+        # Headlines last, once each section's points are known, so a headline speaks of what follows it.
+        for sec in sections:
+            sec.headline = chooser.need("section_headline", group=sec.lead_group,
+                                        prefer=_headline_fits(bank, sec))
 
     return Plan(
         kind=ctx.kind,
@@ -248,9 +255,34 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
 
 
 def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
-    """Disfavour an elaboration that opens with its own headline's words ("加强X。加强X，……")."""
+    """Prefer elaborations that take up the headline's subject, but never one that opens by repeating
+    the headline's own words ("加强X。加强X，……")."""
     opening = headline.text[:4]
-    return lambda e: 0.01 if e.text.startswith(opening) else 1.0
+    grams = {headline.text[i:i + 2] for i in range(len(headline.text) - 1)}
+
+    def weight(e: Entry) -> float:
+        if e.text.startswith(opening):
+            return 0.01
+        shared = sum(1 for g in grams if g in e.text) / max(len(grams), 1)
+        return 1.0 + 6.0 * shared
+    return weight
+
+
+def _headline_fits(bank: PhraseBank, sec: _SectionDraft) -> Callable[[Entry], float]:
+    """Prefer a section headline that names a topic of the section's points; avoid one that names a topic
+    of the same group that the section does not treat (a 品牌 headline over points on 组织生活)."""
+    present = {i.topic for i in sec.items}
+    absent = {t for t, topic in bank.topics.items() if topic.group in sec.groups and t not in present}
+    words = lambda topics: [w for t in topics for w in bank.topics[t].keywords]  # noqa: E731
+    present_words, absent_words = words(present), words(absent)
+
+    def weight(e: Entry) -> float:
+        if any(w in e.text for w in present_words):
+            return 3.0
+        if any(w in e.text for w in absent_words):
+            return 0.05
+        return 1.0
+    return weight
 
 
 def _directive(chooser: Chooser, topic: str) -> _ItemDraft | None:
@@ -285,8 +317,7 @@ def _sections_separate(required: list[str], n: int, bank: PhraseBank, chooser: C
     drafts = []
     for groups in sections:
         sec = _SectionDraft(groups)
-        lead_group = max(groups, key=lambda g: (len(by_group[g]), -groups.index(g)))
-        sec.headline = chooser.need("section_headline", group=lead_group)
+        sec.lead_group = max(groups, key=lambda g: (len(by_group[g]), -groups.index(g)))
         topics = [t for g in groups for t in by_group[g]]
         fill_topics = [t for g in groups for t in (*bank.groups[g].default_topics,
                                                      *(x for x in bank.topics if bank.topics[x].group == g))]
@@ -352,7 +383,8 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
         sec.lead.append(chosen)
         return True
 
-    def add_item(sec: _SectionDraft) -> bool:
+    def add_item(sec: _SectionDraft, elaborations: int) -> bool:
+        """Add a whole point: a headline with as many elaborations as its neighbours have by now."""
         groups = sec.groups if layout == "separate" else plain_groups
         uses: dict[str, int] = {}
         for i in (i for s in sections for i in s.items):
@@ -365,8 +397,13 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
             item = _directive(chooser, topic)
             if item is None:
                 continue
+            while len(item.elaborations) < elaborations:
+                more = chooser.pick("directive_elaboration", topic=topic, prefer=_not_echoing(item.headline))
+                if more is None:
+                    break
+                item.elaborations.append(more)
             if estimate() + item.length() > ceiling:
-                chooser.used.difference_update({item.headline.entry_id, item.elaborations[0].entry_id})
+                chooser.used.difference_update({item.headline.entry_id, *(e.entry_id for e in item.elaborations)})
                 return False
             sec.items.append(item)
             sec.items.sort(key=lambda i: order[i.topic])
@@ -376,23 +413,24 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
     directive_sections = [s for s in sections if s.items]
     per_section = (3, 4, MAX_ITEMS_PER_SECTION) if layout == "separate" else (5, 6, MAX_TWO_PART_DIRECTIVES)
     directive_items = lambda: [i for s in sections for i in s.items]  # noqa: E731
-    # (what to grow, up to how many): the order in which a writer would let a speech grow.
+    # (what to grow, up to how many[, elaborations of a new point]): the order in which a writer would let
+    # a speech grow — fuller points before more points, so the points stay of a similar weight.
     rounds = [
-        ("achievements", 1), ("directives", 2), ("items", per_section[0]), ("directives", 2),
-        ("directives", 3), ("problems", 2), ("achievements", 2), ("items", per_section[1]), ("directives", 3),
-        ("directives", MAX_DIRECTIVE_ELABORATIONS), ("items", per_section[2]),
+        ("achievements", 1), ("directives", 2), ("items", per_section[0], 2), ("directives", 3),
+        ("problems", 2), ("achievements", 2), ("items", per_section[1], 3), ("directives", 3),
         ("directives", MAX_DIRECTIVE_ELABORATIONS), ("achievements", 3), ("problems", 3),
+        ("items", per_section[2], 3), ("directives", MAX_DIRECTIVE_ELABORATIONS),
     ]
     if layout == "two_part":
         # “讲两点意见” holds every point in one section: a long speech gets fuller points instead of more.
         rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
-    for what, limit in rounds:
+    for what, limit, *extra in rounds:
         progress = True
         while progress:
             progress = False
             if what == "items":
                 candidates = [s for s in directive_sections if len(s.items) < limit]
-                steps = [lambda s=s: add_item(s) for s in candidates]
+                steps = [lambda s=s: add_item(s, extra[0]) for s in candidates]
             elif what == "lead":
                 steps = [lambda s=s: add_lead(s) for s in directive_sections if s.lead and len(s.lead) < limit]
             else:
