@@ -34,6 +34,7 @@ PLACEHOLDERS: dict[str, str] = {
     "speaker": "讲话人姓名",
     "spirit": "当前应学习贯彻的会议精神，如“党的二十大和二十届历次全会精神”（按会议日期选取）",
     "milestone": "会议日期当年的重要节点，如“建党105周年”（按会议日期选取，没有时不选含此占位符的条目）",
+    "report_by": "会上作工作报告的同志，如“区委组织部李强同志”（工作会议讲话用；简报未给时不选含此占位符的条目）",
 }
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
@@ -57,6 +58,20 @@ SLOTS: dict[str, dict] = {
     "problem_elaboration": {"family": "problems", "min": 25, "max": 150, "desc": "问题展开，完整句子，以“。”结尾"},
     "directive_headline": {"family": "directives", "min": 4, "max": 18, "desc": "意见小标题，接在“一要”之后，以动词开头，不带句末标点"},
     "directive_elaboration": {"family": "directives", "min": 30, "max": 160, "desc": "意见展开，完整句子，以“。”结尾"},
+    # 工作会议讲话（work）
+    "work_context": {"family": "work", "min": 60, "max": 260, "desc": "工作会议讲话开头的形势与政策背景，可用 {spirit}"},
+    "report_ack": {"family": "work", "min": 30, "max": 160, "desc": "肯定会上先作的工作报告，可用 {report_by}"},
+    "work_transition": {"family": "work", "min": 10, "max": 80, "desc": "以“下面，我重点围绕”开头，不含数目：模板接“，讲N点意见。”"},
+    "work_section_headline": {"family": "work", "min": 8, "max": 32, "desc": "工作会议讲话一、二、三、的标题，按分组（意义、任务、保障）"},
+    "argument": {"family": "work", "min": 60, "max": 260, "desc": "“这是……的昭示/要求/选择：只有……才能……”论证段，按分组（历史、时代、现实）"},
+    "work_closing": {"family": "work", "min": 40, "max": 260, "desc": "工作会议讲话结尾：“同志们，……希望大家……”，可用 {milestone}"},
+    # 会议新闻稿（news）
+    "news_affirm": {"family": "news", "min": 30, "max": 160, "desc": "新闻稿中“{speaker}指出，……”的肯定部分（第三人称）"},
+    # 主持词（host）
+    "host_opening": {"family": "host", "min": 30, "max": 200, "desc": "主持词开场：会议目的，不含“同志们”“现在开会”"},
+    "host_rating": {"family": "host", "min": 20, "max": 150, "desc": "主持词：组织评议和民主测评"},
+    "host_summary_lead": {"family": "host", "min": 20, "max": 140, "desc": "主持词：领导讲话后的概括开头，模板接“讲了N点意见：一是……”"},
+    "host_closing": {"family": "host", "min": 30, "max": 220, "desc": "主持词结尾的贯彻要求，模板接“会议到此结束，散会。”"},
 }
 TOPIC_SLOTS = {s for s, spec in SLOTS.items() if spec["family"] in ("achievements", "problems", "directives")}
 

@@ -65,13 +65,15 @@ def build_cmd(
     variants: int = typer.Option(1, "--variants", help="用不同种子生成几份备选稿。"),
     avoid_used: Optional[Path] = typer.Option(None, "--avoid-used", help="往年稿件的记录文件（.plan.json），避免重复用语。"),
     plan_out: bool = typer.Option(False, "--plan", help="同时写出 .plan.json 记录（种子与所用词条），便于复现。"),
+    kinds: Optional[str] = typer.Option(None, "--kinds", help="一次生成的文稿，逗号分隔，如 review,news,host（见 draftgen kinds）。"),
     force: bool = typer.Option(False, "--force", help="允许覆盖已存在的输出文件。"),
 ) -> None:
     """根据简报生成讲话稿（默认输出 .docx 和 .md），并报告字数、时长、种子和待补充之处。"""
     from .commands import run_build
 
     code = run_build(briefs, output=output, formats=formats, seed=seed, length=length, variants=variants,
-                     avoid_used=avoid_used, plan_out=plan_out, force=force, echo=typer.echo, echo_err=_err)
+                     avoid_used=avoid_used, plan_out=plan_out, force=force, echo=typer.echo, echo_err=_err,
+                     kinds=kinds)
     raise typer.Exit(code)
 
 

@@ -11,7 +11,7 @@ from .errors import DraftgenError, InputError
 from .export import FORMATS, output_stem, planned_paths, refuse_existing, write_draft, write_text_atomic
 from .models import Draft
 from .pipeline import Result, generate_variants, plan_json
-from .render import count_word
+from .render import DOCUMENT_NAMES, count_word
 
 Echo = Callable[[str], None]
 
@@ -57,15 +57,17 @@ def _allowed_terms(result: Result) -> list[str]:
     return [t for t in terms if t] + ctx.brief_text.splitlines()
 
 
-def report(result: Result, paths: list[Path], findings: list, echo: Echo) -> None:
-    draft, plan = result.draft, result.plan
+def report(result: Result, draft: Draft, paths: list[Path], findings: list, echo: Echo) -> None:
+    plan = result.plan
     chars = draft.char_count()
     minutes = chars / CHARS_PER_MINUTE
     echo("已生成：" + "\n        ".join(str(p) for p in paths))
-    echo(f"字数：{chars} 字（目标 {plan.target_length} 字），预计讲话约 {minutes:.0f} 分钟（按每分钟 {CHARS_PER_MINUTE} 字）")
-    points = plan.points
-    echo(f"结构：讲{count_word(points)}点意见"
-         f"（版式 {plan.layout}）；种子：{plan.context.seed}（加 --seed {plan.context.seed} 可复现）")
+    if draft.kind == plan.kind:
+        echo(f"字数：{chars} 字（目标 {plan.target_length} 字），预计讲话约 {minutes:.0f} 分钟（按每分钟 {CHARS_PER_MINUTE} 字）")
+        echo(f"结构：讲{count_word(plan.points)}点意见"
+             f"（版式 {plan.layout}）；种子：{plan.context.seed}（加 --seed {plan.context.seed} 可复现）")
+    else:
+        echo(f"字数：{chars} 字（{DOCUMENT_NAMES[draft.kind]}，与讲话稿出自同一计划）")
     gaps = draft.gaps()
     if gaps:
         echo(f"待补充（{len(gaps)} 处，请在稿件中补上本单位的实际内容）：")
@@ -82,9 +84,23 @@ def report(result: Result, paths: list[Path], findings: list, echo: Echo) -> Non
         echo("校对：未发现问题")
 
 
+def parse_kinds(text: Optional[str]) -> Optional[list[str]]:
+    from .models import KINDS
+
+    if not text:
+        return None
+    kinds = [k.strip() for k in text.replace("，", ",").split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise InputError(problems=[f"--kinds: 未知的文稿类型“{'、'.join(unknown) or text}”；可选：{'、'.join(KINDS)}"])
+    if "review" in kinds and "work" in kinds:
+        raise InputError(problems=["--kinds: review 与 work 是两种不同会议的讲话，一次只能选其一"])
+    return list(dict.fromkeys(kinds))
+
+
 def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed: Optional[int],
               length: Optional[int], variants: int, avoid_used: Optional[Path], plan_out: bool, force: bool,
-              echo: Echo, echo_err: Echo) -> int:
+              echo: Echo, echo_err: Echo, kinds: Optional[str] = None) -> int:
     """Build every brief; each brief either fully succeeds or writes nothing. Returns the exit code."""
     fmt_list = parse_formats(formats)
     if length is not None and not 1500 <= length <= 8000:
@@ -92,10 +108,11 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
     if variants < 1 or variants > 20:
         raise InputError(problems=[f"--variants: 应在 1～20 之间，实为 {variants}"])
     avoid = read_avoid_file(avoid_used)
+    kind_list = parse_kinds(kinds)
     worst = 0
     for brief in briefs:
         try:
-            _build_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo)
+            _build_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo, kind_list)
         except DraftgenError as e:
             for line in e.problems or [str(e)]:
                 echo_err(line)
@@ -103,23 +120,28 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
     return worst
 
 
-def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo) -> None:
-    results = generate_variants(brief, variants, seed=seed, length=length, avoid=avoid)
+def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo,
+               kinds=None) -> None:
+    results = generate_variants(brief, variants, seed=seed, length=length, avoid=avoid, kinds=kinds)
     first = results[0]
     out_dir = Path(output) if output else Path(brief).parent
-    base = output_stem(first.plan.context.meeting_name)
-    stems = [base] if variants == 1 else [f"{base}-备选{i + 1}" for i in range(variants)]
+    meeting = first.plan.context.meeting_name
+    suffix = "" if variants == 1 else "-备选{n}"
+    stems = {(i, kind): output_stem(meeting, DOCUMENT_NAMES[kind]) + suffix.format(n=i + 1)
+             for i, r in enumerate(results) for kind in r.documents}
+    plan_stems = {i: output_stem(meeting, "讲话稿") + suffix.format(n=i + 1) for i in range(len(results))}
     # Refuse before writing anything, so a partial set of files is never left behind.
-    planned = [p for stem in stems for p in planned_paths(out_dir, stem, fmt_list)]
+    planned = [p for stem in stems.values() for p in planned_paths(out_dir, stem, fmt_list)]
     if plan_out:
-        planned += [out_dir / f"{stem}.plan.json" for stem in stems]
+        planned += [out_dir / f"{stem}.plan.json" for stem in plan_stems.values()]
     refuse_existing(planned, force)
-    for result, stem in zip(results, stems):
-        findings = check_draft(result.draft, _allowed_terms(result))
-        paths = write_draft(result.draft, out_dir, stem, fmt_list, force=force,
-                            docx_options=result.loaded.org.docx, base_dir=Path(result.loaded.path).parent)
-        if plan_out:
-            plan_path = out_dir / f"{stem}.plan.json"
-            write_text_atomic(plan_path, plan_json(result))
-            paths.append(plan_path)
-        report(result, paths, findings, echo)
+    for i, result in enumerate(results):
+        for kind, draft in result.documents.items():
+            findings = check_draft(draft, _allowed_terms(result))
+            paths = write_draft(draft, out_dir, stems[(i, kind)], fmt_list, force=force,
+                                docx_options=result.loaded.org.docx, base_dir=Path(result.loaded.path).parent)
+            if plan_out and kind == next(iter(result.documents)):
+                plan_path = out_dir / f"{plan_stems[i]}.plan.json"
+                write_text_atomic(plan_path, plan_json(result))
+                paths.append(plan_path)
+            report(result, draft, paths, findings, echo)

@@ -21,13 +21,20 @@ class Overrides:
     length: Optional[int] = None
     points: Optional[int] = None
     layout: Optional[str] = None
+    kinds: Optional[tuple[str, ...]] = None
 
 
 def _brief_strings(loaded: LoadedBrief) -> str:
     """Every piece of text the user wrote: their own words are always allowed through vocabulary filters."""
     b, o = loaded.brief, loaded.org
-    parts = [o.name, o.short_name, o.superior, o.business, o.members, b.meeting.name, b.meeting.deployed_by,
-             b.meeting.place, b.speaker.name, b.speaker.title]
+    m = b.meeting
+    parts = [o.name, o.short_name, o.superior, o.business, o.members, m.name, m.deployed_by, m.place, m.attendees,
+             b.speaker.name, b.speaker.title]
+    parts += [f"{r.unit}{r.name}" for r in m.reporters_list]
+    if m.preceding_report:
+        parts += [m.preceding_report.by, m.preceding_report.title, m.preceding_report.subject]
+    if m.host:
+        parts += [m.host.name, m.host.title]
     for group in (b.achievements, b.problems):
         for tf in group:
             parts += tf.facts
@@ -61,8 +68,11 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         superior=org.superior,
         business=org.business or defaults.get("business", "中心工作"),
         members=org.members or defaults.get("members", "党员"),
-        reporters=b.meeting.reporters,
-        written_reporters=b.meeting.written_reporters,
+        # Counts follow the list of reporters when the brief gives one (load checks they agree).
+        reporters=b.meeting.reporters if b.meeting.reporters is not None else (
+            sum(1 for r in b.meeting.reporters_list if not r.written) or None),
+        written_reporters=b.meeting.written_reporters if b.meeting.written_reporters is not None else (
+            sum(1 for r in b.meeting.reporters_list if r.written) or None),
         focus=tuple(b.focus),
         achievements=tuple(b.achievements),
         problems=tuple(b.problems),
@@ -72,6 +82,11 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         seed=seed,
         brief_text=_brief_strings(loaded),
         digest=loaded.digest,
+        kinds=tuple(overrides.kinds or b.kinds or (b.kind,)),
+        reporters_list=tuple(b.meeting.reporters_list),
+        preceding_report=b.meeting.preceding_report,
+        host=b.meeting.host,
+        attendees=b.meeting.attendees,
     )
 
 

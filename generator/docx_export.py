@@ -45,6 +45,7 @@ ROLE_STYLES: Mapping[str, tuple[str, str]] = {
     "heading2": ("Heading2", "heading2"),
     "paragraph": ("Normal", "body"),
     "closing": ("Closing", "body"),
+    "cue": ("Cue", "meta"),  # a 主持词 stage direction, set in 楷体 so the host sees it is not to be read out
 }
 
 # ECMA-376 Part 1 sequence orders (§17.3.1.26 pPr, §17.3.2.28 rPr, §17.6.17 sectPr, §17.7.4.17 style).
@@ -229,6 +230,8 @@ def _paragraph_styles(profile: layout.Profile) -> list:
                ppr=ppr(indent_first=False, jc="left", keep=True), rpr=_style_rpr(f["body"], profile.body_pt)),
         _style("Closing", "Closing", based_on="Normal", ui_priority=99,
                ppr=ppr(indent_first=True, jc="both"), rpr=_style_rpr(f["body"], profile.body_pt)),
+        _style("Cue", "Cue", based_on="Normal", next_id="Normal", ui_priority=99,
+               ppr=ppr(indent_first=True, jc="both"), rpr=_style_rpr(f["meta"], profile.body_pt)),
         _style("Header", "header", based_on="Normal", ui_priority=99, semi_hidden=True, ppr=header_ppr,
                rpr=_style_rpr(f["body"], layout.HAO_PT["五号"], spacing=0)),
         _style("Footer", "footer", based_on="Normal", ui_priority=99, semi_hidden=True, ppr=footer_ppr,
@@ -313,7 +316,7 @@ def _apply_reference(doc, ref_path: Path, profile: layout.Profile, font_override
 _ROLE_STYLE_IDS: Mapping[str, tuple[str, ...]] = {
     "body": ("Normal", "Salutation", "Closing"),
     "title": ("Title",),
-    "meta": ("Subtitle",),
+    "meta": ("Subtitle", "Cue"),
     "heading1": ("Heading1",),
     "heading2": ("Heading2",),
     "page_number": ("Footer",),

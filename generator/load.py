@@ -124,6 +124,21 @@ def _check_topics(brief: Brief, topics, filename: str, lines: dict) -> list[str]
     return problems
 
 
+def _check_reporters(brief: Brief, filename: str, lines: dict) -> list[str]:
+    """The list of reporters and the counts must tell the same story, or the news and host scripts disagree."""
+    m = brief.meeting
+    if not m.reporters_list:
+        return []
+    out = []
+    for count, field, written in ((m.reporters, "reporters", False), (m.written_reporters, "written_reporters", True)):
+        listed = sum(1 for r in m.reporters_list if r.written == written)
+        if count is not None and count != listed:
+            what = "书面" if written else "现场"
+            out.append(f"{filename}:{line_of(lines, ('meeting', field))}: meeting.{field}: 为 {count}，但 "
+                       f"meeting.reporters_list 中{what}述职的有 {listed} 人；请改为一致，或删去其中之一")
+    return out
+
+
 def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> LoadedBrief:
     """Read and validate a brief and its organisation config. Raises InputError listing every problem."""
     path = Path(path)
@@ -148,6 +163,7 @@ def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> 
         problems.append(f"{label}:{line_of(lines, ('org',))}: org: 应为单位配置文件的路径，或带缩进的单位信息")
 
     if brief is not None:
+        problems += _check_reporters(brief, label, lines)
         if topics is None:
             from .bank import default_bank
 

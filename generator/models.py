@@ -25,6 +25,9 @@ ORG_TYPES: dict[str, str] = {
 
 KINDS: dict[str, str] = {
     "review": "述职评议会讲话（党组织书记抓基层党建工作述职评议会上的点评讲话）",
+    "work": "基层党建工作会议讲话（部署全年工作：形势背景、讲N点意见、号召）",
+    "news": "会议新闻稿（第三人称报道会议和讲话要点，与讲话稿一致）",
+    "host": "主持词（开场、议程、依次请书记述职、评议、请领导讲话、概括讲话要点、散会）",
 }
 
 LAYOUTS = ("separate", "two_part")
@@ -50,6 +53,27 @@ class Org(_Strict):
     docx: DocxOptions = Field(default_factory=DocxOptions)
 
 
+class Person(_Strict):
+    name: str = Field(min_length=1)
+    title: Optional[str] = None
+
+
+class Reporter(_Strict):
+    """A secretary who reports at a review meeting, in the order called."""
+
+    name: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    written: bool = False  # reports in writing rather than on site
+
+
+class PrecedingReport(_Strict):
+    """The work report given before a 工作会议讲话 (e.g. by the head of the organisation department)."""
+
+    by: str = Field(min_length=1)
+    title: Optional[str] = None
+    subject: Optional[str] = None
+
+
 class Meeting(_Strict):
     name: str = Field(min_length=1)
     date: dt.date
@@ -57,6 +81,10 @@ class Meeting(_Strict):
     reporters: Optional[StrictInt] = Field(default=None, ge=0, le=999)
     written_reporters: Optional[StrictInt] = Field(default=None, ge=0, le=999)
     place: Optional[str] = None
+    reporters_list: list[Reporter] = Field(default_factory=list)
+    preceding_report: Optional[PrecedingReport] = None
+    host: Optional[Person] = None
+    attendees: Optional[str] = None
 
 
 class Speaker(_Strict):
@@ -75,8 +103,12 @@ class TopicFacts(_Strict):
     examples: list[Example] = Field(default_factory=list)
 
 
+KindName = Literal["review", "work", "news", "host"]
+
+
 class Brief(_Strict):
-    kind: Literal["review"] = "review"
+    kind: KindName = "review"
+    kinds: Optional[list[KindName]] = None  # the paper set to build from this brief; default: [kind]
     org: Union[str, dict]  # a path to org.yaml, or the org inline (validated as Org by load)
     meeting: Meeting
     speaker: Speaker
@@ -129,6 +161,16 @@ class Context:
     seed: int
     brief_text: str  # every string the user gave, joined: used to allow their own words through filters
     digest: str = ""
+    kinds: tuple[str, ...] = ("review",)  # the documents to write from this one plan
+    reporters_list: tuple[Reporter, ...] = ()
+    preceding_report: Optional[PrecedingReport] = None
+    host: Optional[Person] = None
+    attendees: Optional[str] = None
+
+    @property
+    def speech_kind(self) -> str:
+        """The speech every document of the set is built around: a 工作会议讲话 or a 述职评议会讲话."""
+        return "work" if self.kind == "work" or "work" in self.kinds else "review"
 
 
 # ---------------------------------------------------------------- plan
@@ -156,12 +198,20 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered section (一、二、) of the directives part."""
+    """A numbered section (一、二、). ``style`` is how its points are marked: 一要 (yao), 第一， (ordinal),
+    or a triad of argument paragraphs (argument)."""
 
     group: str
     headline: Chosen
     lead: tuple[Chosen, ...] = ()
     items: tuple[Item, ...] = ()
+    style: str = "yao"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    headline: str
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,7 +228,20 @@ class Plan:
 
     @property
     def points(self) -> int:
-        return len(self.sections) if self.layout == "separate" else 2
+        return len(self.sections)
+
+    def point_headlines(self) -> list[str]:
+        """The speech's N points by their real headlines (一、二、三、), as the host sums them up."""
+        return [s.headline.text for s in self.sections]
+
+    def requirement_points(self) -> list["Requirement"]:
+        """The speech's requirements as a news report gives them (“X要求，一是要……”): the directive
+        sections with their points; in the two-part layout (whose 一、 is the review) the directives
+        themselves; never the argument triad of a work speech, which states reasons, not requirements."""
+        if self.layout == "two_part":
+            return [Requirement(i.headline.text) for i in self.sections[1].items]
+        return [Requirement(s.headline.text, tuple(i.headline.text for i in s.items))
+                for s in self.sections if s.style != "argument"]
 
     def entry_ids(self) -> list[str]:
         ids = [c.entry_id for c in self.frames.values()]

@@ -25,17 +25,23 @@ from .render import render
 class Result:
     loaded: LoadedBrief
     plan: Plan
-    draft: Draft
+    draft: Draft  # the speech
+    documents: dict  # kind → Draft: every document asked for, rendered from the same plan
 
 
 def generate(brief_path: Path | str, *, seed: Optional[int] = None, length: Optional[int] = None,
-             points: Optional[int] = None, layout: Optional[str] = None, avoid: Iterable[str] = (),
-             bank: Optional[PhraseBank] = None, loaded: Optional[LoadedBrief] = None) -> Result:
+             points: Optional[int] = None, layout: Optional[str] = None, kinds: Optional[Iterable[str]] = None,
+             avoid: Iterable[str] = (), bank: Optional[PhraseBank] = None,
+             loaded: Optional[LoadedBrief] = None) -> Result:
     bank = bank or default_bank()
     loaded = loaded or load_brief(brief_path, bank.topics)
-    ctx = build_context(loaded, bank, Overrides(seed=seed, length=length, points=points, layout=layout))
+    overrides = Overrides(seed=seed, length=length, points=points, layout=layout,
+                          kinds=tuple(kinds) if kinds else None)
+    ctx = build_context(loaded, bank, overrides)
     plan = make_plan(ctx, bank, random.Random(ctx.seed), avoid)
-    return Result(loaded, plan, render(plan))
+    speech = render(plan)
+    documents = {kind: speech if kind == plan.kind else render(plan, kind) for kind in ctx.kinds}
+    return Result(loaded, plan, speech, documents)
 
 
 def generate_variants(brief_path: Path | str, count: int, *, seed: Optional[int] = None,

@@ -67,7 +67,7 @@ class Chooser:
 
     def available(self, slot: str, *, topic: str | None = None, group: str | None = None) -> list[Entry]:
         cands = self.bank.candidates(slot, topic=topic, group=group, org_type=self.ctx.org_type,
-                                     kind=self.ctx.kind, layout=self.layout, date=self.ctx.meeting_date)
+                                     kind=self.ctx.speech_kind, layout=self.layout, date=self.ctx.meeting_date)
         return [e for e in cands if self._eligible(e)]
 
     def pick(self, slot: str, *, topic: str | None = None, group: str | None = None,
@@ -119,6 +119,7 @@ class _SectionDraft:
     lead: list[Chosen] = field(default_factory=list)
     items: list[_ItemDraft] = field(default_factory=list)
     lead_group: str = ""
+    style: str = "yao"
 
     def length(self) -> int:
         # A headline not chosen yet is counted at a typical length.
@@ -151,6 +152,8 @@ def _values(ctx: Context, chooser_spirit: Optional[str], milestone: Optional[str
         "speaker": ctx.speaker_name,
         "spirit": chooser_spirit,
         "milestone": milestone,
+        "report_by": (f"{ctx.preceding_report.title or ''}{ctx.preceding_report.by}同志"
+                      if ctx.preceding_report else None),
     }
 
 
@@ -167,7 +170,11 @@ def choose_layout(ctx: Context, rng: random.Random) -> str:
 
 
 def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterable[str] = ()) -> Plan:
-    layout = choose_layout(ctx, rng)
+    """Plan the meeting's speech, and the extra wording of every other document asked for (news, host).
+
+    One plan serves the whole paper set, so every document names the same points, people and numbers.
+    """
+    layout = choose_layout(ctx, rng) if ctx.speech_kind == "review" else "work"
     # Time-bound formulas first: they are values other entries refer to.
     probe = Chooser(bank, ctx, layout, rng, {}, avoid)
     spirit = probe.pick("spirit")
@@ -182,51 +189,69 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     for name, chosen in (("spirit", spirit), ("milestone", milestone)):
         if chosen:
             frames[name] = chosen
-    frames["opening"] = chooser.need("opening", prefer=lambda e: 3.0 if "deployed_by" in e.placeholders else 1.0)
+    with_milestone = lambda e: 2.0 if "milestone" in e.placeholders else 1.0  # noqa: E731
 
-    def prefer_counts(e: Entry) -> float:
-        score = 1.0
-        if ctx.reporters and "reporters" in e.placeholders:
-            score *= 4
-        if ctx.written_reporters and "written_reporters" in e.placeholders:
-            score *= 4
-        return score
-
-    frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
-    for slot in ("achievements_intro", "problems_intro", "problems_outro", "transition"):
-        frames[slot] = chooser.need(slot)
-    frames["closing"] = chooser.need("closing", prefer=lambda e: 2.0 if "milestone" in e.placeholders else 1.0)
-
-    # Achievements: the focus topics and any topic the brief gives facts for.
-    ach_facts = _merge_facts(ctx.achievements)
-    ach_topics = by_order([*ctx.focus, *ach_facts]) or list(FALLBACK_ACHIEVEMENT_TOPICS)
-    achievements = []
-    for topic in ach_topics:
-        facts, examples = ach_facts.get(topic, ([], []))
-        gap = None if facts or examples else f"【待补充：{topic}方面的具体做法、数据或典型事例】"
-        achievements.append(_ItemDraft(topic, chooser.need("achievement_headline", topic=topic), [],
-                                       tuple(facts), tuple(examples), gap, "achievement_elaboration"))
-
-    # Problems: the brief's, or the ones nearly every unit has, stated generally.
+    achievements: list[_ItemDraft] = []
+    problems: list[_ItemDraft] = []
     pro_facts = _merge_facts(ctx.problems)
-    pro_topics = by_order(pro_facts) or [t for t in FALLBACK_PROBLEM_TOPICS][:3]
-    problems = []
-    for topic in pro_topics:
-        facts, examples = pro_facts.get(topic, ([], []))
-        item = _ItemDraft(topic, chooser.need("problem_headline", topic=topic), [], tuple(facts), tuple(examples),
-                          None, "problem_elaboration")
-        item.elaborations.append(chooser.need("problem_elaboration", topic=topic, prefer=_not_echoing(item.headline)))
-        problems.append(item)
+    if ctx.speech_kind == "review":
+        frames["opening"] = chooser.need("opening", prefer=lambda e: 3.0 if "deployed_by" in e.placeholders else 1.0)
 
-    # Directives: every problem's topic gets one; then the focus topics.
-    required = by_order([*pro_topics, *ctx.focus])
-    if layout == "separate":
-        n_sections = ctx.points or points_for_length(ctx.length)
-        sections = _sections_separate(required, n_sections, bank, chooser)
+        def prefer_counts(e: Entry) -> float:
+            score = 1.0
+            if ctx.reporters and "reporters" in e.placeholders:
+                score *= 4
+            if ctx.written_reporters and "written_reporters" in e.placeholders:
+                score *= 4
+            return score
+
+        frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
+        for slot in ("achievements_intro", "problems_intro", "problems_outro", "transition"):
+            frames[slot] = chooser.need(slot)
+        frames["closing"] = chooser.need("closing", prefer=with_milestone)
+
+        # Achievements: the focus topics and any topic the brief gives facts for.
+        ach_facts = _merge_facts(ctx.achievements)
+        ach_topics = by_order([*ctx.focus, *ach_facts]) or list(FALLBACK_ACHIEVEMENT_TOPICS)
+        for topic in ach_topics:
+            facts, examples = ach_facts.get(topic, ([], []))
+            gap = None if facts or examples else f"【待补充：{topic}方面的具体做法、数据或典型事例】"
+            achievements.append(_ItemDraft(topic, chooser.need("achievement_headline", topic=topic), [],
+                                           tuple(facts), tuple(examples), gap, "achievement_elaboration"))
+
+        # Problems: the brief's, or the ones nearly every unit has, stated generally.
+        pro_topics = by_order(pro_facts) or [t for t in FALLBACK_PROBLEM_TOPICS][:3]
+        for topic in pro_topics:
+            facts, examples = pro_facts.get(topic, ([], []))
+            item = _ItemDraft(topic, chooser.need("problem_headline", topic=topic), [], tuple(facts),
+                              tuple(examples), None, "problem_elaboration")
+            item.elaborations.append(chooser.need("problem_elaboration", topic=topic,
+                                                  prefer=_not_echoing(item.headline)))
+            problems.append(item)
+
+        # Directives: every problem's topic gets one; then the focus topics.
+        required = by_order([*pro_topics, *ctx.focus])
+        if layout == "separate":
+            n_sections = ctx.points or points_for_length(ctx.length)
+            sections = _sections_separate(required, n_sections, bank, chooser)
+        else:
+            sections = _sections_two_part(required, bank, chooser)
     else:
-        sections = _sections_two_part(required, bank, chooser)
+        frames["work_context"] = chooser.need("work_context")
+        frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: 4.0 if "report_by" in e.placeholders else 1.0)
+        frames["work_transition"] = chooser.need("work_transition")
+        frames["work_closing"] = chooser.need("work_closing", prefer=with_milestone)
+        # Last year's problems, where the brief gives them, are answered among the tasks.
+        required = by_order([*ctx.focus, *pro_facts]) or list(FALLBACK_ACHIEVEMENT_TOPICS)
+        sections = _sections_work(required, ctx.points or 3, bank, chooser)
 
-    frame_len = sum(len(c.text) for k, c in frames.items() if k not in ("spirit", "milestone"))
+    for kind, slots in EXTRA_SLOTS.items():
+        if kind in ctx.kinds:
+            for slot in slots:
+                frames[slot] = chooser.need(slot)
+
+    counted = [k for k in frames if k not in ("spirit", "milestone") and k not in EXTRA_FRAME_SLOTS]
+    frame_len = sum(len(frames[k].text) for k in counted)
     fixed = OVERHEAD["fixed"] + len(ctx.meeting_name) + len(ctx.speaker_name) + OVERHEAD["transition"]
 
     def estimate() -> int:
@@ -234,24 +259,53 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
                 + sum(s.length() for s in sections))
 
     _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, layout)
-    if layout == "separate":
-        # Headlines last, once each section's points are known, so a headline speaks of what follows it.
-        for sec in sections:
-            sec.headline = chooser.need("section_headline", group=sec.lead_group,
-                                        prefer=_headline_fits(bank, sec))
+    for sec in sections:
+        if sec.headline is None:
+            # Headlines last, once each section's points are known, so a headline speaks of what follows it.
+            sec.headline = chooser.need("section_headline", group=sec.lead_group, prefer=_headline_fits(bank, sec))
 
     return Plan(
-        kind=ctx.kind,
+        kind=ctx.speech_kind,
         layout=layout,
         context=ctx,
         frames=frames,
         achievements=tuple(i.freeze() for i in achievements),
         problems=tuple(i.freeze() for i in problems),
-        sections=tuple(Section("+".join(s.groups), s.headline, tuple(s.lead), tuple(i.freeze() for i in s.items))
-                       for s in sections),
+        sections=tuple(Section("+".join(s.groups), s.headline, tuple(s.lead), tuple(i.freeze() for i in s.items),
+                               s.style) for s in sections),
         target_length=ctx.length,
         estimated_length=estimate(),
     )
+
+
+# The wording the news report and the host's script need beyond the speech's own.
+EXTRA_SLOTS = {"news": ("news_affirm",), "host": ("host_opening", "host_rating", "host_summary_lead", "host_closing")}
+EXTRA_FRAME_SLOTS = {slot for slots in EXTRA_SLOTS.values() for slot in slots}
+WORK_TASK_GROUPS = ("政治引领", "组织体系", "融合发展", "作风纪律")
+
+
+def _sections_work(required: list[str], n: int, bank: PhraseBank, chooser: Chooser) -> list[_SectionDraft]:
+    """工作会议讲话: why (a triad of arguments) — what (tasks, 第一，…) — how (responsibility, 一要…)."""
+    sections: list[_SectionDraft] = []
+    task_count = max(1, n - 2) if n >= 3 else 1
+    if n >= 3:
+        meaning = _SectionDraft(["意义"], chooser.need("work_section_headline", group="意义"), style="argument")
+        meaning.lead = [chooser.need("argument", group=g) for g in ("历史", "时代", "现实")]
+        sections.append(meaning)
+    tasks_required = [t for t in required if bank.topics[t].group in WORK_TASK_GROUPS]
+    tasks = _sections_separate(tasks_required, task_count, bank, chooser, allowed_groups=WORK_TASK_GROUPS)
+    for sec in tasks:
+        sec.style = "ordinal"
+        if len(tasks) == 1:
+            sec.headline = chooser.need("work_section_headline", group="任务")
+    sections += tasks
+    guarantee = _SectionDraft(["责任落实"], chooser.need("work_section_headline", group="保障"))
+    for topic in ("责任落实", "考核督查问责"):
+        item = _directive(chooser, topic)
+        if item:
+            guarantee.items.append(item)
+    sections.append(guarantee)
+    return sections
 
 
 def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
@@ -295,13 +349,14 @@ def _directive(chooser: Chooser, topic: str) -> _ItemDraft | None:
     return _ItemDraft(topic, headline, [elaboration])
 
 
-def _sections_separate(required: list[str], n: int, bank: PhraseBank, chooser: Chooser) -> list[_SectionDraft]:
-    group_order = [g for g in bank.groups if g not in TWO_PART_GROUPS]
+def _sections_separate(required: list[str], n: int, bank: PhraseBank, chooser: Chooser,
+                       allowed_groups: Iterable[str] | None = None) -> list[_SectionDraft]:
+    group_order = [g for g in bank.groups if g not in TWO_PART_GROUPS and g in (allowed_groups or bank.groups)]
     by_group: dict[str, list[str]] = {g: [] for g in group_order}
     for t in required:
         by_group[bank.topics[t].group].append(t)
     present = [g for g in group_order if by_group[g]]
-    for g in GROUP_FILL_ORDER:
+    for g in (g for g in GROUP_FILL_ORDER if g in group_order):
         if len(present) >= n:
             break
         if g not in present:

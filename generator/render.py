@@ -17,7 +17,7 @@ from .paths import TEMPLATES_DIR
 
 _DIGITS = "零一二三四五六七八九"
 ROLE_MARKERS = {"@title": "title", "@meta": "meta", "@salutation": "salutation", "@h1": "heading1",
-                "@h2": "heading2", "@p": "paragraph", "@closing": "closing"}
+                "@h2": "heading2", "@p": "paragraph", "@closing": "closing", "@cue": "cue"}
 _LINE_RE = re.compile(r"^(@[a-z0-9]+)\s(.*)$")
 
 
@@ -40,6 +40,15 @@ def date_cn(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def date_md(d) -> str:
+    """News style: 1月20日 (the year is the report's own)."""
+    return f"{d.month}月{d.day}日"
+
+
+# What each kind of document is called, in its file name and its document properties.
+DOCUMENT_NAMES = {"review": "讲话稿", "work": "讲话稿", "news": "新闻稿", "host": "主持词"}
+
+
 def join_facts(facts) -> str:
     """Join the user's facts into one clause list; facts that contain commas are separated by semicolons."""
     facts = list(facts)
@@ -57,7 +66,7 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
         autoescape=False,
     )
-    env.filters.update(cn=chinese_number, count=count_word, date_cn=date_cn, join_facts=join_facts)
+    env.filters.update(cn=chinese_number, count=count_word, date_cn=date_cn, date_md=date_md, join_facts=join_facts)
     return env
 
 
@@ -76,20 +85,49 @@ def _blocks(text: str, template: str) -> list[Block]:
     return blocks
 
 
-def render(plan: Plan) -> Draft:
+def _reporting_sentence(ctx) -> str:
+    """Who reported and how, for the news report: names only as the brief gives them."""
+    onsite = [r.name for r in ctx.reporters_list if not r.written]
+    if onsite:
+        names = "、".join(onsite) if len(onsite) <= 5 else "、".join(onsite[:3]) + "等"
+        text = f"会上，{names}{len(onsite)}名党组织书记先后进行现场述职"
+    elif ctx.reporters:
+        text = f"会上，{ctx.reporters}名党组织书记先后进行现场述职"
+    else:
+        text = "会上，各基层党组织书记进行了述职"
+    if ctx.written_reporters:
+        text += f"，{ctx.written_reporters}名书记以书面形式述职"
+    return text + "，并接受评议。"
+
+
+def _host_agenda(plan: Plan) -> list[str]:
     ctx = plan.context
-    template_name = f"{plan.kind}.j2"
-    text = _environment().get_template(template_name).render(plan=plan, ctx=ctx, frames=plan.frames)
+    speaker = f"{ctx.speaker_title}{ctx.speaker_name}同志讲话"
+    if plan.kind == "review":
+        return ["党组织书记现场述职", "评议和民主测评", speaker]
+    report = ctx.preceding_report
+    return ([f"{report.title or ''}{report.by}同志作工作报告"] if report else []) + [speaker]
+
+
+def render(plan: Plan, kind: str | None = None) -> Draft:
+    """Render one document of the meeting's paper set (default: the speech) from the shared plan."""
+    ctx = plan.context
+    kind = kind or plan.kind
+    template_name = f"{kind}.j2"
+    text = _environment().get_template(template_name).render(
+        plan=plan, ctx=ctx, frames=plan.frames, reporting_sentence=_reporting_sentence(ctx),
+        host_agenda=_host_agenda(plan))
     blocks = _blocks(text, template_name)
     title = next(b.text for b in blocks if b.role == "title")
+    name = DOCUMENT_NAMES[kind]
     return Draft(
-        kind=plan.kind,
+        kind=kind,
         title=title,
         blocks=tuple(blocks),
         meeting_date=ctx.meeting_date,
         seed=ctx.seed,
         entry_ids=tuple(plan.entry_ids()),
         digest=ctx.digest,
-        subject=f"{ctx.org.name}{ctx.meeting_name}讲话稿（草稿）",
-        keywords=("讲话稿", "基层党建", "述职评议", *ctx.focus),
+        subject=f"{ctx.org.name}{ctx.meeting_name}{name}（草稿）",
+        keywords=(name, "基层党建", *ctx.focus),
     )

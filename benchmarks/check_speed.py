@@ -1,0 +1,134 @@
+"""How fast the checker is, and how often it cries wolf.
+
+    .venv/bin/python benchmarks/check_speed.py
+
+Prints
+- cold: a fresh interpreter reading and checking a 10,000-character draft, whole process, wall clock
+  (once for a clean draft, where jieba must stay unloaded, once with one doubled word, which loads jieba);
+- warm: ``check()`` on the same draft in a process that has already checked it once;
+- false alarms: findings per 10,000 characters on the corrected samples (tests/fixtures/check/clean/),
+  which contain no slips, so every finding there is a false alarm.
+
+Not a test: timings depend on the machine. Run it before and after changing a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.check import check  # noqa: E402
+from generator.readers import read_document  # noqa: E402
+
+CLEAN = ROOT / "tests" / "fixtures" / "check" / "clean"
+DATE = dt.date(2026, 1, 20)
+TARGET = 10_000
+RUNS = 5
+
+_CHILD = """
+import sys, time, datetime as dt
+t0 = time.perf_counter()
+from generator.readers import read_document
+from generator.check import check
+t1 = time.perf_counter()
+findings = check(read_document(sys.argv[1]), date=dt.date(2026, 1, 20))
+t2 = time.perf_counter()
+print(f"{t1 - t0:.4f} {t2 - t1:.4f} {'jieba' in sys.modules} {len(findings)}")
+"""
+
+
+def chars(text: str) -> int:
+    """字数 as Word counts it for Chinese text: every non-space character."""
+    return sum(1 for c in text if not c.isspace())
+
+
+def build_draft(slip: bool) -> str:
+    """About 10,000 characters of clean speech text, paragraphs from the corrected samples."""
+    paragraphs = []
+    for path in sorted(CLEAN.glob("*.txt"), reverse=True):
+        paragraphs += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out, n = [], 0
+    for p in paragraphs * 2:
+        if n >= TARGET:
+            break
+        out.append(p)
+        n += chars(p)
+    if slip:
+        out[len(out) // 2] = out[len(out) // 2].replace("。", "，要抓好抓好落实。", 1)
+    return "\n\n".join(out) + "\n"
+
+
+def cold(path: Path) -> tuple[float, float, float, bool, int]:
+    walls, imports, checks = [], [], []
+    loaded, count = False, 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env,
+                              cwd=ROOT, check=True)
+        walls.append(time.perf_counter() - t)
+        imp, chk, jieba, n = done.stdout.split()
+        imports.append(float(imp))
+        checks.append(float(chk))
+        loaded, count = jieba == "True", int(n)
+    return statistics.median(walls), statistics.median(imports), statistics.median(checks), loaded, count
+
+
+def warm(path: Path) -> float:
+    doc = read_document(path)
+    check(doc, date=DATE)
+    times = []
+    for _ in range(RUNS * 2):
+        t = time.perf_counter()
+        check(doc, date=DATE)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def baseline() -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    print(f"Python {sys.version.split()[0]}; median of {RUNS} runs\n")
+    print(f"empty interpreter start-up: {baseline() * 1000:.0f} ms")
+    with tempfile.TemporaryDirectory() as tmp:
+        for slip in (False, True):
+            text = build_draft(slip)
+            path = Path(tmp) / ("draft-slip.txt" if slip else "draft.txt")
+            path.write_text(text, encoding="utf-8")
+            wall, imp, chk, loaded, n = cold(path)
+            w = warm(path)
+            label = "with one doubled word" if slip else "clean draft"
+            print(f"\n{label}: {chars(text)} characters, {n} findings, jieba loaded: {loaded}")
+            print(f"  cold (fresh process, whole): {wall * 1000:.0f} ms  "
+                  f"[imports {imp * 1000:.0f} ms, check incl. rule loading{' and jieba' if loaded else ''} "
+                  f"{chk * 1000:.0f} ms]")
+            print(f"  warm check():                {w * 1000:.1f} ms")
+
+    total_chars, findings = 0, Counter()
+    for path in sorted(CLEAN.glob("*.txt")):
+        doc = read_document(path)
+        total_chars += chars(doc.text)
+        findings.update(f.severity for f in check(doc, date=DATE))
+    n = sum(findings.values())
+    per = n / total_chars * 10_000
+    detail = "，".join(f"{s} {findings.get(s, 0)}" for s in ("错误", "疑似", "提示"))
+    print(f"\nfalse alarms on the corrected samples: {n} findings in {total_chars} characters "
+          f"= {per:.2f} per 10,000 characters ({detail})")
+
+
+if __name__ == "__main__":
+    main()
