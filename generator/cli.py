@@ -77,6 +77,25 @@ def build_cmd(
     raise typer.Exit(code)
 
 
+@app.command("check")
+def check_cmd(
+    files: List[Path] = typer.Argument(..., metavar="文件...", help="要校对的讲话稿（.docx、.md、.txt）。", show_default=False),
+    date: Optional[str] = typer.Option(None, "--date", help="讲话日期（如 2026-01-20），据此判断提法是否过时；默认取简报或稿件中的日期，否则为今天。"),
+    brief: Optional[Path] = typer.Option(None, "--brief", help="简报文件：其中的人名、单位名不会被当作问题，日期作为讲话日期。"),
+    fmt: str = typer.Option("text", "--format", help="输出格式：text 或 json。"),
+    fix: bool = typer.Option(False, "--fix", help="自动修正半角标点、重复标点等机械问题，另存为 *.fixed.* 文件。"),
+    in_place: bool = typer.Option(False, "--in-place", help="与 --fix 一起使用：直接修改原文件。"),
+) -> None:
+    """校对讲话稿：重复字词、序号与“讲N点意见”不符、未填的 XXX、过时提法、不规范称谓、标点、重复表述。
+    发现“错误”级问题时退出码为 1。"""
+    from .commands import run_check
+
+    text, code = run_check(files, date_text=date, brief=brief, fmt=fmt, fix=fix, in_place=in_place)
+    if text:
+        typer.echo(text)
+    raise typer.Exit(code)
+
+
 @app.command("topics")
 def topics_cmd() -> None:
     """列出词库中可用的主题（简报 focus、achievements、problems 中的 topic）。"""

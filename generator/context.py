@@ -30,7 +30,7 @@ def _brief_strings(loaded: LoadedBrief) -> str:
     m = b.meeting
     parts = [o.name, o.short_name, o.superior, o.business, o.members, m.name, m.deployed_by, m.place, m.attendees,
              b.speaker.name, b.speaker.title]
-    parts += [f"{r.unit}{r.name}" for r in m.reporters_list]
+    parts += [x for r in m.reporters_list for x in (r.unit, r.name)]
     if m.preceding_report:
         parts += [m.preceding_report.by, m.preceding_report.title, m.preceding_report.subject]
     if m.host:

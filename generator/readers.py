@@ -11,10 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .errors import InputError
-from .models import Draft
+
+if TYPE_CHECKING:  # models pulls in pydantic; `check` on a user's file has no need of it
+    from .models import Draft
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 SUPPORTED = (".docx", *TEXT_SUFFIXES)
@@ -121,7 +123,7 @@ _MD_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|(?<!_)__(?!_)(.+?)(?<!_)__(?!_)")
-_MD_ITALIC = re.compile(r"(?<![*\w])\*(?![\s*])(.+?)(?<![\s*])\*(?![*\w])")
+_MD_ITALIC = re.compile(r"(?<![*A-Za-z0-9])\*(?![\s*])(.+?)(?<![\s*])\*(?![*A-Za-z0-9])")
 _MD_STRIKE = re.compile(r"~~(.+?)~~")
 _MD_CODE = re.compile(r"`([^`]*)`")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
@@ -179,10 +181,12 @@ def _read_docx(path: Path) -> SourceDocument:
     import zipfile
 
     import docx  # python-docx; imported here so reading text files stays light
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError) as e:
         raise InputError(problems=[f"{path}: 不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重试"]) from e
     paragraphs = []
     for i, para in enumerate(document.paragraphs, start=1):

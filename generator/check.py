@@ -1,0 +1,1330 @@
+"""The checker: proofreading rules for speech drafts, run on a user's file or on a generated draft.
+
+``check(doc)`` is pure: it reads a SourceDocument and returns findings sorted by line. Rule lists
+(legitimate reduplications, stale formulas, standard name forms, phrases exempt from the repetition count)
+live in ``phrasebank/rules/*.yaml`` so they can be extended by pull request; ``validate_rules`` checks them.
+
+jieba is imported only when a doubled character or word survives the whitelist, so checking a clean
+generated draft never pays for loading the segmenter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from .errors import BankError, InputError, RefusedError
+from .paths import RULES_DIR
+from .readers import Paragraph, SourceDocument, decode_text, read_document
+from .yamlio import line_of, read_yaml
+
+ERROR, DOUBT, HINT = "错误", "疑似", "提示"
+SEVERITIES = (ERROR, DOUBT, HINT)
+
+# Stable codes. Severity: slips, placeholders, count mismatches, stale formulas = 错误; doubtful = 疑似;
+# style = 提示. Each code has one failing and one passing fixture under tests/fixtures/check/.
+CODES: dict[str, tuple[str, str]] = {
+    "DG101": (ERROR, "重复字词：同一个字或词多打了一遍（抓好抓好、也是是、不停停顿）"),
+    "DG102": (DOUBT, "疑似重复字词：可能是有意的重叠（如“研究研究”），请核对"),
+    "DG201": (ERROR, "宣布的条数（讲三点意见、三个方面）与其后的序号数目不符"),
+    "DG202": (ERROR, "序号跳号、重号或顺序颠倒（一是、二是、四是；一、二、二、）"),
+    "DG203": (DOUBT, "同一组序号体例混用（第一……二是；首先……其次……第三）"),
+    "DG204": (DOUBT, "一组序号不是从“一”开始"),
+    "DG205": (HINT, "宣布了“讲N点意见”，其后却没有相应的序号"),
+    "DG301": (ERROR, "未填写的占位符（XXX、××、{{ }}、“党的--”）"),
+    "DG302": (ERROR, "待补充标记尚未补写（【待补充：…】）"),
+    "DG401": (ERROR, "过时提法：按讲话日期已不是当前说法（十九大、十三五收官之年、建党100周年）"),
+    "DG501": (ERROR, "称谓或名称不规范（习总书记、总书记习近平）"),
+    "DG502": (DOUBT, "称谓或名称疑似不规范"),
+    "DG601": (HINT, "中文之间用了半角标点 , ; : ! ? ( )（可自动修正）"),
+    "DG602": (DOUBT, "引号、书名号或括号不成对"),
+    "DG603": (HINT, "标点重复（。。 ，，）（可自动修正）"),
+    "DG604": (HINT, "用半角“--”代替了破折号“——”"),
+    "DG701": (DOUBT, "同一句话重复出现"),
+    "DG702": (HINT, "同一短语用得过多"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    line: int
+    message: str
+    excerpt: str = ""
+    suggestion: str = ""
+    fixable: bool = False
+    column: int = 0  # 1-based position in the paragraph as read (0: the paragraph as a whole)
+
+
+def _finding(code: str, para: Paragraph, message: str, *, start: int = -1, end: int = -1, excerpt: str | None = None,
+             suggestion: str = "", fixable: bool = False) -> Finding:
+    if excerpt is None:
+        excerpt = _excerpt(para.text, start, end) if start >= 0 else ""
+    column = start + 1 if start >= 0 else 0
+    return Finding(code, CODES[code][0], para.line, message, excerpt, suggestion, fixable, column)
+
+
+# ---------------------------------------------------------------- characters
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+_CN_PUNCT = "，。、；：！？“”‘’（）《》【】〔〕…—·「」『』"
+
+
+def _is_han(c: str) -> bool:
+    return bool(c) and ("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
+
+
+def _chinese_context(c: str) -> bool:
+    """A neighbour that makes a half-width mark "between Chinese": an ideograph or Chinese punctuation."""
+    return bool(c) and (_is_han(c) or c in _CN_PUNCT or "\u3000" <= c <= "\u303f" or "\uff01" <= c <= "\uff5e")
+
+
+def _excerpt(text: str, start: int, end: int, width: int = 8) -> str:
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    out = ("…" if left > 0 else "") + text[left:right] + ("…" if right < len(text) else "")
+    return out.replace("\n", " ").strip()
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(s: str) -> Optional[int]:
+    """一 → 1, 十二 → 12, 二十 → 20, 7 → 7; None for 几 or anything else."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+            return None
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        if t is None or o is None or t == 0:
+            return None
+        return t * 10 + o
+    if len(s) == 1 and s in _CN_DIGITS and _CN_DIGITS[s] > 0:
+        return _CN_DIGITS[s]
+    return None
+
+
+def cn_numeral(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    out = []
+    for term in terms:
+        start = text.find(term)
+        while start >= 0:
+            out.append((start, start + len(term)))
+            start = text.find(term, start + 1)
+    return out
+
+
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+# ---------------------------------------------------------------- rule data
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A time-bound formula (DG401) or a name form (DG501/502), as read from a rule file."""
+
+    id: str
+    patterns: tuple[re.Pattern, ...]
+    message: str
+    suggestion: str
+    file: str
+    line: int
+    valid_from: Optional[dt.date] = None
+    valid_until: Optional[dt.date] = None
+    unless_after: tuple[str, ...] = ()
+    unless_before: tuple[str, ...] = ()
+    severity: str = ERROR
+
+    def stale_on(self, date: dt.date) -> bool:
+        return bool((self.valid_from and date < self.valid_from) or (self.valid_until and date > self.valid_until))
+
+
+@dataclass(frozen=True)
+class Rules:
+    words: frozenset[str]
+    abab: frozenset[str]
+    joins: tuple[str, ...]
+    surnames: frozenset[str]
+    name_followers: tuple[str, ...]
+    cover: dict  # doubled string → ((whitelisted string, offset of the doubling in it), …)
+    formulas: tuple[Formula, ...]
+    names: tuple[Formula, ...]
+    ignore: tuple[str, ...]
+    min_count: int
+    per_thousand: float
+
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Values a message or suggestion may refer to, filled in from the speech date.
+TEXT_PLACEHOLDERS = {
+    "year": "讲话年份，如 2026",
+    "party_years": "建党周年数（年份 − 1921），如 105",
+    "plan": "讲话年份所在的五年规划，如“十五五”",
+}
+_TEXT_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill_placeholders(text: str, date: dt.date) -> str:
+    values = {"year": str(date.year), "party_years": str(date.year - 1921),
+              "plan": f"{cn_numeral((date.year - 1953) // 5 + 1)}五"}
+    return _TEXT_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+_DOUBLED = re.compile(r"(.{1,8})\1")
+
+# What each rule file may contain: top-level key → kind.
+_FILE_SCHEMAS: dict[str, dict[str, str]] = {
+    "reduplication.yaml": {"words": "strings", "abab": "strings", "joins": "strings", "surnames": "strings",
+                           "name_followers": "strings"},
+    "stale.yaml": {"formulas": "formulas"},
+    "names.yaml": {"names": "names"},
+    "repetition.yaml": {"ignore": "strings", "min_count": "int", "per_thousand": "number"},
+}
+_RECORD_FIELDS = {
+    "formulas": ({"id", "patterns", "message", "suggestion"},
+                 {"valid_from", "valid_until", "unless_after", "unless_before", "note"}),
+    "names": ({"id", "patterns", "message", "suggestion"}, {"severity", "unless_after", "unless_before", "note"}),
+}
+
+
+def _string_list(value, where: str, key: str, lines, problems: list[str], path: Path) -> list[str]:
+    if not isinstance(value, list):
+        problems.append(f"{where}: {key} 应为字符串列表")
+        return []
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        line = line_of(lines, (key, i))
+        if not isinstance(item, str) or not item.strip():
+            problems.append(f"{path}:{line}: {key} 的第 {i + 1} 项应为非空字符串，实为“{item}”")
+            continue
+        item = item.strip()
+        if item in seen:
+            problems.append(f"{path}:{line}: “{item}”重复（已见于第 {seen[item]} 行）")
+            continue
+        seen[item] = line
+        out.append(item)
+    return out
+
+
+def _date(value, where: str, field: str, problems: list[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    problems.append(f"{where}: {field} 应写作 2026-01-20 形式的日期，实为“{value}”")
+    return None
+
+
+def _parse_records(kind: str, value, path: Path, lines, problems: list[str]) -> list[Formula]:
+    if not isinstance(value, list):
+        problems.append(f"{path}:{line_of(lines, (kind,))}: {kind} 应为列表")
+        return []
+    required, optional = _RECORD_FIELDS[kind]
+    out: list[Formula] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(value):
+        line = line_of(lines, (kind, i))
+        where = f"{path}:{line}"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: 每一条应为映射（id、patterns、message、suggestion……）")
+            continue
+        for key in sorted(set(raw) - required - optional, key=str):
+            problems.append(f"{path}:{line_of(lines, (kind, i, key))}: 未知字段“{key}”")
+        missing = [k for k in sorted(required) if raw.get(k) in (None, "", [])]
+        if missing:
+            problems.append(f"{where}: 缺少必填字段 {'、'.join(missing)}")
+            continue
+        rid = str(raw["id"])
+        if not _ID_RE.match(rid):
+            problems.append(f"{where}: id“{rid}”只能由小写字母、数字和连字符组成")
+        if rid in seen:
+            problems.append(f"{where}: id“{rid}”重复（已见于第 {seen[rid]} 行）")
+        seen.setdefault(rid, line)
+        patterns = raw["patterns"]
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        compiled = []
+        for j, pat in enumerate(patterns if isinstance(patterns, list) else []):
+            pline = line_of(lines, (kind, i, "patterns", j))
+            if not isinstance(pat, str):
+                problems.append(f"{path}:{pline}: 正则表达式应为字符串，实为“{pat}”")
+                continue
+            try:
+                rx = re.compile(pat)
+            except re.error as e:
+                problems.append(f"{path}:{pline}: 正则表达式“{pat}”有误：{e}")
+                continue
+            if rx.match(""):
+                problems.append(f"{path}:{pline}: 正则表达式“{pat}”能匹配空字符串")
+                continue
+            compiled.append(rx)
+        if not isinstance(patterns, list):
+            problems.append(f"{where}: patterns 应为正则表达式列表")
+        contexts = {}
+        for key in ("unless_after", "unless_before"):
+            v = raw.get(key) or []
+            if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+                problems.append(f"{path}:{line_of(lines, (kind, i, key))}: {key} 应为非空字符串列表")
+                v = []
+            contexts[key] = tuple(v)
+        severity = raw.get("severity", ERROR)
+        if severity not in (ERROR, DOUBT):
+            problems.append(f"{path}:{line_of(lines, (kind, i, 'severity'))}: severity 只能是“错误”或“疑似”，实为“{severity}”")
+            severity = ERROR
+        vf = _date(raw.get("valid_from"), where, "valid_from", problems)
+        vu = _date(raw.get("valid_until"), where, "valid_until", problems)
+        if vf and vu and vf > vu:
+            problems.append(f"{where}: valid_from 晚于 valid_until")
+        if kind == "formulas" and not (vf or vu):
+            problems.append(f"{where}: 至少要有 valid_from 或 valid_until")
+        for key in ("message", "suggestion"):
+            if not isinstance(raw[key], str):
+                problems.append(f"{path}:{line_of(lines, (kind, i, key))}: {key} 应为字符串")
+                continue
+            for name in _TEXT_PLACEHOLDER.findall(raw[key]):
+                if name not in TEXT_PLACEHOLDERS:
+                    problems.append(f"{path}:{line_of(lines, (kind, i, key))}: 未知占位符 {{{name}}}"
+                                    f"（可用：{'、'.join('{' + k + '}' for k in TEXT_PLACEHOLDERS)}）")
+        out.append(Formula(rid, tuple(compiled), str(raw["message"]).strip(), str(raw["suggestion"]).strip(),
+                           str(path), line, vf, vu, contexts["unless_after"], contexts["unless_before"], severity))
+    return out
+
+
+def _read_rules(directory: Path) -> tuple[dict, list[str]]:
+    problems: list[str] = []
+    parsed: dict[str, object] = {}
+    if not directory.is_dir():
+        return parsed, [f"{directory}: 规则目录不存在"]
+    present = {p.name for p in directory.glob("*.yaml")}
+    for name in sorted(present - set(_FILE_SCHEMAS)):
+        problems.append(f"{directory / name}:1: 未知的规则文件（可用的文件：{'、'.join(_FILE_SCHEMAS)}）")
+    for name, schema in _FILE_SCHEMAS.items():
+        path = directory / name
+        if name not in present:
+            problems.append(f"{path}: 缺少规则文件")
+            continue
+        try:
+            data, lines, _ = read_yaml(path)
+        except InputError as e:
+            problems += e.problems or [str(e)]
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{path}:1: 规则文件顶层应为映射（{'、'.join(schema)}）")
+            continue
+        for key in sorted(set(data) - set(schema), key=str):
+            problems.append(f"{path}:{line_of(lines, (key,))}: 未知字段“{key}”（可用的字段：{'、'.join(schema)}）")
+        for key, kind in schema.items():
+            where = f"{path}:{line_of(lines, (key,))}"
+            if key not in data:
+                problems.append(f"{path}:1: 缺少字段“{key}”")
+                continue
+            value = data[key]
+            if kind == "strings":
+                parsed[key] = _string_list(value, where, key, lines, problems, path)
+            elif kind in ("formulas", "names"):
+                parsed[key] = _parse_records(kind, value, path, lines, problems)
+            elif kind == "int":
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    problems.append(f"{where}: {key} 应为正整数，实为“{value}”")
+                    value = 1
+                parsed[key] = value
+            elif kind == "number":
+                try:
+                    value = float(value)  # the YAML loader keeps 1.6 as a string on purpose
+                    assert value > 0
+                except (TypeError, ValueError, AssertionError):
+                    problems.append(f"{where}: {key} 应为正数，实为“{data[key]}”")
+                    value = 1.0
+                parsed[key] = value
+        if name == "reduplication.yaml":
+            # Every whitelisted string must actually contain a doubling, or it could never clear anything.
+            for key in ("words", "joins"):
+                for i, w in enumerate(data.get(key) or []):
+                    if isinstance(w, str) and not _DOUBLED.search(w):
+                        problems.append(f"{path}:{line_of(lines, (key, i))}: “{w}”中没有紧挨着重复的字或词")
+            for i, w in enumerate(data.get("abab") or []):
+                if isinstance(w, str) and len(w) != 2:
+                    problems.append(f"{path}:{line_of(lines, ('abab', i))}: abab 的每一项应为两个字，实为“{w}”")
+    return parsed, problems
+
+
+def validate_rules(directory: Path | str | None = None) -> list[str]:
+    """Schema problems of the rule files, each located ``file:line``; empty when the data is sound."""
+    return _read_rules(Path(directory or RULES_DIR))[1]
+
+
+@lru_cache(maxsize=8)
+def _load_rules_cached(directory: str) -> Rules:
+    parsed, problems = _read_rules(Path(directory))
+    if problems:
+        raise BankError(problems=problems)
+    words = frozenset(parsed["words"])
+    joins = tuple(parsed["joins"])
+    cover: dict[str, list[tuple[str, int]]] = {}
+    for w in (*words, *joins):
+        for k in range(1, len(w) // 2 + 1):
+            for off in range(0, len(w) - 2 * k + 1):
+                unit = w[off:off + k]
+                if w[off + k:off + 2 * k] == unit:
+                    cover.setdefault(unit + unit, []).append((w, off))
+    return Rules(
+        words=words,
+        abab=frozenset(parsed["abab"]),
+        joins=joins,
+        surnames=frozenset(parsed["surnames"]),
+        name_followers=tuple(parsed["name_followers"]),
+        cover={k: tuple(v) for k, v in cover.items()},
+        formulas=tuple(parsed["formulas"]),
+        names=tuple(parsed["names"]),
+        ignore=tuple(sorted(parsed["ignore"], key=len, reverse=True)),
+        min_count=parsed["min_count"],
+        per_thousand=parsed["per_thousand"],
+    )
+
+
+def load_rules(directory: Path | str | None = None) -> Rules:
+    """The rule data, validated; BankError lists every problem ``file:line``."""
+    return _load_rules_cached(str(Path(directory or RULES_DIR).resolve()))
+
+
+# ---------------------------------------------------------------- DG101/DG102 doubled words
+
+_DOUBLE_RE = re.compile(f"([{_HAN}]{{1,8}})\\1")
+# Second syllables of resultative/complement compounds (抓好, 加强, 落实): such verbs never reduplicate ABAB.
+_COMPLEMENTS = set("好强实紧牢高大深细严全到住完成化明清快准足硬优")
+
+_NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
+
+_JIEBA = None
+
+
+def _segmenter():
+    """jieba's cut without HMM (dictionary words only, deterministic), loaded once per process, quietly."""
+    global _JIEBA
+    if _JIEBA is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.CRITICAL)  # its startup chatter goes to stderr otherwise
+        jieba.initialize()
+        _JIEBA = jieba
+    return _JIEBA
+
+
+@lru_cache(maxsize=4096)
+def _cut(run: str) -> tuple[tuple[int, int], ...]:
+    spans, pos = [], 0
+    for token in _segmenter().lcut(run, HMM=False):
+        spans.append((pos, pos + len(token)))
+        pos += len(token)
+    return tuple(spans)
+
+
+@dataclass(frozen=True)
+class _Doubling:
+    para: Paragraph
+    start: int
+    unit: str
+
+
+def _cleared(text: str, p: int, unit: str, rules: Rules) -> bool:
+    """Whitelist and pattern checks that need no segmentation."""
+    k = len(unit)
+    for word, off in rules.cover.get(unit + unit, ()):
+        if p - off >= 0 and text.startswith(word, p - off):
+            return True
+    if k == 1 and unit in _NUMERALS and (text[p - 1:p] in _NUMERALS or text[p + 2:p + 3] in _NUMERALS):
+        return True  # digits of a number written out: 十五五, 二〇二二
+    if k == 1:
+        # AABB (扎扎实实, 认认真真): the neighbouring pair is doubled too.
+        after, before = text[p + 2:p + 4], text[max(0, p - 2):p]
+        if len(after) == 2 and after[0] == after[1] and after[0] != unit and _is_han(after[0]):
+            return True
+        if len(before) == 2 and before[0] == before[1] and before[0] != unit and _is_han(before[0]):
+            return True
+        # A name with a doubled given name (张丹丹同志).
+        rest = text[p + 2:]
+        if (text[max(0, p - 1):p] in rules.surnames or text[max(0, p - 2):p] in rules.surnames) and (
+                not rest or rest.startswith(rules.name_followers)):
+            return True
+    if k == 2 and (unit in rules.abab or unit[0] == "一"):  # 研究研究, 一个一个
+        return True
+    return False
+
+
+def _doubling_candidates(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[_Doubling]:
+    text = para.text
+    protected = _spans(text, terms)
+    out = []
+    for m in _DOUBLE_RE.finditer(text):
+        unit = m.group(1)
+        if _cleared(text, m.start(), unit, rules) or _overlaps(protected, m.start(), m.end()):
+            continue
+        out.append(_Doubling(para, m.start(), unit))
+    return out
+
+
+def _judge_doubling(c: _Doubling) -> Optional[Finding]:
+    """Decide with word boundaries whether a doubling is a slip (抓好抓好) or two words meeting (学生生活)."""
+    text, unit, k = c.para.text, c.unit, len(c.unit)
+    run_match = next(m for m in _HAN_RUN.finditer(text) if m.start() <= c.start < m.end())
+    run, p = run_match.group(0), c.start - run_match.start()
+    spans = _cut(run)
+    if any(s <= p and e >= p + 2 * k for s, e in spans):
+        return None  # one dictionary word holds the whole doubling: 层层, 沉甸甸
+    bounds = {s for s, _ in spans} | {len(run)}
+    start, end = c.start, c.start + 2 * k
+    shown = f"{unit}{unit}"
+    dedup = text[max(0, start - 3):start] + unit + text[end:end + 3]
+    suggestion = f"删去一个“{unit}”：{dedup}"
+    if {p, p + k, p + 2 * k} <= bounds:
+        # Both halves stand as words of their own: 也/是/是, 抓好/抓好.
+        if k == 2 and unit[1] not in _COMPLEMENTS:
+            return _finding("DG102", c.para, f"“{shown}”重复，如不是有意重叠请删去一个", start=start, end=end,
+                            suggestion=suggestion)
+        return _finding("DG101", c.para, f"“{shown}”重复，疑为多打了“{unit}”", start=start, end=end,
+                        suggestion=suggestion)
+    # The halves belong to different words. A slip if removing one copy leaves a word across the seam
+    # (不停停顿 → 不停顿); two words that merely meet (学生生活, 会议议程) leave none.
+    undoubled = run[:p] + run[p + k:]
+    if any(s < p and e > p + k for s, e in _cut(undoubled)):
+        return _finding("DG101", c.para, f"“{shown}”重复，疑为多打了“{unit}”", start=start, end=end,
+                        suggestion=suggestion)
+    if unit == "是" and (p + 1, p + 2) in spans:  # 总是是, 就是是: a standalone 是 after a word ending in 是
+        return _finding("DG102", c.para, f"“{shown}”重复，疑为多打了“{unit}”", start=start, end=end,
+                        suggestion=suggestion)
+    return None
+
+
+# ---------------------------------------------------------------- DG2xx enumeration
+
+_NUMS = "一二三四五六七八九十"
+_H1 = re.compile(f"^\\s*([{_NUMS}]{{1,3}})\\s*[、．]")
+_H2 = re.compile(f"^\\s*[（(]\\s*([{_NUMS}]{{1,3}})\\s*[）)]")
+_PAR = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]")
+_AR = re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)")
+# A series marker stands at the start of a clause: paragraph start or after punctuation.
+_CLAUSE_START = "(?<![^\\s，,。．.；;：:！!？?、“\"‘（(【》）)])"
+_INLINE = re.compile(
+    _CLAUSE_START
+    + f"(?:(?P<num>[{_NUMS}]{{1,3}})(?P<style>是|要)"
+    + f"|第(?P<ord>[{_NUMS}]{{1,3}})(?:(?=[，,、：:；;])|点|条|个方面)"
+    + "|(?P<seq>首先|其次)(?=[，,、：:；;]|要|是)|(?P<seq3>再次)(?=[，,、：:；;]))"
+)
+_SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
+# "各支部一要……；二要……": a first marker right after its subject, accepted when the second follows anchored.
+_LOOSE_FIRST = re.compile("一(是|要)")
+_DECL_SPEECH = re.compile(
+    "(?:讲|谈|提|说|强调|提出)(?:以下|如下|这么|这样)?(?P<num>[一二两三四五六七八九十几]{1,3}|\\d{1,2})(?:点|个方面|条)"
+    "(?:意见|要求|看法|体会|建议|想法|希望|认识)?")
+_DECL_LIST = re.compile(
+    f"(?<![第“])(?P<num>[一二两三四五六七八九十几]{{1,3}}|\\d{{1,2}})(?:个|点|条|项)[{_HAN}]{{0,6}}?[：:]")
+
+
+@dataclass
+class _Marker:
+    order: int
+    para: Paragraph
+    pidx: int
+    pos: int
+    family: str  # h1 一、 / h2 （一） / ar 1. / par （1） / 是 / 要 / 第 / 序 / reset
+    number: int
+    label: str
+
+
+@dataclass
+class _Series:
+    family: str
+    items: list
+    mixed: bool = False
+
+
+def _label(family: str, n: int) -> str:
+    if family == "h1":
+        return f"{cn_numeral(n)}、"
+    if family == "h2":
+        return f"（{cn_numeral(n)}）"
+    if family == "ar":
+        return f"{n}."
+    if family == "par":
+        return f"（{n}）"
+    if family == "第":
+        return f"第{cn_numeral(n)}"
+    if family == "序":
+        return {1: "首先", 2: "其次", 3: "再次"}.get(n, f"第{cn_numeral(n)}")
+    return f"{cn_numeral(n)}{family}"
+
+
+def _markers(paragraphs: Sequence[Paragraph]) -> list[_Marker]:
+    out: list[_Marker] = []
+    for pidx, para in enumerate(paragraphs):
+        if para.role in ("title", "meta"):
+            continue
+        text, start = para.text, 0
+        for family, rx in (("h1", _H1), ("h2", _H2), ("par", _PAR), ("ar", _AR)):
+            m = rx.match(text)
+            if m and (n := cn_number(m.group(1))):
+                out.append(_Marker(len(out), para, pidx, m.start(1), family, n, m.group(0).strip()))
+                start = m.end()
+                break
+        else:
+            if para.role == "heading1":  # an unnumbered section heading still closes the open series
+                out.append(_Marker(len(out), para, pidx, 0, "reset", 0, ""))
+        found = []
+        for m in _INLINE.finditer(text, start):
+            if m.group("num"):
+                n, family = cn_number(m.group("num")), m.group("style")
+            elif m.group("ord"):
+                n, family = cn_number(m.group("ord")), "第"
+            else:
+                word = m.group("seq") or m.group("seq3")
+                n, family = _SEQ_NUMBERS[word], "序"
+            if n:
+                found.append((m.start(), family, n, m.group(0)))
+        for pos, family, n, label in list(found):
+            if n == 2 and family in ("是", "要") and not any(f == family and x == 1 and p < pos for p, f, x, _ in found):
+                loose = [m for m in _LOOSE_FIRST.finditer(text, start, pos) if m.group(1) == family]
+                if loose:
+                    found.append((loose[-1].start(), family, 1, loose[-1].group(0)))
+        for pos, family, n, label in sorted(found):
+            out.append(_Marker(len(out), para, pidx, pos, family, n, label))
+    return out
+
+
+def _series(markers: list[_Marker]) -> tuple[list[Finding], dict[int, _Series]]:
+    """Group markers into series and report gaps, repeats, reversals, mixed styles and bad starts."""
+    findings: list[Finding] = []
+    of_marker: dict[int, _Series] = {}
+    headings: dict[str, Optional[_Series]] = {"h1": None, "h2": None, "ar": None, "par": None}
+    inline: dict[str, _Series] = {}
+    below = {"h1": ("h2", "ar", "par"), "h2": ("ar", "par"), "ar": (), "par": (), "reset": ("h2", "ar", "par")}
+
+    def start(family: str, m: _Marker) -> _Series:
+        s = _Series(family, [m])
+        if m.number != 1:
+            findings.append(_finding("DG204", m.para, f"这一组序号从“{m.label}”开始，前面没有“{_label(family, 1)}”",
+                                     start=m.pos, end=m.pos + len(m.label), suggestion="补上前面的条目，或重新编号"))
+        return s
+
+    def append(s: _Series, m: _Marker) -> None:
+        numbers = [i.number for i in s.items]
+        last = s.items[-1]
+        fam = s.items[0].family
+        if m.number == last.number + 1:
+            pass
+        elif m.number in numbers:
+            first = s.items[numbers.index(m.number)]
+            findings.append(_finding("DG202", m.para, f"序号重复：“{m.label}”已在第 {first.para.line} 行出现过",
+                                     start=m.pos, end=m.pos + len(m.label), suggestion="重新编号"))
+        elif m.number > last.number + 1:
+            missing = "、".join(f"“{_label(fam, n)}”" for n in range(last.number + 1, m.number))
+            findings.append(_finding("DG202", m.para, f"序号不连续：“{last.label}”之后是“{m.label}”，缺少{missing}",
+                                     start=m.pos, end=m.pos + len(m.label), suggestion="重新编号"))
+        else:
+            findings.append(_finding("DG202", m.para, f"序号顺序颠倒：“{m.label}”出现在“{last.label}”之后",
+                                     start=m.pos, end=m.pos + len(m.label), suggestion="调整顺序或重新编号"))
+        s.items.append(m)
+
+    for m in markers:
+        f = m.family
+        if f in headings or f == "reset":
+            for lower in below[f]:
+                headings[lower] = None
+            if f in ("h1", "h2", "reset"):
+                inline.clear()
+            if f == "reset":
+                continue
+            s = headings[f]
+            if s is None or m.number == 1:
+                s = headings[f] = start(f, m)
+            else:
+                append(s, m)
+            of_marker[m.order] = s
+            continue
+        own = inline.get(f)
+        if m.number == 1:
+            s = inline[f] = start(f, m)
+        elif own is not None:
+            s = own
+            append(s, m)
+        else:
+            # No open series in this style: an adjacent series in another style continues here → mixed styles.
+            waiting = [x for x in inline.values() if x.items[-1].number + 1 == m.number]
+            if waiting:
+                s = max(waiting, key=lambda x: x.items[-1].order)
+                if not s.mixed:
+                    s.mixed = True
+                    findings.append(_finding(
+                        "DG203", m.para, f"序号体例不一致：前面用“{s.items[0].label}”，这里用“{m.label}”",
+                        start=m.pos, end=m.pos + len(m.label),
+                        suggestion=f"统一为“{_label(s.items[0].family, m.number)}”"))
+                s.items.append(m)
+                inline[f] = s
+            else:
+                s = inline[f] = start(f, m)
+        of_marker[m.order] = s
+    return findings, of_marker
+
+
+def _enumeration(paragraphs: Sequence[Paragraph]) -> list[Finding]:
+    markers = _markers(paragraphs)
+    findings, of_marker = _series(markers)
+    real = [m for m in markers if m.family != "reset"]
+    nonempty = [i for i, p in enumerate(paragraphs) if p.text.strip()]
+    for pidx, para in enumerate(paragraphs):
+        if para.role in ("title", "meta") or not para.text.strip():
+            continue
+        for speech, rx in ((True, _DECL_SPEECH), (False, _DECL_LIST)):
+            for d in rx.finditer(para.text):
+                if speech is False and _DECL_SPEECH.search(para.text, max(0, d.start() - 6), d.end()):
+                    continue  # already handled as 讲N点
+                declared = cn_number(d.group("num"))
+                nxt = next((m for m in real if (m.pidx == pidx and m.pos >= d.end()) or m.pidx > pidx), None)
+                ok = False
+                if nxt is not None and nxt.number == 1:
+                    between = sum(1 for i in nonempty if pidx < i < nxt.pidx)
+                    if nxt.pidx == pidx:
+                        ok = speech or para.text[d.end():nxt.pos].strip() == ""
+                    else:
+                        ok = between <= (1 if speech else 0) and (speech or nxt.pos <= len(
+                            paragraphs[nxt.pidx].text) - len(paragraphs[nxt.pidx].text.lstrip()))
+                if not ok:
+                    if speech:
+                        findings.append(_finding("DG205", para, f"宣布了“{d.group(0)}”，其后没有找到“一、”或“一是”等序号",
+                                                 start=d.start(), end=d.end(), suggestion="按宣布的条数逐条编号"))
+                    continue
+                if declared is None:
+                    continue  # 几点: only the series itself is checked
+                s = of_marker[nxt.order]
+                from_here = s.items[s.items.index(nxt):]
+                count = len({m.number for m in from_here})
+                if count != declared:
+                    where = "、".join(str(line) for line in dict.fromkeys(m.para.line for m in from_here))
+                    said = d.group(0).rstrip("：:")
+                    findings.append(_finding(
+                        "DG201", para,
+                        f"宣布“{said}”，其后实有 {count} 条（“{from_here[0].label}”至“{from_here[-1].label}”，第 {where} 行）",
+                        start=d.start(), end=d.end(),
+                        suggestion=f"把“{d.group('num')}”改为“{'两' if count == 2 else cn_numeral(count)}”，或补齐条目"))
+    return findings
+
+
+# ---------------------------------------------------------------- DG301/DG302 placeholders
+
+_GAP_MARK = re.compile(r"[【〔\[［]\s*(?:待补充|待补|待填|请补充|请填写|待核实|待定)[^】〕\]］]*[】〕\]］]")
+_PLACEHOLDERS = (
+    re.compile(r"(?<![A-Za-z0-9])[XxＸｘ]{2,}(?![A-Za-z0-9])"),
+    re.compile(r"[×✕╳]{2,}"),
+    re.compile(r"[○□]{2,}"),
+    re.compile(r"\{\{.*?\}\}"),
+    re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}"),
+    re.compile(r"\(\([A-Za-z_][A-Za-z0-9_]*\)\)"),
+    re.compile(r"(?<![A-Za-z0-9_])_{2,}(?![A-Za-z0-9_])"),
+    re.compile(r"(?<=\d)[*＊]{2,}|[*＊]{2,}(?=[年月日号届次])"),  # 20**年
+    # A lone X among Chinese (X个区县, 富有X特色), but not X光 or X射线.
+    re.compile(f"(?<![A-Za-z0-9])[XＸ](?![A-Za-z0-9-]|光|射线|型|轴)(?=\\s?[{_HAN}])"
+               f"|(?<=[{_HAN}])[XＸ](?![A-Za-z0-9-]|光|射线|型|轴)"),
+)
+_ASCII_DASHES = re.compile(r"-{2,}")
+_WIDE_DASHES = re.compile(r"[—─－]{2,}")
+# Words that follow a blanked-out name: 党的--精神, --同志, 省委--号文件.
+_NAME_TAILS = ("精神", "全会", "大会", "会议", "同志", "书记", "文件", "号", "讲话", "指示", "决定", "意见", "通知",
+               "年", "届", "次", "》", "”")
+
+
+def _placeholders(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
+    text = para.text
+    if not text.strip() or re.fullmatch(r"[\s\-—─－_*=]+", text):
+        return []
+    protected = _spans(text, terms)
+    out: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(code: str, s: int, e: int, message: str, suggestion: str) -> None:
+        if _overlaps(protected, s, e) or _overlaps(taken, s, e):
+            return
+        taken.append((s, e))
+        out.append(_finding(code, para, message, start=s, end=e, suggestion=suggestion))
+
+    for m in _GAP_MARK.finditer(text):
+        add("DG302", m.start(), m.end(), f"待补充的内容尚未补写：{m.group(0)}", "按提示补写具体内容后删去标记")
+    for rx in _PLACEHOLDERS:
+        for m in rx.finditer(text):
+            add("DG301", m.start(), m.end(), f"占位符“{m.group(0)}”未填写", "填写实际的名称、人名或数字")
+    for m in _ASCII_DASHES.finditer(text):
+        before, after = text[max(0, m.start() - 1):m.start()], text[m.end():]
+        if not (_is_han(before) or _is_han(after[:1]) or before in "“《" and before):
+            continue  # "- 1 -", "a--b": not Chinese running text
+        if before in ("的", "之", "《", "“", "") or after.startswith(_NAME_TAILS):
+            add("DG301", m.start(), m.end(), f"“{_excerpt(text, m.start(), m.end(), 2)}”中的“{m.group(0)}”像是空着未填的名称",
+                "填写实际的会议或文件名称")
+        else:
+            add("DG604", m.start(), m.end(), f"用半角“{m.group(0)}”代替了破折号", "改为“——”")
+    for m in _WIDE_DASHES.finditer(text):
+        before, after = text[max(0, m.start() - 1):m.start()], text[m.end():]
+        if not (_is_han(before) or _is_han(after[:1])):
+            continue  # "— 1 —" page numbers, separator lines
+        if before in ("的", "之") or len(m.group(0)) > 3 or after.startswith(("精神", "全会", "会议", "同志", "号文件")):
+            add("DG301", m.start(), m.end(), f"“{_excerpt(text, m.start(), m.end(), 2)}”中的“{m.group(0)}”像是空着未填的名称",
+                "填写实际的会议或文件名称")
+    return out
+
+
+# ---------------------------------------------------------------- DG401 stale formulas, DG50x name forms
+
+
+def _table_matches(text: str, table: Sequence[Formula]) -> list[tuple[int, int, Formula]]:
+    """Non-overlapping matches of a rule table, the longest first, so 十三五收官之年 shields 十三五."""
+    found = []
+    for rule in table:
+        for rx in rule.patterns:
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                if rule.unless_after and text[m.end():].startswith(rule.unless_after):
+                    continue
+                if rule.unless_before and text[:m.start()].endswith(rule.unless_before):
+                    continue
+                found.append((m.start(), m.end(), rule))
+    found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+    chosen: list[tuple[int, int, Formula]] = []
+    for s, e, rule in found:
+        if not any(s < ce and cs < e for cs, ce, _ in chosen):
+            chosen.append((s, e, rule))
+    return sorted(chosen, key=lambda x: x[0])
+
+
+def _bare(term: str) -> str:
+    """A matched term without its own quotation marks, to be quoted once in a message."""
+    return term.replace("“", "").replace("”", "")
+
+
+def _formulas(para: Paragraph, rules: Rules, date: dt.date, terms: Sequence[str]) -> list[Finding]:
+    out: list[Finding] = []
+    protected = _spans(para.text, terms)
+    for s, e, rule in _table_matches(para.text, rules.formulas):
+        if rule.stale_on(date) and not _overlaps(protected, s, e):
+            out.append(_finding("DG401", para, f"“{_bare(para.text[s:e])}”：{fill_placeholders(rule.message, date)}",
+                                start=s, end=e, suggestion=fill_placeholders(rule.suggestion, date)))
+    for s, e, rule in _table_matches(para.text, rules.names):
+        if not _overlaps(protected, s, e):
+            code = "DG501" if rule.severity == ERROR else "DG502"
+            out.append(_finding(code, para, f"“{_bare(para.text[s:e])}”：{fill_placeholders(rule.message, date)}",
+                                start=s, end=e, suggestion=fill_placeholders(rule.suggestion, date)))
+    return out
+
+
+# ---------------------------------------------------------------- DG60x punctuation (shared with --fix)
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+_NO_DOUBLE = "，、；："
+_PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "【": "】", "〔": "〕", "「": "」", "『": "』"}
+_MARK_NAMES = {"“": "左引号", "”": "右引号", "‘": "左单引号", "’": "右单引号", "《": "左书名号", "》": "右书名号",
+               "（": "左括号", "）": "右括号", "【": "左方头括号", "】": "右方头括号", "〔": "左六角括号", "〕": "右六角括号",
+               "「": "左直角引号", "」": "右直角引号", "『": "左双直角引号", "』": "右双直角引号"}
+
+
+def _unmatched(para: Paragraph, mark: str, at: int) -> Finding:
+    other = _PAIRS.get(mark) or _CLOSERS[mark]
+    return _finding("DG602", para, f"{_MARK_NAMES[mark]} {mark} 没有配对的{_MARK_NAMES[other]}", start=at, end=at + 1,
+                    suggestion=f"补上 {other} 或删去 {mark}")
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+@dataclass(frozen=True)
+class _Edit:
+    index: int
+    kind: str  # half / double / ellipsis (reported, not fixed)
+    original: str
+
+
+def _punctuation_edits(text: str, protected: Sequence[tuple[int, int]] = ()) -> tuple[list[str], list[_Edit]]:
+    """Per-character replacements for the safe punctuation fixes, and what they are.
+
+    The result keeps one entry per input character ('' deletes it), so a .docx fix can hand each run
+    exactly its own characters back and keep the run's formatting.
+    """
+    out = list(text)
+    edits: list[_Edit] = []
+    n = len(text)
+
+    def shielded(i: int) -> bool:
+        return any(s <= i < e for s, e in protected)
+
+    def next_visible(i: int) -> str:
+        j = i + 1
+        while j < n and text[j] == " ":
+            j += 1
+        return text[j] if j < n else ""
+
+    # Parentheses go by pairs, so "(总支)" becomes "（总支）" as a whole.
+    stack, pairs, singles = [], [], []
+    for i, c in enumerate(text):
+        if c == "(":
+            stack.append(i)
+        elif c == ")":
+            (pairs.append((stack.pop(), i)) if stack else singles.append(i))
+    singles += stack
+    for a, b in pairs:
+        if text[a - 1:a] == "]":  # a Markdown link target
+            continue
+        inside_or_beside = any(_is_han(c) for c in text[a + 1:b]) or _chinese_context(text[a - 1:a]) or \
+            _chinese_context(text[b + 1:b + 2])
+        if inside_or_beside:
+            for i in (a, b):
+                if not shielded(i):
+                    out[i] = _HALF_TO_FULL[text[i]]
+                    edits.append(_Edit(i, "half", text[i]))
+    for i in singles:
+        beside = _chinese_context(text[i - 1:i]) or _chinese_context(text[i + 1:i + 2])
+        if text[i - 1:i] != "]" and beside and not shielded(i):
+            out[i] = _HALF_TO_FULL[text[i]]
+            edits.append(_Edit(i, "half", text[i]))
+    for i, c in enumerate(text):
+        if c not in ",;:!?" or shielded(i):
+            continue
+        prev, nxt = text[i - 1:i], next_visible(i)
+        if prev.isdigit() and text[i + 1:i + 2].isdigit():
+            continue  # 1,000 and 12:30
+        if c == ":" and text[i + 1:i + 3] == "//":
+            continue  # URLs
+        if _chinese_context(prev) or _chinese_context(nxt):
+            out[i] = _HALF_TO_FULL[c]
+            edits.append(_Edit(i, "half", c))
+            j = i + 1
+            if _chinese_context(nxt):
+                while j < n and text[j] == " ":  # "中文, 中文" → "中文，中文"
+                    out[j] = ""
+                    j += 1
+    # Doubled marks, judged on the converted text: "，," is as doubled as "，，".
+    prev_i = None
+    i = 0
+    while i < n:
+        c = out[i]
+        if c == "":
+            i += 1
+            continue
+        if c == "。":
+            j = i
+            while j + 1 < n and out[j + 1] == "。":
+                j += 1
+            run = j - i + 1
+            if run == 2 and not shielded(i + 1):
+                out[i + 1] = ""
+                edits.append(_Edit(i + 1, "double", "。。"))
+            elif run >= 3:
+                edits.append(_Edit(i, "ellipsis", "。" * run))  # meant as an ellipsis: a person should decide
+            prev_i = j
+            i = j + 1
+            continue
+        if c in _NO_DOUBLE and prev_i is not None and out[prev_i] == c and not shielded(i):
+            out[i] = ""
+            edits.append(_Edit(i, "double", c + c))
+            i += 1
+            continue
+        prev_i = i
+        i += 1
+    edits.sort(key=lambda e: e.index)
+    return out, edits
+
+
+def fix_text(text: str, *, allowed_terms: Iterable[str] = ()) -> str:
+    """Apply only the mechanical safe fixes: half-width ,;:!?() next to Chinese → full width; 。。/，， → one."""
+    protected = _spans(text, [t for t in allowed_terms if t])
+    return "".join(_punctuation_edits(text, protected)[0])
+
+
+def _punctuation(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
+    text = para.text
+    out: list[Finding] = []
+    _, edits = _punctuation_edits(text, _spans(text, terms))
+    half = [e for e in edits if e.kind == "half"]
+    if half:
+        first = half[0].index
+        marks = "".join(dict.fromkeys(e.original for e in half))
+        count = f"共 {len(half)} 处" if len(half) > 1 else "1 处"
+        full = "".join(_HALF_TO_FULL[c] for c in marks)
+        out.append(_finding("DG601", para, f"中文之间用了半角标点 {' '.join(marks)}（{count}）", start=first, end=first + 1,
+                            suggestion=f"改为全角标点 {' '.join(full)}（可用 --fix 自动修正）", fixable=True))
+    for e in edits:
+        if e.kind == "double":
+            out.append(_finding("DG603", para, f"标点“{e.original}”重复", start=e.index - 1, end=e.index + 1,
+                                suggestion=f"改为“{e.original[0]}”（可用 --fix 自动修正）", fixable=True))
+        elif e.kind == "ellipsis":
+            out.append(_finding("DG603", para, f"用“{e.original}”表示省略", start=e.index, end=e.index + len(e.original),
+                                suggestion="省略号应为“……”"))
+    return out
+
+
+def _unpaired(paragraphs: Sequence[Paragraph], terms: Sequence[str]) -> list[Finding]:
+    out: list[Finding] = []
+    texts = [p.text for p in paragraphs]
+    for idx, para in enumerate(paragraphs):
+        text = para.text.replace("(", "（").replace(")", "）")  # width mismatches are DG601's business
+        protected = _spans(text, terms)
+        stack: list[tuple[str, int]] = []
+        for i, c in enumerate(text):
+            if (c not in _PAIRS and c not in _CLOSERS) or (protected and _overlaps(protected, i, i + 1)):
+                continue
+            if c in _PAIRS:
+                stack.append((c, i))
+            elif c in _CLOSERS:
+                if stack and stack[-1][0] == _CLOSERS[c]:
+                    stack.pop()
+                elif any(o == _CLOSERS[c] for o, _ in stack):
+                    # close the matching opener; what lies between was left open
+                    while stack[-1][0] != _CLOSERS[c]:
+                        o, j = stack.pop()
+                        out.append(_unmatched(para, o, j))
+                    stack.pop()
+                else:
+                    out.append(_unmatched(para, c, i))
+        for o, j in stack:
+            if o == "“":
+                # A quotation running over several paragraphs opens each one with “ and closes only at its end.
+                nxt = next((t for t in texts[idx + 1:] if t.strip()), "")
+                if nxt.lstrip().startswith("“"):
+                    continue
+            out.append(_unmatched(para, o, j))
+    return out
+
+
+# ---------------------------------------------------------------- DG70x repetition
+
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+
+
+def _repeated_sentences(paragraphs: Sequence[Paragraph], terms: Sequence[str]) -> list[Finding]:
+    out: list[Finding] = []
+    seen: dict[str, int] = {}
+    for para in paragraphs:
+        if para.role == "meta":
+            continue
+        for m in _SENTENCE.finditer(para.text):
+            sentence = re.sub(r"\s+", "", m.group(0))
+            key = sentence.rstrip("。！？!?")
+            if len("".join(_HAN_RUN.findall(key))) < 10 or key in terms:
+                continue
+            if key in seen:
+                out.append(_finding("DG701", para, f"这句话与第 {seen[key]} 行的一句完全相同",
+                                    excerpt=sentence if len(sentence) <= 24 else sentence[:24] + "…",
+                                    start=m.start(), end=m.end(), suggestion="删去重复的一句或换一种说法"))
+            else:
+                seen[key] = para.line
+    return out
+
+
+def _overused_phrases(paragraphs: Sequence[Paragraph], rules: Rules, terms: Sequence[str]) -> list[Finding]:
+    body = [(i, p) for i, p in enumerate(paragraphs) if p.role not in ("title", "meta") and p.text.strip()]
+    han_total = sum(len(r) for _, p in body for r in _HAN_RUN.findall(p.text))
+    threshold = max(rules.min_count, math.ceil(han_total * rules.per_thousand / 1000))
+    skip = sorted({*rules.ignore, *terms}, key=len, reverse=True)
+    runs: list[tuple[int, int, str]] = []
+    for i, para in body:
+        masked = para.text
+        for term in skip:
+            if term in masked:
+                masked = masked.replace(term, "\x00" * len(term))  # same length: positions stay true
+        runs += [(i, run.start(), run.group(0)) for run in _HAN_RUN.finditer(masked) if len(run.group(0)) >= 4]
+    # Every phrase of 4+ characters contains a 4-gram at least as frequent: if none is over the threshold,
+    # nothing is (the usual case, and the cheap one).
+    # A 4-character string is most often a word, and a speech names its topic again and again (社会组织,
+    # 纪检监察); longer strings are phrasing. So bare 4-character strings get a higher bar.
+    threshold4 = threshold + max(2, threshold // 2)
+    four = Counter(r[j:j + 4] for _, _, r in runs for j in range(len(r) - 3))
+    hot = {g for g, c in four.items() if c > threshold}
+    if not hot:
+        return []
+    counts: dict[str, list[tuple[int, int]]] = {}
+    for i, start, r in runs:
+        for j in range(len(r) - 3):
+            if r[j:j + 4] not in hot:
+                continue
+            for n in range(4, min(10, len(r) - j) + 1):
+                counts.setdefault(r[j:j + n], []).append((i, start + j))
+    reported: list[str] = []
+    out: list[Finding] = []
+    for gram, places in sorted(counts.items(), key=lambda kv: (-len(kv[0]), kv[1][0])):
+        limit = threshold4 if len(gram) == 4 else threshold
+        if len(places) <= limit or any(gram in r for r in reported):
+            continue
+        reported.append(gram)
+        i, pos = places[limit]  # the first use beyond the limit
+        para = paragraphs[i]
+        out.append(_finding("DG702", para, f"“{gram}”在文中出现 {len(places)} 次（超过 {limit} 次），读起来重复",
+                            start=pos, end=pos + len(gram), suggestion="换一种说法，或删去部分"))
+    return out
+
+
+# ---------------------------------------------------------------- check
+
+
+def check(doc: SourceDocument, *, date: dt.date | None = None, allowed_terms: Iterable[str] = ()) -> list[Finding]:
+    """Every finding for ``doc``, sorted by line. ``date`` is the speech date (None: today).
+
+    ``allowed_terms`` (names and units from a brief) are never flagged by any rule.
+    """
+    date = date or dt.date.today()
+    rules = load_rules()
+    terms = tuple(sorted({t.strip() for t in allowed_terms if t and t.strip()}, key=len, reverse=True))
+    paragraphs = doc.paragraphs
+    findings: list[Finding] = []
+    doubtful: list[_Doubling] = []
+    for para in paragraphs:
+        if not para.text.strip():
+            continue
+        doubtful += _doubling_candidates(para, rules, terms)
+        findings += _placeholders(para, terms)
+        findings += _formulas(para, rules, date, terms)
+        findings += _punctuation(para, terms)
+    for cand in doubtful:  # segmentation (and jieba's import) only for what the whitelist left over
+        found = _judge_doubling(cand)
+        if found:
+            findings.append(found)
+    findings += _enumeration(paragraphs)
+    findings += _unpaired(paragraphs, terms)
+    findings += _repeated_sentences(paragraphs, terms)
+    findings += _overused_phrases(paragraphs, rules, terms)
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return findings
+
+
+# ---------------------------------------------------------------- output
+
+
+def _counts(findings: Sequence[Finding]) -> dict[str, int]:
+    c = Counter(f.severity for f in findings)
+    return {s: c.get(s, 0) for s in SEVERITIES}
+
+
+def _summary(label: str, findings: Sequence[Finding]) -> str:
+    if not findings:
+        return f"{label}：未发现问题"
+    c = _counts(findings)
+    return f"{label}：" + "，".join(f"{s} {c[s]} 处" for s in SEVERITIES)
+
+
+def _line(label: str, f: Finding) -> str:
+    out = f"{label}:{f.line}: {f.code} {f.severity} {f.message}"
+    if f.excerpt:
+        out += f" 「{f.excerpt}」"
+    if f.suggestion:
+        out += f" → {f.suggestion}"
+    return out
+
+
+def _as_dict(label: str, findings: Sequence[Finding]) -> dict:
+    return {"file": label, "counts": _counts(findings), "findings": [asdict(f) for f in findings]}
+
+
+def format_findings(path_label: str, findings: Sequence[Finding], fmt: str = "text") -> str:
+    """One file's findings: text lines ``file:line: CODE 严重度 说明 「摘录」 → 建议`` plus a summary, or JSON."""
+    if fmt == "json":
+        return json.dumps(_as_dict(path_label, findings), ensure_ascii=False, indent=2)
+    if fmt != "text":
+        raise InputError(problems=[f"未知的输出格式“{fmt}”，可用 text 或 json"])
+    return "\n".join([*(_line(path_label, f) for f in findings), _summary(path_label, findings)])
+
+
+# ---------------------------------------------------------------- --fix
+
+
+def fixed_path(path: Path) -> Path:
+    """讲话.md → 讲话.fixed.md, beside the input."""
+    return path.with_name(f"{path.stem}.fixed{path.suffix}")
+
+
+def _atomic_write(target: Path, write) -> None:
+    """Write through a temporary file in the same directory, then rename over the target."""
+    fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            shutil.copymode(target, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _docx_paragraph_texts(document):
+    """(paragraph element, its own w:t elements) for every paragraph of the body, tables included."""
+    from docx.oxml.ns import qn
+
+    w_p, w_t = qn("w:p"), qn("w:t")
+    for p in document.element.body.iter(w_p):
+        ts = [t for t in p.iter(w_t) if next(t.iterancestors(w_p)) is p]
+        if ts:
+            yield p, ts
+
+
+def _fix_docx(document, terms: Sequence[str]) -> int:
+    """Fix run text in place, each run keeping its formatting; return the number of edits."""
+    from docx.oxml.ns import qn
+
+    changed = 0
+    for _, ts in _docx_paragraph_texts(document):
+        full = "".join(t.text or "" for t in ts)
+        repl, edits = _punctuation_edits(full, _spans(full, terms))
+        fixable = [e for e in edits if e.kind != "ellipsis"]
+        if not fixable:
+            continue
+        changed += len(fixable)
+        pos = 0
+        for t in ts:
+            old = t.text or ""
+            new = "".join(repl[pos:pos + len(old)])
+            pos += len(old)
+            if new != old:
+                t.text = new
+                if new != new.strip():
+                    t.set(qn("xml:space"), "preserve")
+    return changed
+
+
+def count_fixes(path: str | Path, *, allowed_terms: Iterable[str] = ()) -> int:
+    """How many mechanical fixes ``fix_file`` would make."""
+    path = Path(path)
+    terms = [t for t in allowed_terms if t]
+    if path.suffix.lower() == ".docx":
+        import docx
+
+        read_document(path)  # located errors for a broken file
+        document = docx.Document(str(path))
+        return _fix_docx(document, terms)
+    text, _ = decode_text(path.read_bytes(), path)
+    return sum(1 for e in _punctuation_edits(text, _spans(text, terms))[1] if e.kind != "ellipsis")
+
+
+def fix_file(path: str | Path, in_place: bool = False, *, allowed_terms: Iterable[str] = ()) -> Path:
+    """Apply the mechanical fixes and write 讲话.fixed.md (.docx, .txt) beside the input, or the input itself
+    with ``in_place``. Writes are atomic; an existing *.fixed.* file is never replaced (RefusedError)."""
+    path = Path(path)
+    target = path if in_place else fixed_path(path)
+    if not in_place and target.exists():
+        raise RefusedError(problems=[f"{target}: 已存在，未覆盖。请先删除或改名该文件，或用 --in-place 直接修改原文件"])
+    terms = [t for t in allowed_terms if t]
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        import docx
+
+        read_document(path)
+        document = docx.Document(str(path))
+        _fix_docx(document, terms)
+        _atomic_write(target, document.save)
+    else:
+        read_document(path)  # same checks and messages as `check`
+        text, encoding = decode_text(path.read_bytes(), path)
+        data = fix_text(text, allowed_terms=terms).encode(encoding)
+        _atomic_write(target, lambda fh: fh.write(data))
+    return target
+
+
+# ---------------------------------------------------------------- the command, as one call
+
+
+_DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
+
+
+def speech_date(doc: SourceDocument) -> dt.date | None:
+    """The date a speech states under its title, e.g. （2026年1月20日）, so a draft is judged by its own date."""
+    for para in doc.paragraphs[:8]:
+        m = _DATE_LINE.match(para.text.strip())
+        if m:
+            try:
+                return dt.date(*map(int, m.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def check_paths(paths: Iterable[str | Path], *, date: dt.date | None = None, allowed_terms: Iterable[str] = (),
+                fmt: str = "text", fix: bool = False, in_place: bool = False) -> tuple[str, int]:
+    """What ``draftgen check FILE...`` prints and its exit code: 1 if any 错误 remains, else 0.
+
+    Unreadable files raise InputError (all of them listed) before anything is checked or written.
+    With ``fix`` the mechanical fixes are written first (beside the input, or over it with ``in_place``)
+    and the report is about the fixed file.
+    """
+    if fmt not in ("text", "json"):
+        raise InputError(problems=[f"未知的输出格式“{fmt}”，可用 text 或 json"])
+    fix = fix or in_place
+    terms = tuple(t for t in allowed_terms if t)
+    paths = [Path(p) for p in paths]
+    docs, problems = [], []
+    for p in paths:
+        try:
+            docs.append(read_document(p))
+        except InputError as e:
+            problems += e.problems or [str(e)]
+    if problems:
+        raise InputError(problems=problems)
+    if fix and not in_place:
+        existing = [fixed_path(p) for p in paths if fixed_path(p).exists()]
+        if existing:
+            raise RefusedError(problems=[f"{t}: 已存在，未覆盖。请先删除或改名该文件，或用 --in-place 直接修改原文件"
+                                         for t in existing])
+    blocks, reports = [], []
+    for path, doc in zip(paths, docs):
+        note = ""
+        label = str(path)
+        if fix:
+            n = count_fixes(path, allowed_terms=terms)
+            if n:
+                target = fix_file(path, in_place=in_place, allowed_terms=terms)
+                doc = read_document(target)
+                label = str(target)
+                note = f"{path}：已自动修正 {n} 处标点，写入 {target}"
+            else:
+                note = f"{path}：没有可自动修正的问题，未写文件"
+        findings = check(doc, date=date or speech_date(doc), allowed_terms=terms)
+        reports.append((label, findings, note))
+        if fmt == "text":
+            blocks.append("\n".join(x for x in (note, format_findings(label, findings)) if x))
+    all_findings = [f for _, fs, _ in reports for f in fs]
+    exit_code = 1 if any(f.severity == ERROR for f in all_findings) else 0
+    if fmt == "json":
+        files = []
+        for label, findings, note in reports:
+            entry = _as_dict(label, findings)
+            if note:
+                entry["note"] = note
+            files.append(entry)
+        return json.dumps({"files": files, "counts": _counts(all_findings), "exit_code": exit_code},
+                          ensure_ascii=False, indent=2), exit_code
+    text = "\n\n".join(blocks)
+    if len(reports) > 1:
+        c = _counts(all_findings)
+        text += f"\n\n共检查 {len(reports)} 个文件：" + "，".join(f"{s} {c[s]} 处" for s in SEVERITIES)
+    return text, exit_code
