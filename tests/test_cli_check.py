@@ -50,6 +50,7 @@ def test_brief_names_are_never_flagged(run_cli, tmp_path):
     brief = tmp_path / "brief.yaml"
     text = re.sub(r"  reporters: 13.*\n", "  reporters_list: [{name: 赵刚, unit: 十三五路社区党支部}]\n",
                   (EXAMPLES / "school" / "brief.yaml").read_text(encoding="utf-8"))
+    text = re.sub(r"  written_reporters: 2.*\n", "", text)
     assert "十三五路" in text
     brief.write_text(text, encoding="utf-8")
     (tmp_path / "org.yaml").write_text((EXAMPLES / "school" / "org.yaml").read_text(encoding="utf-8"),
