@@ -4,9 +4,9 @@ PY := $(VENV)/bin/python
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
-	touch $@
+	@echo "正在安装依赖（日志：$(VENV)/install.log）……"
+	@$(PY) -m pip install -q -e '.[test]' > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@touch $@
 
 .PHONY: setup example test lint-bank preview
 setup: $(VENV)/.installed
