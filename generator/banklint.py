@@ -46,7 +46,7 @@ TYPICAL_VALUES = {
     "unit": "学校党委", "org_name": "中共某市第一中学委员会", "superior": "区委教育工委", "business": "教育教学",
     "members": "党员教师", "year": "2025", "next_year": "2026", "meeting": "2025年度基层党组织书记抓基层党建工作述职评议会",
     "reporters": "13", "written_reporters": "2", "deployed_by": "区委组织部", "speaker": "王明",
-    "spirit": "党的二十大和二十届历次全会精神", "milestone": "建党105周年",
+    "spirit": "党的二十大和二十届历次全会精神", "milestone": "建党105周年", "report_by": "区委组织部部长李强同志",
 }
 
 

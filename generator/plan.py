@@ -43,6 +43,13 @@ def points_for_length(length: int) -> int:
     return 5
 
 
+def work_points_for_length(length: int) -> int:
+    # why — what — how: three parts; a long deployment speech splits its tasks over more sections.
+    if length <= 4000:
+        return 3
+    return 4 if length <= 6000 else 5
+
+
 class Chooser:
     """Draws bank entries for places in the speech: filtered by tags, weighted, never the same entry twice."""
 
@@ -79,6 +86,8 @@ class Chooser:
             return None
         weights = [e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
                    for e in fresh]
+        if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
+            weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
         return Chosen(entry.id, fill(entry.text, {k: v for k, v in self.values.items() if v is not None}))
@@ -198,12 +207,10 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         frames["opening"] = chooser.need("opening", prefer=lambda e: 3.0 if "deployed_by" in e.placeholders else 1.0)
 
         def prefer_counts(e: Entry) -> float:
-            score = 1.0
-            if ctx.reporters and "reporters" in e.placeholders:
-                score *= 4
-            if ctx.written_reporters and "written_reporters" in e.placeholders:
-                score *= 4
-            return score
+            # The brief's counts are always used when it gives them (the news and host repeat them).
+            if ctx.reporters and "reporters" not in e.placeholders:
+                return 0.0
+            return 4.0 if ctx.written_reporters and "written_reporters" in e.placeholders else 1.0
 
         frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
         for slot in ("achievements_intro", "problems_intro", "problems_outro", "transition"):
@@ -238,12 +245,13 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             sections = _sections_two_part(required, bank, chooser)
     else:
         frames["work_context"] = chooser.need("work_context")
-        frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: 4.0 if "report_by" in e.placeholders else 1.0)
+        frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float(
+            ("report_by" in e.placeholders) == (ctx.preceding_report is not None)))
         frames["work_transition"] = chooser.need("work_transition")
         frames["work_closing"] = chooser.need("work_closing", prefer=with_milestone)
         # Last year's problems, where the brief gives them, are answered among the tasks.
         required = by_order([*ctx.focus, *pro_facts]) or list(FALLBACK_ACHIEVEMENT_TOPICS)
-        sections = _sections_work(required, ctx.points or 3, bank, chooser)
+        sections = _sections_work(required, ctx.points or work_points_for_length(ctx.length), bank, chooser)
 
     for kind, slots in EXTRA_SLOTS.items():
         if kind in ctx.kinds:
@@ -440,7 +448,7 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
 
     def add_item(sec: _SectionDraft, elaborations: int) -> bool:
         """Add a whole point: a headline with as many elaborations as its neighbours have by now."""
-        groups = sec.groups if layout == "separate" else plain_groups
+        groups = plain_groups if layout == "two_part" else sec.groups
         uses: dict[str, int] = {}
         for i in (i for s in sections for i in s.items):
             uses[i.topic] = uses.get(i.topic, 0) + 1
@@ -466,7 +474,7 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
         return False
 
     directive_sections = [s for s in sections if s.items]
-    per_section = (3, 4, MAX_ITEMS_PER_SECTION) if layout == "separate" else (5, 6, MAX_TWO_PART_DIRECTIVES)
+    per_section = (5, 6, MAX_TWO_PART_DIRECTIVES) if layout == "two_part" else (3, 4, MAX_ITEMS_PER_SECTION)
     directive_items = lambda: [i for s in sections for i in s.items]  # noqa: E731
     # (what to grow, up to how many[, elaborations of a new point]): the order in which a writer would let
     # a speech grow — fuller points before more points, so the points stay of a similar weight.
@@ -476,8 +484,9 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
         ("directives", MAX_DIRECTIVE_ELABORATIONS), ("achievements", 3), ("problems", 3),
         ("items", per_section[2], 3), ("directives", MAX_DIRECTIVE_ELABORATIONS),
     ]
-    if layout == "two_part":
-        # “讲两点意见” holds every point in one section: a long speech gets fuller points instead of more.
+    if layout in ("two_part", "work"):
+        # “讲两点意见” holds every point in one section, and a work speech's tasks are few and weighty:
+        # a long speech gets fuller points instead of more of them.
         rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
     for what, limit, *extra in rounds:
         progress = True

@@ -80,6 +80,8 @@ def _blocks(text: str, template: str) -> list[Block]:
         if not m or m.group(1) not in ROLE_MARKERS:
             raise RuntimeError(f"{template}: line without a role marker: {line[:40]!r}")
         body = m.group(2).strip()
+        if re.search(r"@(?:%s)\s" % "|".join(k[1:] for k in ROLE_MARKERS), body):
+            raise RuntimeError(f"{template}: two blocks ran into one line (a lost line break): {body[:40]!r}")
         if body:
             blocks.append(Block(ROLE_MARKERS[m.group(1)], body))
     return blocks

@@ -74,6 +74,16 @@ def test_length_lands_within_ten_percent(target):
     assert abs(worst) <= 0.10, worst
 
 
+@pytest.mark.parametrize("target", [2000, 3000, 5000, 8000])
+def test_work_speech_length_lands_within_ten_percent(target):
+    errors = []
+    for org_type in sorted(ORG_TYPES):
+        loaded = sample_brief(org_type, length=target)
+        chars = generate(loaded.path, seed=1, loaded=loaded, kinds=["work"]).draft.char_count()
+        errors.append((chars - target) / target)
+    assert abs(max(errors, key=abs)) <= 0.10, errors
+
+
 def test_long_speeches_reach_eight_thousand():
     chars = run("soe", seed=1, length=8000, layout="separate").draft.char_count()
     assert abs(chars - 8000) / 8000 <= 0.10, chars

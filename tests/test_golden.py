@@ -16,14 +16,16 @@ from generator.export import to_markdown
 from generator.pipeline import generate
 
 GOLDEN = ROOT / "tests" / "golden"
-CASES = {"school": 2026, "company": None}  # company: the brief's own seed
+# example → seed (None: the brief's own or derived seed). Every document of the example's paper set.
+CASES = {"school": 2026, "company": None, "hospital": None, "work": None}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_markdown(name):
     result = generate(EXAMPLES / name / "brief.yaml", seed=CASES[name])
-    text = to_markdown(result.draft)
-    path = GOLDEN / f"{name}.md"
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text
+    for kind, draft in result.documents.items():
+        text = to_markdown(draft)
+        path = GOLDEN / (f"{name}.md" if kind == result.plan.kind else f"{name}-{kind}.md")
+        if os.environ.get("UPDATE_GOLDEN"):
+            path.write_text(text, encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == text

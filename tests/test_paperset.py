@@ -52,7 +52,7 @@ def test_news_and_host_name_the_speech_points_and_people(seed):
         assert "何志远" in text
         for n in set(re.findall(r"\d+", text)):
             assert n in allowed_numbers(result), (doc.kind, n)
-    assert "1月22日" in news and "（2026年1月22日）" in host and "（2026年1月22日）" in speech
+    assert "1月22日" in news and "（2026年1月22日）" in docs["host"].body_text and "（2026年1月22日）" in speech
     assert "医院党委召开2025年度党支部书记抓基层党建工作述职评议会" == docs["news"].title
 
 

@@ -18,11 +18,11 @@ ORDINALS = [chinese_number(i) for i in range(1, 21)]
 BRIEFS = sorted(p for p in EXAMPLES.glob("*/brief.yaml") if "kind: work" not in p.read_text(encoding="utf-8"))
 
 
-def series(paragraphs: list[str], suffix: str) -> list[int]:
-    """The numbers of the 一是/二是 (or 一要/二要) paragraphs, in order."""
+def series(paragraphs: list[str], suffix: str, prefix: str = "") -> list[int]:
+    """The numbers of the 一是/二是 (or 一要/二要, or 第一，第二，) paragraphs, in order."""
     out = []
     for p in paragraphs:
-        m = re.match(rf"^([一二三四五六七八九十]+){suffix}", p)
+        m = re.match(rf"^{prefix}([一二三四五六七八九十]+){suffix}", p)
         if m:
             out.append(ORDINALS.index(m.group(1)) + 1)
     return out
@@ -42,7 +42,7 @@ def split_sections(draft) -> tuple[list[str], list[list[str]]]:
 
 def assert_enumerations_consistent(draft, plan) -> None:
     text = draft.body_text
-    declared = re.findall(r"我讲([两一二三四五六七八九十])点意见", text)
+    declared = re.findall(r"讲([两一二三四五六七八九十])点意见", text)
     assert len(declared) == 1, declared
     headings = [b.text for b in draft.blocks if b.role == "heading1"]
     assert declared[0] == count_word(len(headings))
@@ -61,11 +61,12 @@ def assert_enumerations_consistent(draft, plan) -> None:
             runs.append(current)
         for run in runs:
             assert run == list(range(1, len(run) + 1)), run
-    # 一要… series restart in every section and are contiguous.
+    # 一要… (and 第一，…) series restart in every section and are contiguous.
     for sec in sections:
-        numbers = series(sec, "要")
-        assert numbers == list(range(1, len(numbers) + 1)), numbers
-    assert sum(len(series(sec, "要")) for sec in sections) == sum(len(s.items) for s in plan.sections)
+        for numbers in (series(sec, "要"), series(sec, "，", "第")):
+            assert numbers == list(range(1, len(numbers) + 1)), numbers
+    marked = sum(len(series(sec, "要")) + len(series(sec, "，", "第")) for sec in sections)
+    assert marked == sum(len(s.items) for s in plan.sections)
 
 
 def allowed_numbers(result) -> set[str]:
@@ -78,6 +79,8 @@ def allowed_numbers(result) -> set[str]:
     numbers = set(re.findall(r"\d+", raw))
     numbers |= {str(ctx.review_year), str(ctx.review_year + 1), str(ctx.meeting_date.year),
                 str(ctx.meeting_date.month), str(ctx.meeting_date.day)}
+    # Counts of the secretaries the brief lists by name.
+    numbers |= {str(n) for n in (ctx.reporters, ctx.written_reporters) if n}
     # Anniversaries are arithmetic on the meeting date (建党N周年 with N = year − 1921), chosen by date.
     milestone = result.plan.frames.get("milestone")
     if milestone:
