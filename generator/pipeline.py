@@ -48,11 +48,12 @@ def generate_variants(brief_path: Path | str, count: int, *, seed: Optional[int]
                       avoid: Iterable[str] = (), **options) -> list[Result]:
     """``count`` drafts with consecutive seeds; each avoids the entries of the ones before it, so the
     alternatives really differ rather than reshuffling the same sentences."""
-    avoided = set(avoid)
+    avoided = {entry_id: 1 for entry_id in avoid}  # id → in how many earlier drafts it was used
     first = generate(brief_path, seed=seed, avoid=avoided, **options)
     results = [first]
     for i in range(1, count):
-        avoided |= set(results[-1].plan.entry_ids())
+        for entry_id in results[-1].plan.entry_ids():
+            avoided[entry_id] = avoided.get(entry_id, 0) + 1
         results.append(generate(brief_path, seed=first.plan.context.seed + i, avoid=avoided,
                                 loaded=first.loaded, **options))
     return results

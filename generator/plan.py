@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Mapping, Optional
 
 from .bank import Entry, PhraseBank, fill
 from .errors import InputError
@@ -57,7 +57,9 @@ class Chooser:
                  values: dict[str, Optional[str]], avoid: Iterable[str] = ()):
         self.bank, self.ctx, self.layout, self.rng = bank, ctx, layout, rng
         self.values = values
-        self.avoid = frozenset(avoid)
+        # Entry id → in how many earlier drafts it was used. When every candidate was used before, the
+        # least used is preferred, so that no two variants share more than they must.
+        self.avoid = dict(avoid) if isinstance(avoid, Mapping) else {i: 1 for i in avoid}
         self.used: set[str] = set()
         # Exclusive words of other unit types, unless the user's own brief uses them.
         self.foreign_words = tuple(
@@ -85,7 +87,7 @@ class Chooser:
         if not fresh:
             return None
         weights = [e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
-                   for e in fresh]
+                   / (1 + self.avoid.get(e.id, 0)) ** 4 for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
             weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
@@ -129,6 +131,7 @@ class _SectionDraft:
     items: list[_ItemDraft] = field(default_factory=list)
     lead_group: str = ""
     style: str = "yao"
+    topics: tuple[str, ...] = ()  # the topics its points may take; empty: every topic of its groups
 
     def length(self) -> int:
         # A headline not chosen yet is counted at a typical length.
@@ -290,6 +293,9 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
 EXTRA_SLOTS = {"news": ("news_affirm",), "host": ("host_opening", "host_rating", "host_summary_lead", "host_closing")}
 EXTRA_FRAME_SLOTS = {slot for slots in EXTRA_SLOTS.values() for slot in slots}
 WORK_TASK_GROUPS = ("政治引领", "组织体系", "融合发展", "作风纪律")
+# What a deployment speech's last part (how the tasks get done) speaks of: responsibility, assessment, the
+# secretaries who carry it out, and the style of work.
+WORK_GUARANTEE_TOPICS = ("责任落实", "考核督查问责", "干部人才队伍", "作风建设")
 
 
 def _sections_work(required: list[str], n: int, bank: PhraseBank, chooser: Chooser) -> list[_SectionDraft]:
@@ -307,8 +313,9 @@ def _sections_work(required: list[str], n: int, bank: PhraseBank, chooser: Choos
         if len(tasks) == 1:
             sec.headline = chooser.need("work_section_headline", group="任务")
     sections += tasks
-    guarantee = _SectionDraft(["责任落实"], chooser.need("work_section_headline", group="保障"))
-    for topic in ("责任落实", "考核督查问责"):
+    guarantee = _SectionDraft(["责任落实"], chooser.need("work_section_headline", group="保障"),
+                              topics=WORK_GUARANTEE_TOPICS)
+    for topic in WORK_GUARANTEE_TOPICS[:2]:
         item = _directive(chooser, topic)
         if item:
             guarantee.items.append(item)
@@ -452,7 +459,7 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
         uses: dict[str, int] = {}
         for i in (i for s in sections for i in s.items):
             uses[i.topic] = uses.get(i.topic, 0) + 1
-        in_groups = [t for t in bank.topics if bank.topics[t].group in groups]
+        in_groups = list(sec.topics) or [t for t in bank.topics if bank.topics[t].group in groups]
         # A fresh topic first; when the section's topics are used up, a second point on one of them.
         options = [t for t in in_groups if t not in uses] + sorted(
             (t for t in in_groups if uses.get(t) == 1), key=lambda t: order[t])
