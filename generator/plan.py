@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Optional
 
-from .bank import Entry, PhraseBank, fill
+from .bank import PLACEHOLDER_RE, Entry, PhraseBank, fill
 from .errors import InputError
 from .models import LAYOUTS, Chosen, Context, Example, Item, Plan, Section, TopicFacts
 
@@ -21,7 +21,10 @@ FALLBACK_PROBLEM_TOPICS = ("责任落实", "党建与业务融合", "党员教�
 # When a speech needs more sections than the brief's topics cover, groups are added in this order.
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
-TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
+TYPE_SPECIFIC_BONUS = 2.0
+REPEATING_VALUES = ("business", "members", "unit")  # values that recur in many entries
+FREE_REPEATS = 3  # after this many uses of one, entries that repeat it again are disfavoured
+REPEAT_PENALTY = 0.1  # entries written for the unit's own type read more natural: prefer them
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
@@ -61,6 +64,8 @@ class Chooser:
         # least used is preferred, so that no two variants share more than they must.
         self.avoid = dict(avoid) if isinstance(avoid, Mapping) else {i: 1 for i in avoid}
         self.used: set[str] = set()
+        # How often each value-placeholder has been filled: a unit's business named ten times reads as a tic.
+        self.filled: dict[str, int] = {}
         # Exclusive words of other unit types, unless the user's own brief uses them.
         self.foreign_words = tuple(
             w for w, types in bank.exclusive_vocabulary.items()
@@ -87,11 +92,16 @@ class Chooser:
         if not fresh:
             return None
         weights = [e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
-                   / (1 + self.avoid.get(e.id, 0)) ** 4 for e in fresh]
+                   / (1 + self.avoid.get(e.id, 0)) ** 4
+                   * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in e.placeholders
+                                           if p in REPEATING_VALUES)
+                   for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
             weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
+        for p in PLACEHOLDER_RE.findall(entry.text):
+            self.filled[p] = self.filled.get(p, 0) + 1
         return Chosen(entry.id, fill(entry.text, {k: v for k, v in self.values.items() if v is not None}))
 
     def need(self, slot: str, **kwargs) -> Chosen:
@@ -132,6 +142,8 @@ class _SectionDraft:
     lead_group: str = ""
     style: str = "yao"
     topics: tuple[str, ...] = ()  # the topics its points may take; empty: every topic of its groups
+    max_items: int = 99
+    max_elaborations: int = 99
 
     def length(self) -> int:
         # A headline not chosen yet is counted at a typical length.
@@ -314,7 +326,7 @@ def _sections_work(required: list[str], n: int, bank: PhraseBank, chooser: Choos
             sec.headline = chooser.need("work_section_headline", group="任务")
     sections += tasks
     guarantee = _SectionDraft(["责任落实"], chooser.need("work_section_headline", group="保障"),
-                              topics=WORK_GUARANTEE_TOPICS)
+                              topics=WORK_GUARANTEE_TOPICS, max_items=4, max_elaborations=3)
     for topic in WORK_GUARANTEE_TOPICS[:2]:
         item = _directive(chooser, topic)
         if item:
@@ -482,7 +494,6 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
 
     directive_sections = [s for s in sections if s.items]
     per_section = (5, 6, MAX_TWO_PART_DIRECTIVES) if layout == "two_part" else (3, 4, MAX_ITEMS_PER_SECTION)
-    directive_items = lambda: [i for s in sections for i in s.items]  # noqa: E731
     # (what to grow, up to how many[, elaborations of a new point]): the order in which a writer would let
     # a speech grow — fuller points before more points, so the points stay of a similar weight.
     rounds = [
@@ -491,21 +502,25 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
         ("directives", MAX_DIRECTIVE_ELABORATIONS), ("achievements", 3), ("problems", 3),
         ("items", per_section[2], 3), ("directives", MAX_DIRECTIVE_ELABORATIONS),
     ]
-    if layout in ("two_part", "work"):
-        # “讲两点意见” holds every point in one section, and a work speech's tasks are few and weighty:
-        # a long speech gets fuller points instead of more of them.
+    if layout == "two_part":
+        # “讲两点意见” holds every point in one section: a long speech gets fuller points, not more of them.
         rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
+    elif layout == "work":
+        # A deployment speech may list more tasks (第一…第八), then make each fuller.
+        rounds += [("items", MAX_TWO_PART_DIRECTIVES, MAX_DIRECTIVE_ELABORATIONS),
+                   ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
     for what, limit, *extra in rounds:
         progress = True
         while progress:
             progress = False
             if what == "items":
-                candidates = [s for s in directive_sections if len(s.items) < limit]
+                candidates = [s for s in directive_sections if len(s.items) < min(limit, s.max_items)]
                 steps = [lambda s=s: add_item(s, extra[0]) for s in candidates]
             elif what == "lead":
                 steps = [lambda s=s: add_lead(s) for s in directive_sections if s.lead and len(s.lead) < limit]
             else:
-                pool = {"achievements": achievements, "problems": problems}.get(what) or directive_items()
+                pool = {"achievements": achievements, "problems": problems}.get(what) or [
+                    i for s in sections for i in s.items if len(i.elaborations) < s.max_elaborations]
                 steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
             for step in steps:
                 if estimate() >= target * 0.98:
