@@ -22,4 +22,4 @@ lint-bank: setup
 	$(VENV)/bin/draftgen bank lint
 
 preview: setup
-	bash scripts/render_preview.sh
+	$(PY) scripts/render_preview.py
