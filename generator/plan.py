@@ -79,6 +79,12 @@ class Chooser:
             return False
         return not any(w in e.text for w in self.foreign_words)
 
+    def _mentions(self, e: Entry) -> list[str]:
+        """Which recurring values (the unit's business, its members…) an entry names, by placeholder or
+        literally (a hospital's own entries write 党员医务人员 out)."""
+        return [p for p in REPEATING_VALUES
+                if f"{{{p}}}" in e.text or (self.values.get(p) and self.values[p] in e.text)]
+
     def available(self, slot: str, *, topic: str | None = None, group: str | None = None) -> list[Entry]:
         cands = self.bank.candidates(slot, topic=topic, group=group, org_type=self.ctx.org_type,
                                      kind=self.ctx.speech_kind, layout=self.layout, date=self.ctx.meeting_date)
@@ -93,16 +99,17 @@ class Chooser:
             return None
         weights = [e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
                    / (1 + self.avoid.get(e.id, 0)) ** 4
-                   * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in e.placeholders
-                                           if p in REPEATING_VALUES)
+                   * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in self._mentions(e))
                    for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
             weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
-        for p in PLACEHOLDER_RE.findall(entry.text):
-            self.filled[p] = self.filled.get(p, 0) + 1
-        return Chosen(entry.id, fill(entry.text, {k: v for k, v in self.values.items() if v is not None}))
+        text = fill(entry.text, {k: v for k, v in self.values.items() if v is not None})
+        for p in REPEATING_VALUES:
+            if self.values.get(p):
+                self.filled[p] = self.filled.get(p, 0) + text.count(self.values[p])
+        return Chosen(entry.id, text)
 
     def need(self, slot: str, **kwargs) -> Chosen:
         chosen = self.pick(slot, **kwargs)

@@ -207,15 +207,13 @@ _BUILD_PROBE = """
 import json, sys
 from generator.pipeline import generate
 from generator.commands import check_draft, _allowed_terms
+from pathlib import Path
 codes = set()
-for example in ("school", "company"):
+for brief in sorted(Path("examples").glob("*/brief.yaml")):
     for seed in range(4):
-        try:
-            result = generate(f"examples/{example}/brief.yaml", seed=seed)
-        except Exception as e:  # the generator's own failures are its tests' business
-            print(json.dumps({"skip": f"{type(e).__name__}: {e}"}))
-            sys.exit(0)
-        codes |= {f.code for f in check_draft(result.draft, _allowed_terms(result))}
+        result = generate(brief, seed=seed)
+        for draft in result.documents.values():  # every document of the example's paper set
+            codes |= {f.code for f in check_draft(draft, _allowed_terms(result))}
 print(json.dumps({"codes": sorted(codes), "jieba": "jieba" in sys.modules}))
 """
 
@@ -226,8 +224,6 @@ def test_generated_drafts_check_clean_without_jieba():
                           timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    if "skip" in result:
-        pytest.skip(f"generation failed: {result['skip']}")
     assert set(result["codes"]) <= {"DG302"}  # only the deliberate 【待补充】 markers
     assert result["jieba"] is False
 

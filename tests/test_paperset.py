@@ -108,6 +108,23 @@ def test_every_kind_fits_every_unit_type(org_type):
                 assert "建党100周年" not in text and "十九" not in text
 
 
+@pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
+def test_every_document_checks_clean(org_type):
+    """The proofreader (counts against sections, numbering, placeholders, stale formulas, punctuation,
+    repetition) finds nothing in any document but the deliberate 【待补充】 markers."""
+    from generator.check import check
+    from generator.readers import document_from_draft
+
+    for kind_set in (["review", "news", "host"], ["work", "news", "host"]):
+        for seed in range(3):
+            loaded = sample_brief(org_type, variant=seed)
+            result = generate(loaded.path, seed=seed, loaded=loaded, kinds=kind_set)
+            for doc in result.documents.values():
+                codes = [f.code for f in check(document_from_draft(doc), date=doc.meeting_date)]
+                assert set(codes) <= {"DG302"}, (doc.kind, codes)
+                assert set(re.findall(r"\d+", doc.body_text)) <= {"2025", "2026", "1", "20", str(8 + seed), "105"}
+
+
 def test_kinds_command_lists_every_kind(run_cli):
     code, out, _ = run_cli("kinds")
     assert code == 0
