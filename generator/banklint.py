@@ -35,7 +35,10 @@ CODES: dict[str, tuple[str, str]] = {
     "BL013": ("错误", "与槽位的写法不符（句末标点、开头用语等）"),
     "BL014": ("错误", "含有时效性提法，但没有标注 valid_from / valid_until"),
     "BL015": ("错误", "日期字段不对：格式错误，或 valid_from 晚于 valid_until"),
+    "BL016": ("错误", "说到了本次会议（本次述职、这次述职评议），却没有用 kinds 限定文稿类型"),
 }
+# Topic entries are shared by every kind of speech; wording about this very meeting is not.
+THIS_MEETING = re.compile(r"(本次|这次|今天的?)述职")
 
 NEAR_DUPLICATE = 0.8
 HALF_WIDTH = re.compile(r"[,;:!?()]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|^\s|\s$")
@@ -144,6 +147,9 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
         add("BL012", "含有阿拉伯数字；数字只能来自简报，请改用占位符或删去")
     for message in _format_problems(e):
         add("BL013", message)
+    if spec["family"] in ("achievements", "problems", "directives", "sections") and THIS_MEETING.search(e.text) \
+            and not e.kinds:
+        add("BL016", f"“{THIS_MEETING.search(e.text).group(0)}”只适合述职评议会讲话，请加 kinds: [review]")
     if TIME_BOUND.search(e.text) and not (e.valid_from or e.valid_until):
         add("BL014", f"“{TIME_BOUND.search(e.text).group(0)}”是有时效的提法，请标注 valid_from / valid_until，或改用 {{spirit}}/{{milestone}}")
     return out

@@ -60,13 +60,13 @@ _INTRO_CUE = re.compile(r"^(?:\d{4}年|\{year\}|一年来|过去的一年|这一
 _TURN_CUE = re.compile(r"^(?:但|然而|当然|同时|在肯定|在看到|坦率|客观|也要看到|也应看到|成绩值得|肯定成绩|总体来看|总的来看|对照)")
 _OUTRO_CUE = re.compile(r"^(?:这些问题|上述问题|以上问题|对于?这些问题|对此|针对这些问题|查摆出的问题|这些差距|这些不足)")
 _PROBLEM_WORDS = re.compile(
-    r"不[够足强严实紧深高到明充力善愿敢能细准快优平均适]|没有|尚未|未能|欠缺|缺乏|缺少|短板|薄弱|弱项|差距|问题|偏差|两张皮"
-    r"|滞后|还有|仍有|仍然|依然|虚化|弱化|淡化|边缘化|乏力|松散|涣散|递减|失衡|走过场|重形式")
+    r"不(?!断|折|忘)|没有|尚未|尚不|尚有|未能|欠缺|缺乏|缺少|短板|薄弱|弱项|差距|距离|偏差|偏[弱低少软]|两张皮|滞后|还有|仍有"
+    r"|仍然|依然|仍需|还需|需要|需进一步|有待|现象|虚化|弱化|淡化|边缘化|乏力|松散|涣散|递减|失衡|走过场|上紧下松|上热下冷|问题")
 _ACHIEVEMENT_WORDS = re.compile(
-    r"更加|日益|不断|明显|持续|进一步|显著|有效|扎实|筑牢|巩固|提升|提高|增强|强化|完善|规范|到位|有力|坚强|牢固|严格|凸显"
-    r"|形成|落实|成效|突出|共识|加强|严密|稳步|彰显|深化|走深|见效")
-_PROBLEM_INTRO = re.compile(r"问题|不足|差距|短板|薄弱|弱项|挑战|不容回避|差距")
-_ACHIEVEMENT_INTRO = re.compile(r"成绩|成效|特点|进展|亮点|收获|可喜|提高|提升|明显")
+    r"更|日益|不断|明显|持续|进一步|显著|有效|扎实|筑牢|巩固|提升|提高|增强|强化|完善|规范|到位|有力|坚强|牢固|严格|凸显"
+    r"|形成|成效|共识|严密|稳步|彰显|深化|走深|见效|破解|扩大|逐步|鲜明|良好|得到|推进|有序|迸发|共振|成风")
+_PROBLEM_INTRO = re.compile(r"问题|不足|差距|短板|薄弱|弱项|挑战|不容回避|改进|忽视")
+_ACHIEVEMENT_INTRO = re.compile(r"成绩|成效|特点|进展|亮点|收获|可喜|提高|提升|明显|好的|特色")
 _REVIEW_HEADLINE = re.compile(r"成绩|问题|不足|差距|肯定|回顾|总结|成效|短板")
 _NEWS_AFFIRM = re.compile(r"指出|肯定|认为|表示")
 _NEWS_REQUIRE = re.compile(r"要求|强调")
@@ -377,37 +377,61 @@ def _part(doc: _Doc, kind: str, start: Pos, end: Pos, **kw) -> Part:
 # ---------------------------------------------------------------- achievements and problems
 
 
-def _classify(doc: _Doc, s: _Series2, region_start: Pos) -> Optional[str]:
-    """achievements, problems or None, from the words that introduce the series and its headlines."""
+def _scores(doc: _Doc, s: _Series2, region_start: Pos) -> Optional[tuple[float, float]]:
+    """How much a series reads like achievements and like problems: from the words that introduce it and
+    from its headlines. None for a list of requirements (一是要……)."""
     heads = [_headline(doc.paras[m.pidx].text, _marker_end(m, doc)) for m in s.items]
     if sum(h.startswith("要") for h in heads) * 2 >= len(heads):
-        return None  # 一是要……: requirements, not a review
-    before = doc.units_in(region_start, s.first)[-2:]
-    intro = "".join(u.text for u in before)
-    n = len(heads)
-    prob_items = sum(bool(_PROBLEM_WORDS.search(h)) for h in heads)
-    ach_items = sum(bool(_ACHIEVEMENT_WORDS.search(h)) and not _PROBLEM_WORDS.search(h) for h in heads)
-    p = 2 * bool(_PROBLEM_INTRO.search(intro)) + 3 * prob_items / n
-    a = 2 * bool(_ACHIEVEMENT_INTRO.search(intro)) + 3 * ach_items / n
-    if max(p, a) < 1.5 or p == a:
         return None
-    return "problems" if p > a else "achievements"
+    intro = "".join(u.text for u in doc.units_in(region_start, s.first)[-2:])
+    ach = prob = 0.0
+    for h in heads:
+        item = _item_reading(h)
+        prob += item == "problems"
+        ach += item == "achievements"
+    n = len(heads)
+    return (2 * bool(_ACHIEVEMENT_INTRO.search(intro)) + 3 * ach / n,
+            2 * bool(_PROBLEM_INTRO.search(intro)) + 3 * prob / n)
+
+
+def _item_reading(headline: str) -> Optional[str]:
+    """A negation outweighs a word of progress (“成效还不够明显”); a bare “问题” does not (“问题逐步破解”)."""
+    negations = {m.group(0) for m in _PROBLEM_WORDS.finditer(headline)}
+    progress = bool(_ACHIEVEMENT_WORDS.search(headline))
+    if negations - {"问题", "两张皮"} or (negations and not progress):
+        return "problems"
+    return "achievements" if progress else None
+
+
+def _classify(doc: _Doc, series: list[_Series2], region_start: Pos) -> list[tuple[str, _Series2]]:
+    """Which of the region's lists are the achievements and which the problems. A speech gives its
+    achievements first, so two lists are read that way unless their words clearly say otherwise."""
+    scored = [(s, sc) for s in series if (sc := _scores(doc, s, region_start)) is not None][:2]
+    if len(scored) == 2:
+        (s0, (a0, p0)), (s1, (a1, p1)) = scored
+        if p0 + a1 > a0 + p1 + 1.0:
+            return [("problems", s0), ("achievements", s1)]
+        if max(a0, p1) >= 1.0:
+            return [("achievements", s0), ("problems", s1)]
+        scored = scored[:1]
+    if len(scored) == 1:
+        s0, (a0, p0) = scored[0]
+        if max(a0, p0) >= 1.5 and a0 != p0:
+            return [("achievements" if a0 > p0 else "problems", s0)]
+    return []
 
 
 def _review_parts(doc: _Doc, start: Pos, end: Pos, open_frame: bool) -> list[Part]:
     """Achievements and problems in [start, end). ``open_frame``: the region begins inside the opening or
     the affirmation, whose last sentences may already be the achievements' introduction."""
-    found: list[tuple[str, _Series2]] = []
-    last_item: Optional[Pos] = None
+    lists: list[_Series2] = []
     for s in sorted(_candidate_series(doc, start, end, set()), key=lambda s: s.first):
         if s.family not in ("是", "第", "序") or len(s.items) < 2:
             continue
-        if last_item is not None and s.first < last_item:
-            continue  # nested in the items of a series already taken
-        kind = _classify(doc, s, start)
-        if kind and kind not in (k for k, _ in found):
-            found.append((kind, s))
-            last_item = _mpos(s.items[-1])
+        if lists and s.first < _mpos(lists[-1].items[-1]):
+            continue  # nested in the items of a list already taken
+        lists.append(s)
+    found = sorted(_classify(doc, lists, start), key=lambda x: x[1].first)
     parts: list[Part] = []
     boundary, boundary_open = start, open_frame
     for i, (kind, s) in enumerate(found):
