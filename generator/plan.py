@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Optional
 
-from .bank import PLACEHOLDER_RE, Entry, PhraseBank, fill
+from .bank import Entry, PhraseBank, fill
 from .errors import InputError
 from .models import LAYOUTS, Chosen, Context, Example, Item, Plan, Section, TopicFacts
 
@@ -21,10 +21,10 @@ FALLBACK_PROBLEM_TOPICS = ("责任落实", "党建与业务融合", "党员教�
 # When a speech needs more sections than the brief's topics cover, groups are added in this order.
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
-TYPE_SPECIFIC_BONUS = 2.0
+TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
 REPEATING_VALUES = ("business", "members", "unit")  # values that recur in many entries
 FREE_REPEATS = 3  # after this many uses of one, entries that repeat it again are disfavoured
-REPEAT_PENALTY = 0.1  # entries written for the unit's own type read more natural: prefer them
+REPEAT_PENALTY = 0.1
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
@@ -105,11 +105,20 @@ class Chooser:
             weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
-        text = fill(entry.text, {k: v for k, v in self.values.items() if v is not None})
+        chosen = Chosen(entry.id, fill(entry.text, {k: v for k, v in self.values.items() if v is not None}))
+        self._count(chosen, +1)
+        return chosen
+
+    def release(self, *chosen: Chosen) -> None:
+        """Give back entries picked but not used (they would have overshot the length budget)."""
+        for c in chosen:
+            self.used.discard(c.entry_id)
+            self._count(c, -1)
+
+    def _count(self, chosen: Chosen, sign: int) -> None:
         for p in REPEATING_VALUES:
             if self.values.get(p):
-                self.filled[p] = self.filled.get(p, 0) + text.count(self.values[p])
-        return Chosen(entry.id, text)
+                self.filled[p] = self.filled.get(p, 0) + sign * chosen.text.count(self.values[p])
 
     def need(self, slot: str, **kwargs) -> Chosen:
         chosen = self.pick(slot, **kwargs)
@@ -453,24 +462,27 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
     order = {t: bank.topics[t].order for t in bank.topics}
     plain_groups = [g for g in bank.groups if g not in TWO_PART_GROUPS]
 
-    def add_elaboration(item: _ItemDraft) -> bool:
-        chosen = chooser.pick(item.slot, topic=item.topic, prefer=_not_echoing(item.headline))
+    def fits(chosen: Chosen | None) -> bool:
         if chosen is None:
             return False
         if estimate() + len(chosen.text) > ceiling:
-            chooser.used.discard(chosen.entry_id)
+            chooser.release(chosen)
             return False
-        item.elaborations.append(chosen)
         return True
+
+    def add_elaboration(item: _ItemDraft) -> bool:
+        chosen = chooser.pick(item.slot, topic=item.topic, prefer=_not_echoing(item.headline))
+        if fits(chosen):
+            item.elaborations.append(chosen)
+            return True
+        return False
 
     def add_lead(sec: _SectionDraft) -> bool:
         chosen = chooser.pick("section_lead")
-        if chosen is None or estimate() + len(chosen.text) > ceiling:
-            if chosen:
-                chooser.used.discard(chosen.entry_id)
-            return False
-        sec.lead.append(chosen)
-        return True
+        if fits(chosen):
+            sec.lead.append(chosen)
+            return True
+        return False
 
     def add_item(sec: _SectionDraft, elaborations: int) -> bool:
         """Add a whole point: a headline with as many elaborations as its neighbours have by now."""
@@ -492,7 +504,7 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
                     break
                 item.elaborations.append(more)
             if estimate() + item.length() > ceiling:
-                chooser.used.difference_update({item.headline.entry_id, *(e.entry_id for e in item.elaborations)})
+                chooser.release(item.headline, *item.elaborations)
                 return False
             sec.items.append(item)
             sec.items.sort(key=lambda i: order[i.topic])
