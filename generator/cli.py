@@ -96,6 +96,31 @@ def check_cmd(
     raise typer.Exit(code)
 
 
+@app.command("outline")
+def outline_cmd(
+    files: List[Path] = typer.Argument(..., metavar="文件...", help="要分析的讲话稿（.docx、.md、.txt）。", show_default=False),
+    fmt: str = typer.Option("text", "--format", help="输出格式：text（树形）、yaml 或 json。"),
+) -> None:
+    """显示讲话稿的结构：标题、称呼、开场、肯定述职、成绩、问题、过渡句及其宣布的数目、各部分及其要点、结尾，并标出行号。"""
+    from .outline import outline_paths
+
+    if fmt not in ("text", "yaml", "json"):
+        raise InputError(problems=[f"--format: 应为 text、yaml 或 json，实为“{fmt}”"])
+    typer.echo(outline_paths(files, fmt))
+
+
+@app.command("mine")
+def mine_cmd(
+    files: List[Path] = typer.Argument(..., metavar="文件...", help="往年讲话稿等素材（.docx、.md、.txt）。", show_default=False),
+    output: Path = typer.Option(..., "-o", "--output", help="候选条目写入的 YAML 文件（不能在 phrasebank/ 内）。"),
+    force: bool = typer.Option(False, "--force", help="允许覆盖已存在的输出文件。"),
+) -> None:
+    """从讲话稿中提取候选词库条目（猜测槽位和主题、规范标点、换成占位符、标出与词库近似重复的条目），供人工审阅后通过 Pull Request 提交。"""
+    from .mine import mine_paths
+
+    typer.echo(mine_paths(files, output, force))
+
+
 @app.command("topics")
 def topics_cmd() -> None:
     """列出词库中可用的主题（简报 focus、achievements、problems 中的 topic）。"""

@@ -87,3 +87,29 @@ def test_samples_fail_the_check(run_cli):
     code, out, _ = run_cli("check", *sorted(SAMPLES.glob("*.txt")), "--date", "2026-01-20")
     assert code == 1
     assert "抓好抓好" in out and "也是是" in out and "十三五" in out
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples/ 不存在")
+def test_outline_command_reports_declared_and_actual(run_cli):
+    code, out, _ = run_cli("outline", SAMPLES / "2-review-meeting-schools.txt")
+    assert code == 0
+    assert "宣布“讲三点意见”（3 点），实有 3 个部分，一致" in out
+    code, out, _ = run_cli("outline", SAMPLES / "3-review-meeting-company.txt", "--format", "json")
+    assert code == 0 and json.loads(out)["files"][0]["declared"] == 2
+    code, _, err = run_cli("outline", SAMPLES / "3-review-meeting-company.txt", "--format", "xml")
+    assert code == 2 and "--format" in err
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples/ 不存在")
+def test_mine_command_writes_candidates_and_refuses_to_overwrite(run_cli, tmp_path):
+    out_file = tmp_path / "候选.yaml"
+    code, out, err = run_cli("mine", SAMPLES / "2-review-meeting-schools.txt", "-o", out_file)
+    assert code == 0, err
+    text = out_file.read_text(encoding="utf-8")
+    assert "candidates:" in text and "directive_headline" in text
+    code, _, err = run_cli("mine", SAMPLES / "2-review-meeting-schools.txt", "-o", out_file)
+    assert code == 2 and "已存在" in err
+    from conftest import ROOT
+
+    code, _, err = run_cli("mine", SAMPLES / "2-review-meeting-schools.txt", "-o", ROOT / "phrasebank" / "x.yaml")
+    assert code == 2 and not (ROOT / "phrasebank" / "x.yaml").exists()
