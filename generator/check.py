@@ -422,7 +422,7 @@ _NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
 _JIEBA = None
 
 
-def _segmenter():
+def segmenter():
     """jieba's cut without HMM (dictionary words only, deterministic), loaded once per process, quietly."""
     global _JIEBA
     if _JIEBA is None:
@@ -439,7 +439,7 @@ def _segmenter():
 @lru_cache(maxsize=4096)
 def _cut(run: str) -> tuple[tuple[int, int], ...]:
     spans, pos = [], 0
-    for token in _segmenter().lcut(run, HMM=False):
+    for token in segmenter().lcut(run, HMM=False):
         spans.append((pos, pos + len(token)))
         pos += len(token)
     return tuple(spans)
@@ -547,7 +547,7 @@ _DECL_LIST = re.compile(
 
 
 @dataclass
-class _Marker:
+class Marker:
     order: int
     para: Paragraph
     pidx: int
@@ -558,7 +558,7 @@ class _Marker:
 
 
 @dataclass
-class _Series:
+class Series:
     family: str
     items: list
     mixed: bool = False
@@ -580,8 +580,8 @@ def _label(family: str, n: int) -> str:
     return f"{cn_numeral(n)}{family}"
 
 
-def _markers(paragraphs: Sequence[Paragraph]) -> list[_Marker]:
-    out: list[_Marker] = []
+def find_markers(paragraphs: Sequence[Paragraph]) -> list[Marker]:
+    out: list[Marker] = []
     for pidx, para in enumerate(paragraphs):
         if para.role in ("title", "meta"):
             continue
@@ -589,12 +589,12 @@ def _markers(paragraphs: Sequence[Paragraph]) -> list[_Marker]:
         for family, rx in (("h1", _H1), ("h2", _H2), ("par", _PAR), ("ar", _AR)):
             m = rx.match(text)
             if m and (n := cn_number(m.group(1))):
-                out.append(_Marker(len(out), para, pidx, m.start(1), family, n, m.group(0).strip()))
+                out.append(Marker(len(out), para, pidx, m.start(1), family, n, m.group(0).strip()))
                 start = m.end()
                 break
         else:
             if para.role == "heading1":  # an unnumbered section heading still closes the open series
-                out.append(_Marker(len(out), para, pidx, 0, "reset", 0, ""))
+                out.append(Marker(len(out), para, pidx, 0, "reset", 0, ""))
         found = []
         for m in _INLINE.finditer(text, start):
             if m.group("num"):
@@ -612,26 +612,26 @@ def _markers(paragraphs: Sequence[Paragraph]) -> list[_Marker]:
                 if loose:
                     found.append((loose[-1].start(), family, 1, loose[-1].group(0)))
         for pos, family, n, label in sorted(found):
-            out.append(_Marker(len(out), para, pidx, pos, family, n, label))
+            out.append(Marker(len(out), para, pidx, pos, family, n, label))
     return out
 
 
-def _series(markers: list[_Marker]) -> tuple[list[Finding], dict[int, _Series]]:
+def group_series(markers: list[Marker]) -> tuple[list[Finding], dict[int, Series]]:
     """Group markers into series and report gaps, repeats, reversals, mixed styles and bad starts."""
     findings: list[Finding] = []
-    of_marker: dict[int, _Series] = {}
-    headings: dict[str, Optional[_Series]] = {"h1": None, "h2": None, "ar": None, "par": None}
-    inline: dict[str, _Series] = {}
+    of_marker: dict[int, Series] = {}
+    headings: dict[str, Optional[Series]] = {"h1": None, "h2": None, "ar": None, "par": None}
+    inline: dict[str, Series] = {}
     below = {"h1": ("h2", "ar", "par"), "h2": ("ar", "par"), "ar": (), "par": (), "reset": ("h2", "ar", "par")}
 
-    def start(family: str, m: _Marker) -> _Series:
-        s = _Series(family, [m])
+    def start(family: str, m: Marker) -> Series:
+        s = Series(family, [m])
         if m.number != 1:
             findings.append(_finding("DG204", m.para, f"这一组序号从“{m.label}”开始，前面没有“{_label(family, 1)}”",
                                      start=m.pos, end=m.pos + len(m.label), suggestion="补上前面的条目，或重新编号"))
         return s
 
-    def append(s: _Series, m: _Marker) -> None:
+    def append(s: Series, m: Marker) -> None:
         numbers = [i.number for i in s.items]
         last = s.items[-1]
         fam = s.items[0].family
@@ -692,8 +692,8 @@ def _series(markers: list[_Marker]) -> tuple[list[Finding], dict[int, _Series]]:
 
 
 def _enumeration(paragraphs: Sequence[Paragraph]) -> list[Finding]:
-    markers = _markers(paragraphs)
-    findings, of_marker = _series(markers)
+    markers = find_markers(paragraphs)
+    findings, of_marker = group_series(markers)
     real = [m for m in markers if m.family != "reset"]
     nonempty = [i for i, p in enumerate(paragraphs) if p.text.strip()]
     for pidx, para in enumerate(paragraphs):

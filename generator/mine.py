@@ -156,9 +156,9 @@ class TopicGuesser:
     BODY_KEYWORD = 0.01
 
     def __init__(self, bank: PhraseBank):
-        from .check import _segmenter  # jieba, loaded once and quietly
+        from .check import segmenter  # jieba, loaded once and quietly
 
-        self._jieba = _segmenter()
+        self._jieba = segmenter()
         self.bank = bank
         counts: dict[str, Counter] = {t: Counter() for t in bank.topics}
         for e in bank.entries:

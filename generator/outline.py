@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from .check import _markers, _Marker, _series, _Series, cn_number, cn_numeral, fix_text
+from .check import find_markers, Marker, group_series, Series, cn_number, cn_numeral, fix_text
 from .errors import InputError
 from .readers import Paragraph, SourceDocument, document_from_draft, read_document
 
@@ -177,14 +177,14 @@ class _Doc:
             if text:
                 self.paras.extend(_split_embedded_headings(Paragraph(p.line, text, p.role)))
         self.end: Pos = (len(self.paras), 0)
-        self.markers: list[_Marker] = _markers(self.paras)
-        _, of_marker = _series(self.markers)
-        seen: dict[int, _Series] = {}
+        self.markers: list[Marker] = find_markers(self.paras)
+        _, of_marker = group_series(self.markers)
+        seen: dict[int, Series] = {}
         for m in self.markers:
             s = of_marker.get(m.order)
             if s is not None and id(s) not in seen:
                 seen[id(s)] = s
-        self.series: list[_Series] = list(seen.values())
+        self.series: list[Series] = list(seen.values())
         self.units: list[_Unit] = []
         cuts: dict[int, set[int]] = {}
         for m in self.markers:
@@ -271,13 +271,13 @@ def _split_embedded_headings(p: Paragraph) -> list[Paragraph]:
     return out
 
 
-def _marker_start(m: _Marker) -> int:
+def _marker_start(m: Marker) -> int:
     if m.family in ("h1", "h2", "ar", "par"):
         return 0  # heading-style markers stand at the paragraph start (paragraphs are stripped)
     return m.pos
 
 
-def _marker_end(m: _Marker, doc: _Doc) -> int:
+def _marker_end(m: Marker, doc: _Doc) -> int:
     text = doc.paras[m.pidx].text
     if m.family in ("h1", "h2", "ar", "par"):
         i = text.find(m.label)
@@ -285,11 +285,11 @@ def _marker_end(m: _Marker, doc: _Doc) -> int:
     return m.pos + len(m.label)
 
 
-def _at_para_start(m: _Marker) -> bool:
+def _at_para_start(m: Marker) -> bool:
     return m.family in ("h1", "h2", "ar", "par") or m.pos == 0
 
 
-def _mpos(m: _Marker) -> Pos:
+def _mpos(m: Marker) -> Pos:
     return (m.pidx, _marker_start(m))
 
 
@@ -308,7 +308,7 @@ class _Series2:
     """A series as the outline uses it: markers (the checker's, or argument paragraphs) in order."""
 
     family: str
-    items: list  # of _Marker
+    items: list  # of Marker
 
     @property
     def first(self) -> Pos:
@@ -321,7 +321,7 @@ def _argument_series(doc: _Doc, start: Pos, end: Pos) -> Optional[_Series2]:
     for u in doc.units_in(start, end):
         m = _ARGUMENT.match(u.text)
         if m:
-            items.append(_Marker(-1, doc.paras[u.vi], u.vi, u.start, "argument", len(items) + 1, m.group(0)[:-1]))
+            items.append(Marker(-1, doc.paras[u.vi], u.vi, u.start, "argument", len(items) + 1, m.group(0)[:-1]))
     return _Series2("argument", items) if len(items) >= 2 else None
 
 
@@ -476,7 +476,7 @@ def _intro_start(doc: _Doc, boundary: Pos, marker: Pos, open_frame: bool) -> Pos
     return marker
 
 
-def _last_review_item_end(doc: _Doc, m: _Marker, region_end: Pos) -> tuple[Pos, Optional[Pos]]:
+def _last_review_item_end(doc: _Doc, m: Marker, region_end: Pos) -> tuple[Pos, Optional[Pos]]:
     """Where the last item of an achievements or problems list ends, and where a closing remark on the
     problems ("这些问题……") begins, if it does."""
     vi = m.pidx
