@@ -171,6 +171,11 @@ def _as_date(value, where: str, problems: list[str]) -> Optional[dt.date]:
         return None
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     problems.append(f"{where}: 日期应写作 2026-01-20 的形式，实为“{value}”")
     return None
 

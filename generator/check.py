@@ -235,6 +235,11 @@ def _date(value, where: str, field: str, problems: list[str]) -> Optional[dt.dat
         return None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     problems.append(f"{where}: {field} 应写作 2026-01-20 形式的日期，实为“{value}”")
     return None
 

@@ -22,6 +22,8 @@ _TYPE_NAMES = {"int": "整数", "str": "文字", "list": "列表", "dict": "映�
 
 
 def _describe(value: Any) -> str:
+    if value is None:
+        return "空值"
     if isinstance(value, bool):
         return "是/否" if value else "否"
     if isinstance(value, (list, tuple)):
@@ -139,6 +141,13 @@ def _check_reporters(brief: Brief, filename: str, lines: dict) -> list[str]:
     return out
 
 
+def _location(message: str) -> tuple[str, int]:
+    """Sort key: messages of one file together, in line order."""
+    path, _, rest = message.partition(":")
+    line = rest.split(":", 1)[0]
+    return (path, int(line) if line.isdigit() else 0)
+
+
 def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> LoadedBrief:
     """Read and validate a brief and its organisation config. Raises InputError listing every problem."""
     path = Path(path)
@@ -170,7 +179,7 @@ def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> 
             topics = default_bank().topics
         problems += _check_topics(brief, topics, label, lines)
     if problems:
-        raise InputError(problems=problems)
+        raise InputError(problems=sorted(problems, key=_location))
     assert brief is not None and org is not None
     digest = hashlib.sha256((text + "\n---\n" + org_text).encode("utf-8")).hexdigest()
     return LoadedBrief(brief=brief, org=org, path=label, digest=digest)

@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 ORG_TYPES: dict[str, str] = {
     "agency": "机关",
@@ -85,6 +87,16 @@ class Meeting(_Strict):
     preceding_report: Optional[PrecedingReport] = None
     host: Optional[Person] = None
     attendees: Optional[str] = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _accept_chinese_dates(cls, value):
+        """Accept the ways people write a date (2026-1-20, 2026/1/20, 2026.1.20, 2026年1月20日)."""
+        if isinstance(value, str):
+            m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value)
+            if m:
+                return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        return value
 
 
 class Speaker(_Strict):

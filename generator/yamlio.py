@@ -25,9 +25,11 @@ class _Loader(_Base):
     pass
 
 
-# Drop the resolvers for bool and float, then put back a strict bool.
+# Drop the resolvers for bool, float and timestamp, then put back a strict bool. Dates stay text and are
+# parsed by the models, so "2026-13-40" becomes a located message instead of a crash in the YAML library.
+_DROPPED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float")]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -35,17 +37,21 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], duplicates: list[tuple[str, int]]) -> None:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value
-            _walk(value_node, loc + (key,), lines)
+            if key in seen:  # YAML would silently keep the last one: the user meant one of them
+                duplicates.append((dotted(loc + (key,)), key_node.start_mark.line + 1))
+            seen.add(key)
+            _walk(value_node, loc + (key,), lines, duplicates)
             # A key's own line is more useful than its value's (which may start on the next line).
             lines[loc + (key,)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, child in enumerate(node.value):
-            _walk(child, loc + (i,), lines)
+            _walk(child, loc + (i,), lines, duplicates)
 
 
 def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
@@ -65,8 +71,11 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
     except yaml.YAMLError as e:
         raise InputError(problems=[f"{filename}:1: YAML 格式错误：{e}"]) from e
     lines: dict[Loc, int] = {}
+    duplicates: list[tuple[str, int]] = []
     if node is not None:
-        _walk(node, (), lines)
+        _walk(node, (), lines, duplicates)
+    if duplicates:
+        raise InputError(problems=[f"{filename}:{line}: {field}: 字段重复出现，请只保留一处" for field, line in duplicates])
     return data, lines
 
 

@@ -107,5 +107,24 @@ def test_all_problems_reported_at_once(tmp_path):
 
 
 def test_date_must_be_a_date(tmp_path):
-    path = write(tmp_path, BRIEF.replace("date: 2026-01-20", "date: 2026年1月20日"))
-    assert problems_of(path) == [f"{path}:5: meeting.date: 应为日期（如 2026-01-20），实为“2026年1月20日”"]
+    path = write(tmp_path, BRIEF.replace("date: 2026-01-20", "date: 正月初二"))
+    assert problems_of(path) == [f"{path}:5: meeting.date: 应为日期（如 2026-01-20），实为“正月初二”"]
+    path = write(tmp_path, BRIEF.replace("date: 2026-01-20", "date: 2026-13-40"))
+    assert problems_of(path) == [f"{path}:5: meeting.date: 应为日期（如 2026-01-20），实为“2026-13-40”"]
+
+
+@pytest.mark.parametrize("written", ["2026年1月20日", "2026-1-20", "2026/01/20", "2026.1.20"])
+def test_dates_as_people_write_them(tmp_path, written):
+    loaded = load_brief(write(tmp_path, BRIEF.replace("date: 2026-01-20", f"date: {written}")))
+    assert loaded.brief.meeting.date.isoformat() == "2026-01-20"
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_choice(tmp_path):
+    path = write(tmp_path, BRIEF.replace("  reporters: 13", "  reporters: 13\n  reporters: 12"))
+    assert problems_of(path) == [f"{path}:7: meeting.reporters: 字段重复出现，请只保留一处"]
+
+
+def test_problems_are_listed_in_line_order(tmp_path):
+    brief = BRIEF.replace("kind: review", "kind: speech").replace("reporters: 13", "reporters: 十三")
+    lines = [int(m.split(":")[1]) for m in problems_of(write(tmp_path, brief))]
+    assert lines == sorted(lines) == [1, 6]
