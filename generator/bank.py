@@ -319,8 +319,3 @@ def load_bank(directory: Path | None = None) -> PhraseBank:
 @lru_cache(maxsize=4)
 def default_bank() -> PhraseBank:
     return load_bank(PHRASEBANK_DIR)
-
-
-def iter_texts(bank: PhraseBank) -> Iterable[str]:
-    for e in bank.entries:
-        yield e.text

@@ -88,7 +88,3 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         host=b.meeting.host,
         attendees=b.meeting.attendees,
     )
-
-
-def speaking_minutes(chars: int) -> float:
-    return chars / CHARS_PER_MINUTE

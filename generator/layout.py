@@ -29,10 +29,6 @@ def twips_to_mm(twips: float) -> float:
     return twips / TWIPS_PER_INCH * MM_PER_INCH
 
 
-def mm_to_pt(mm: float) -> float:
-    return mm / MM_PER_INCH * 72
-
-
 # 字号 → pt, as Word and WPS define them (GB/T 9704 names sizes by 号 only).
 HAO_PT: Mapping[str, float] = MappingProxyType(
     {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,

@@ -232,9 +232,6 @@ class _Doc:
     def units_in(self, start: Pos, end: Pos) -> list[_Unit]:
         return [u for u in self.units if start <= u.pos < end]
 
-    def unit_at(self, pos: Pos) -> Optional[_Unit]:
-        return next((u for u in self.units if u.vi == pos[0] and u.start <= pos[1] < u.end), None)
-
     def para_end(self, vi: int) -> Pos:
         return (vi + 1, 0)
 
