@@ -33,7 +33,7 @@ BOLD_SERIF_NAMES = ("方正小标宋简体", "方正小标宋_GBK", "小标宋")
 
 
 def fontconfig_file(directory: Path) -> Path:
-    rules = [f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include>']
+    rules = ['<include ignore_missing="yes">/etc/fonts/fonts.conf</include>']
     for names, family, bold in ((SERIF_NAMES, SERIF, False), (SANS_NAMES, SANS, False),
                                 (BOLD_SERIF_NAMES, SERIF, True)):
         for name in names:

@@ -9,7 +9,7 @@ from itertools import combinations
 import pytest
 from conftest import EXAMPLES, SAMPLES
 
-from generator.bank import SLOTS, TOPIC_SLOTS, default_bank
+from generator.bank import TOPIC_SLOTS, default_bank
 from generator.models import ORG_TYPES
 from generator.pipeline import generate, generate_variants
 from generator.samplebriefs import sample_brief
