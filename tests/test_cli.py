@@ -173,3 +173,12 @@ def test_installed_wheel_carries_its_data_and_runs_elsewhere(tmp_path):
     where = subprocess.check_output([py, "-c", "import generator; print(generator.__file__)"], cwd=work, env=env,
                                     text=True)
     assert where.startswith(str(site)), where
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="未安装 LibreOffice（soffice），跳过 PDF 导出测试")
+def test_pdf_export_through_libreoffice(run_cli, tmp_path):
+    code, out, err = run_cli("build", EXAMPLES / "company" / "brief.yaml", "-o", tmp_path, "--format", "pdf")
+    assert code == 0, err
+    pdf = tmp_path / "2025年度党支部书记抓基层党建工作述职评议会-讲话稿.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir()] == [pdf.name]  # no stray .docx or temporary files
