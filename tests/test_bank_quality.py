@@ -154,3 +154,17 @@ def test_bank_and_templates_are_original():
             if hits:
                 copied.append(hits[0])
     assert copied == []
+
+
+def test_sections_follow_the_order_real_speeches_take():
+    """Politics and theory first, organisation, integration, style, responsibility and accountability last."""
+    group_order = list(BANK.groups)
+    for org_type in sorted(ORG_TYPES):
+        for seed in range(4):
+            plan = run(org_type, seed=seed, layout="separate", variant=seed, length=5000).plan
+            firsts = [group_order.index(s.group.split("+")[0]) for s in plan.sections]
+            assert firsts == sorted(firsts), [s.group for s in plan.sections]
+            topic_rank = [BANK.topics[i.topic].order for s in plan.sections for i in s.items]
+            assert topic_rank == sorted(topic_rank)
+            assert [BANK.topics[i.topic].order for i in plan.achievements] == sorted(
+                BANK.topics[i.topic].order for i in plan.achievements)
