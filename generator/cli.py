@@ -57,7 +57,7 @@ def init_cmd(
 
 @app.command("build")
 def build_cmd(
-    briefs: List[Path] = typer.Argument(..., metavar="简报...", help="一个或多个简报文件（brief.yaml）。", show_default=False),
+    briefs: List[Path] = typer.Argument(..., metavar="简报", help="一个或多个简报文件（brief.yaml）。", show_default=False),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出目录；默认为简报所在目录。"),
     formats: str = typer.Option("docx,md", "--format", "-f", help="输出格式，逗号分隔：docx、md、txt、pdf。"),
     seed: Optional[int] = typer.Option(None, "--seed", help="随机种子；同一简报、同一种子得到相同稿件。"),
@@ -79,7 +79,7 @@ def build_cmd(
 
 @app.command("check")
 def check_cmd(
-    files: List[Path] = typer.Argument(..., metavar="文件...", help="要校对的讲话稿（.docx、.md、.txt）。", show_default=False),
+    files: List[Path] = typer.Argument(..., metavar="文件", help="要校对的讲话稿（.docx、.md、.txt）。", show_default=False),
     date: Optional[str] = typer.Option(None, "--date", help="讲话日期（如 2026-01-20），据此判断提法是否过时；默认取简报或稿件中的日期，否则为今天。"),
     brief: Optional[Path] = typer.Option(None, "--brief", help="简报文件：其中的人名、单位名不会被当作问题，日期作为讲话日期。"),
     fmt: str = typer.Option("text", "--format", help="输出格式：text 或 json。"),
@@ -98,7 +98,7 @@ def check_cmd(
 
 @app.command("outline")
 def outline_cmd(
-    files: List[Path] = typer.Argument(..., metavar="文件...", help="要分析的讲话稿（.docx、.md、.txt）。", show_default=False),
+    files: List[Path] = typer.Argument(..., metavar="文件", help="要分析的讲话稿（.docx、.md、.txt）。", show_default=False),
     fmt: str = typer.Option("text", "--format", help="输出格式：text（树形）、yaml 或 json。"),
 ) -> None:
     """显示讲话稿的结构：标题、称呼、开场、肯定述职、成绩、问题、过渡句及其宣布的数目、各部分及其要点、结尾，并标出行号。"""
@@ -111,7 +111,7 @@ def outline_cmd(
 
 @app.command("mine")
 def mine_cmd(
-    files: List[Path] = typer.Argument(..., metavar="文件...", help="往年讲话稿等素材（.docx、.md、.txt）。", show_default=False),
+    files: List[Path] = typer.Argument(..., metavar="文件", help="往年讲话稿等素材（.docx、.md、.txt）。", show_default=False),
     output: Path = typer.Option(..., "-o", "--output", help="候选条目写入的 YAML 文件（不能在 phrasebank/ 内）。"),
     force: bool = typer.Option(False, "--force", help="允许覆盖已存在的输出文件。"),
 ) -> None:
@@ -162,7 +162,7 @@ app.add_typer(bank_app, name="bank")
 
 @bank_app.command("lint")
 def bank_lint_cmd(
-    paths: Optional[List[Path]] = typer.Argument(None, metavar="[文件]...", help="要检查的词库文件；默认检查整个词库。"),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="文件", help="要检查的词库文件；默认检查整个词库。"),
 ) -> None:
     """检查词库条目：结构、重复、标签、占位符、近似重复、标点、时效、长度。有错误时退出码为 1。"""
     from .banklint import format_report, lint_paths

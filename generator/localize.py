@@ -40,9 +40,29 @@ def localize_cli() -> None:
         for piece in pieces:
             for old, new in names:
                 piece = piece.replace(old, new)
+            if piece.startswith("{") and "}" in piece:  # {简报}... → 简报...
+                piece = piece[1:].replace("}", "", 1)
             out.append(piece)
         return out
 
+    import typer.core as typer_core
+
+    type_names = {"bool": None, "path": "路径", "int": "整数", "str": "文字", "list[Path]": "路径"}
+
+    def localized_type(original):
+        def display_type_rich(self, ctx):
+            shown = original(self, ctx)
+            if not isinstance(shown, str) or not shown.startswith("<"):
+                return shown  # a metavar the command set itself
+            inner = shown.strip("<>.")
+            if inner not in type_names:
+                return shown
+            name = type_names[inner]
+            return None if name is None else f"<{name}>" + ("..." if shown.endswith("...") else "")
+        return display_type_rich
+
+    for cls in (typer_core.TyperOption, typer_core.TyperArgument):
+        cls.display_type_rich = localized_type(cls.display_type_rich)
     click_core.Command.get_help_option = get_help_option
     click_core.Command.format_usage = format_usage
     click_core.Command.collect_usage_pieces = collect_usage_pieces
