@@ -46,9 +46,6 @@ def main() -> None:
     for target in (1500, 2000, 3000, 5000, 6500, 8000):
         cells = []
         for kinds, layout in SHAPES.values():
-            if layout == "two_part" and target > 5500:
-                cells.append(f"{'(separate above 5500)':>22}")
-                continue
             errors = []
             for org_type in ORG_TYPES:
                 for seed in range(3):

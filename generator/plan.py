@@ -523,7 +523,13 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
     ]
     if layout == "two_part":
         # “讲两点意见” holds every point in one section: a long speech gets fuller points, not more of them.
-        rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
+        rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3),
+                   # Beyond about 5,500 字 (only when the brief asks for this layout): more of everything.
+                   ("lead", 3), ("items", MAX_TWO_PART_DIRECTIVES + 2, MAX_DIRECTIVE_ELABORATIONS + 2),
+                   ("achievements", 5), ("problems", 5), ("directives", MAX_DIRECTIVE_ELABORATIONS + 5)]
+    elif layout == "separate":
+        # The longest speeches (about 8,000 字) also let each point run a little fuller.
+        rounds += [("directives", MAX_DIRECTIVE_ELABORATIONS + 1), ("achievements", 4), ("problems", 4)]
     elif layout == "work":
         # A deployment speech may list more tasks (第一…第八), then make each fuller.
         rounds += [("items", MAX_TWO_PART_DIRECTIVES, MAX_DIRECTIVE_ELABORATIONS),

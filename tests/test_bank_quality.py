@@ -62,7 +62,7 @@ def test_drafts_for_every_type_and_layout(org_type, layout):
         assert declared == ["两" if len(headings) == 2 else "三四五"[len(headings) - 3]]
 
 
-@pytest.mark.parametrize("target", [2000, 3000, 5000])
+@pytest.mark.parametrize("target", [1500, 2000, 3000, 5000, 8000])
 def test_length_lands_within_ten_percent(target):
     errors = []
     for org_type in sorted(ORG_TYPES):
