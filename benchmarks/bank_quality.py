@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from itertools import combinations
 from pathlib import Path
@@ -21,23 +20,10 @@ sys.path.insert(0, str(ROOT))
 from generator.models import ORG_TYPES  # noqa: E402
 from generator.pipeline import generate, generate_variants  # noqa: E402
 from generator.samplebriefs import sample_brief  # noqa: E402
+from generator.variety import four_grams, without_brief_facts  # noqa: E402
 
 SHAPES = {"review/separate": (["review"], "separate"), "review/two_part": (["review"], "two_part"),
           "work": (["work"], None)}
-
-
-def four_grams(text: str) -> set[str]:
-    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {han[i:i + 4] for i in range(len(han) - 3)}
-
-
-def without_brief_facts(result) -> str:
-    text = result.draft.body_text
-    ctx = result.plan.context
-    for s in sorted({*ctx.brief_text.splitlines(), ctx.meeting_name, ctx.unit}, key=len, reverse=True):
-        if s:
-            text = text.replace(s, "")
-    return re.sub(r"【待补充：[^】]*】", "", text)
 
 
 def main() -> None:

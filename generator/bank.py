@@ -16,7 +16,7 @@ from typing import Optional
 from .errors import BankError
 from .models import KINDS, LAYOUTS, ORG_TYPES
 from .paths import PHRASEBANK_DIR
-from .yamlio import line_of, read_yaml
+from .yamlio import line_of, parse_date, read_yaml
 
 # Placeholders an entry may use, with what they stand for (shown by lint and CONTRIBUTING).
 PLACEHOLDERS: dict[str, str] = {
@@ -169,13 +169,8 @@ def fill(text: str, values: dict[str, str]) -> str:
 def _as_date(value, where: str, problems: list[str]) -> Optional[dt.date]:
     if value is None:
         return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    if (date := parse_date(value)) is not None:
+        return date
     problems.append(f"{where}: 日期应写作 2026-01-20 的形式，实为“{value}”")
     return None
 

@@ -25,8 +25,8 @@ from typing import Iterable, Optional, Sequence
 
 from .errors import BankError, InputError, RefusedError
 from .paths import RULES_DIR
-from .readers import Paragraph, SourceDocument, decode_text, read_document
-from .yamlio import line_of, read_yaml
+from .readers import Paragraph, SourceDocument, decode_text, read_document, read_documents
+from .yamlio import line_of, parse_date, read_yaml
 
 ERROR, DOUBT, HINT = "错误", "疑似", "提示"
 SEVERITIES = (ERROR, DOUBT, HINT)
@@ -233,13 +233,8 @@ def _string_list(value, where: str, key: str, lines, problems: list[str], path: 
 def _date(value, where: str, field: str, problems: list[str]) -> Optional[dt.date]:
     if value is None:
         return None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    if (date := parse_date(value)) is not None:
+        return date
     problems.append(f"{where}: {field} 应写作 2026-01-20 形式的日期，实为“{value}”")
     return None
 
@@ -1287,14 +1282,7 @@ def check_paths(paths: Iterable[str | Path], *, date: dt.date | None = None, all
     fix = fix or in_place
     terms = tuple(t for t in allowed_terms if t)
     paths = [Path(p) for p in paths]
-    docs, problems = [], []
-    for p in paths:
-        try:
-            docs.append(read_document(p))
-        except InputError as e:
-            problems += e.problems or [str(e)]
-    if problems:
-        raise InputError(problems=problems)
+    docs = read_documents(paths)
     if fix and not in_place:
         existing = [fixed_path(p) for p in paths if fixed_path(p).exists()]
         if existing:

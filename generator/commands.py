@@ -52,9 +52,7 @@ def check_draft(draft: Draft, allowed_terms: Iterable[str]) -> list:
 
 
 def _allowed_terms(result: Result) -> list[str]:
-    ctx = result.plan.context
-    terms = [ctx.unit, ctx.org.name, ctx.meeting_name, ctx.speaker_name, ctx.superior or "", ctx.deployed_by or ""]
-    return [t for t in terms if t] + ctx.brief_text.splitlines()
+    return result.plan.context.own_terms()
 
 
 def report(result: Result, draft: Draft, paths: list[Path], findings: list, echo: Echo) -> None:
@@ -171,5 +169,5 @@ def run_check(paths: list[Path], *, date_text: Optional[str], brief: Optional[Pa
         loaded = load_brief(brief)
         ctx = build_context(loaded, default_bank())
         date = date or ctx.meeting_date
-        terms = [ctx.unit, ctx.org.name, ctx.meeting_name, ctx.speaker_name, *ctx.brief_text.splitlines()]
+        terms = ctx.own_terms()
     return check_paths(paths, date=date, allowed_terms=terms, fmt=fmt, fix=fix, in_place=in_place)

@@ -26,7 +26,8 @@ from .banklint import NEAR_DUPLICATE, bigrams, lint_entry
 from .check import fix_text
 from .errors import RefusedError
 from .export import write_text_atomic
-from .outline import _DECLARATION, Outline, Part, Point, outline_document, read_documents
+from .outline import _DECLARATION, Outline, Part, Point, outline_document
+from .readers import read_documents
 from .paths import PHRASEBANK_DIR
 from .readers import SourceDocument
 

@@ -179,6 +179,11 @@ class Context:
     host: Optional[Person] = None
     attendees: Optional[str] = None
 
+    def own_terms(self) -> list[str]:
+        """Names and wording the user gave: never flagged by the checker, never filtered as foreign."""
+        terms = [self.unit, self.org.name, self.meeting_name, self.speaker_name, self.superior, self.deployed_by]
+        return [t for t in terms if t] + self.brief_text.splitlines()
+
     @property
     def speech_kind(self) -> str:
         """The speech every document of the set is built around: a 工作会议讲话 or a 述职评议会讲话."""

@@ -22,7 +22,7 @@ from typing import Iterable, Optional, Sequence
 
 from .check import find_markers, Marker, group_series, Series, cn_number, cn_numeral, fix_text
 from .errors import InputError
-from .readers import Paragraph, SourceDocument, document_from_draft, read_document
+from .readers import Paragraph, SourceDocument, document_from_draft, read_documents
 
 Pos = tuple[int, int]  # (index of a paragraph in the analysed list, character offset in its text)
 
@@ -868,19 +868,6 @@ def format_tree(o: Outline) -> str:
     for note in o.notes:
         lines.append("说明：" + note)
     return "\n".join(lines)
-
-
-def read_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:
-    """Read every file first, so one bad path is reported with all the others before any work is done."""
-    docs, problems = [], []
-    for p in paths:
-        try:
-            docs.append(read_document(p))
-        except InputError as e:
-            problems += e.problems or [str(e)]
-    if problems:
-        raise InputError(problems=problems)
-    return docs
 
 
 def outline_paths(paths: Iterable[str | Path], fmt: str = "text") -> str:

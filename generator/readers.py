@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from .errors import InputError
 
@@ -239,3 +239,16 @@ def document_from_draft(draft: Draft, path: str = "草稿") -> SourceDocument:
     """
     paragraphs = tuple(Paragraph(2 * i + 1, block.text, block.role) for i, block in enumerate(draft.blocks))
     return SourceDocument(path, paragraphs, kind="draft")
+
+
+def read_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:
+    """Read every file first, so one bad path is reported with all the others before any work is done."""
+    docs, problems = [], []
+    for p in paths:
+        try:
+            docs.append(read_document(p))
+        except InputError as e:
+            problems += e.problems or [str(e)]
+    if problems:
+        raise InputError(problems=problems)
+    return docs

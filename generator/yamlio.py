@@ -6,6 +6,7 @@ and numbers with a fraction stay strings (``3.10`` is not silently turned into 3
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,18 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], str]:
         raise InputError(problems=[f"{path}: 不是 UTF-8 编码的文本，请在编辑器中另存为 UTF-8"]) from e
     data, lines = parse_yaml(text, str(path))
     return data, lines, text
+
+
+def parse_date(value) -> "dt.date | None":
+    """A YYYY-MM-DD value from a data file (the reader leaves dates as text), or None if it is not one."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def line_of(lines: dict[Loc, int], loc: Loc) -> int:

@@ -13,6 +13,7 @@ from generator.bank import TOPIC_SLOTS, default_bank
 from generator.models import ORG_TYPES
 from generator.pipeline import generate, generate_variants
 from generator.samplebriefs import sample_brief
+from generator.variety import overlap, without_brief_facts
 
 BANK = default_bank()
 STALE_FOR_2026 = ("十九大", "十九届", "十三五", "建党100周年", "百年华诞", "疫情防控", "新冠", "党史学习教育",
@@ -95,25 +96,6 @@ def test_a_2021_speech_may_celebrate_the_centenary_and_a_2026_one_may_not():
     assert not any("二十大" in t for t in texts_2021)
     texts_2026 = [run("agency", seed=s).draft.body_text for s in range(12)]
     assert not any("建党100周年" in t or "十九大" in t for t in texts_2026)
-
-
-def four_grams(text: str) -> set[str]:
-    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {han[i:i + 4] for i in range(len(han) - 3)}
-
-
-def overlap(a: str, b: str) -> float:
-    ga, gb = four_grams(a), four_grams(b)
-    return len(ga & gb) / min(len(ga), len(gb))
-
-
-def without_brief_facts(result) -> str:
-    text = result.draft.body_text
-    ctx = result.plan.context
-    for s in sorted({*ctx.brief_text.splitlines(), ctx.meeting_name, ctx.unit}, key=len, reverse=True):
-        if s:
-            text = text.replace(s, "")
-    return re.sub(r"【待补充：[^】]*】", "", text)
 
 
 @pytest.mark.parametrize("brief", sorted(EXAMPLES.glob("*/brief.yaml")), ids=lambda p: p.parent.name)
