@@ -75,9 +75,19 @@ SLOTS: dict[str, dict] = {
 }
 TOPIC_SLOTS = {s for s, spec in SLOTS.items() if spec["family"] in ("achievements", "problems", "directives")}
 
-ENTRY_KEYS = {"id", "slot", "text", "topic", "group", "org_types", "kinds", "layouts", "tone", "weight",
-              "valid_from", "valid_until", "note"}
+ENTRY_KEYS = {"id", "slot", "text", "topic", "facet", "topics", "group", "org_types", "kinds", "layouts", "tone",
+              "weight", "valid_from", "valid_until", "note"}
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One aspect of a topic (组织建设 → 组织设置, 支部标准化…): a paragraph speaks of one facet only."""
+
+    id: str
+    topic: str
+    description: str
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class Topic:
     order: int
     description: str
     keywords: tuple[str, ...] = ()
+    facets: tuple[Facet, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,8 @@ class Entry:
     file: str
     line: int
     topic: Optional[str] = None
+    facet: Optional[str] = None
+    topics: tuple[str, ...] = ()  # section headlines: the topics the headline speaks of (empty: its whole group)
     group: Optional[str] = None
     org_types: tuple[str, ...] = ()  # empty: suits every type
     kinds: tuple[str, ...] = ()  # empty: every kind
@@ -143,10 +156,17 @@ class PhraseBank:
     org_defaults: dict[str, dict[str, str]]
     by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
 
-    def candidates(self, slot: str, *, topic: str | None = None, group: str | None = None, **filters) -> list[Entry]:
+    @property
+    def facets(self) -> dict[str, Facet]:
+        return {f.id: f for t in self.topics.values() for f in t.facets}
+
+    def candidates(self, slot: str, *, topic: str | None = None, group: str | None = None,
+                   facet: str | None = None, **filters) -> list[Entry]:
         out = []
         for e in self.by_slot.get(slot, ()):
             if topic is not None and e.topic != topic:
+                continue
+            if facet is not None and e.facet != facet:
                 continue
             if group is not None and e.group != group:
                 continue
@@ -221,6 +241,8 @@ def parse_entries(path: Path, data, lines, problems: list[str]) -> list[Entry]:
                 file=str(path),
                 line=line,
                 topic=raw.get("topic"),
+                facet=raw.get("facet"),
+                topics=_as_tuple(raw.get("topics"), where, "topics", problems),
                 group=raw.get("group"),
                 org_types=_as_tuple(raw.get("org_types"), where, "org_types", problems),
                 kinds=_as_tuple(raw.get("kinds"), where, "kinds", problems),
@@ -244,6 +266,12 @@ def validate_entry(e: Entry, topics: dict, groups: dict) -> list[str]:
         out.append(f"{where}: 未知槽位 slot“{e.slot}”")
     if e.slot in TOPIC_SLOTS and e.topic not in topics:
         out.append(f"{where}: 槽位 {e.slot} 需要已登记的 topic，实为“{e.topic}”")
+    elif e.slot in TOPIC_SLOTS and e.facet not in {f.id for f in topics[e.topic].facets}:
+        names = "、".join(f.id for f in topics[e.topic].facets)
+        out.append(f"{where}: 槽位 {e.slot} 需要主题“{e.topic}”下已登记的 facet（{names}），实为“{e.facet}”")
+    for t in e.topics:
+        if t not in topics:
+            out.append(f"{where}: topics 中的“{t}”不是已登记的主题")
     if e.slot == "section_headline" and e.group not in groups:
         out.append(f"{where}: section_headline 需要已登记的 group，实为“{e.group}”")
     for t in e.org_types:
@@ -274,7 +302,9 @@ def read_bank(directory: Path | None = None) -> tuple[PhraseBank, list[str]]:
         for i, g in enumerate(tdata["groups"])
     }
     topics = {
-        t["id"]: Topic(t["id"], t["group"], i, t["description"], tuple(t.get("keywords", ())))
+        t["id"]: Topic(t["id"], t["group"], i, t["description"], tuple(t.get("keywords", ())),
+                       tuple(Facet(f["id"], t["id"], f.get("description", ""), tuple(f.get("keywords", ())))
+                             for f in t.get("facets", ())))
         for i, t in enumerate(tdata["topics"])
     }
     vdata, _, _ = read_yaml(directory / "vocabulary.yaml")
