@@ -34,6 +34,8 @@ PLACEHOLDERS: dict[str, str] = {
     "speaker": "讲话人姓名",
     "spirit": "当前应学习贯彻的会议精神，如“党的二十大和二十届历次全会精神”（按会议日期选取）",
     "milestone": "会议日期当年的重要节点，如“建党105周年”（按会议日期选取，没有时不选含此占位符的条目）",
+    "fact": "简报中的事实（只用于事实框架句 fact_*），如“完成5个党支部按期换届”",
+    "cases": "简报中的典型事例（只用于 fact_example），如“陈晨同志带领……，【待补充：取得的成效】”",
     "report_by": "会上作工作报告的同志，如“区委组织部李强同志”（工作会议讲话用；简报未给时不选含此占位符的条目）",
 }
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -49,6 +51,12 @@ SLOTS: dict[str, dict] = {
     "transition": {"family": "frames", "min": 10, "max": 80, "desc": "引出意见，不含数目：模板接“，我讲N点意见。”"},
     "section_lead": {"family": "frames", "min": 40, "max": 220, "desc": "部署部分开头的形势任务段"},
     "closing": {"family": "frames", "min": 40, "max": 260, "desc": "结尾号召"},
+    # 事实框架句：把简报的事实写成一个有主语的句子，紧接在小标题之后。按事实的形态选用。
+    "fact_verb": {"family": "frames", "min": 2, "max": 40, "desc": "成绩事实以动词开头（完成……、组织……）：为它配上主语，须含 {fact}"},
+    "fact_noun": {"family": "frames", "min": 2, "max": 40, "desc": "成绩事实自带主语（党员志愿服务队……）：配上时间状语，须含 {fact}"},
+    "fact_own": {"family": "frames", "min": 2, "max": 40, "desc": "成绩事实自带时间或范围（全年、各支部……）：原样成句，须含 {fact}"},
+    "fact_problem": {"family": "frames", "min": 2, "max": 40, "desc": "问题事实：原样或稍加引导成句，须含 {fact}"},
+    "fact_example": {"family": "frames", "min": 2, "max": 40, "desc": "典型事例：引出“某某同志……”，须含 {cases}"},
     "section_headline": {"family": "sections", "min": 8, "max": 32, "desc": "一、二、三、的标题，按分组（group）"},
     "spirit": {"family": "formulas", "min": 4, "max": 40, "desc": "当前会议精神的提法（有时效）"},
     "milestone": {"family": "formulas", "min": 4, "max": 30, "desc": "年度节点（有时效）"},

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .plan import SEAM_RE
 from .bank import (ID_RE, PLACEHOLDERS, SLOTS, TOPIC_SLOTS, Entry, PhraseBank, bank_files, fill, parse_entries,
                    read_bank)
 from .errors import InputError
@@ -36,6 +37,10 @@ CODES: dict[str, tuple[str, str]] = {
     "BL014": ("错误", "含有时效性提法，但没有标注 valid_from / valid_until"),
     "BL015": ("错误", "日期字段不对：格式错误，或 valid_from 晚于 valid_until"),
     "BL016": ("错误", "说到了本次会议（本次述职、这次述职评议），却没有用 kinds 限定文稿类型"),
+    "BL017": ("错误", "成绩、问题、意见条目没有标注 facet，或 facet 不是该主题下登记的方面（draftgen topics 可查）"),
+    "BL018": ("提示", "小标题及其方面的所有展开句都没有用到该方面的关键词，读者难以看出它讲的是哪个方面"),
+    "BL019": ("错误", "用了把事实硬接在段尾的固定套话（具体表现为、从述职和日常检查看……）"),
+    "BL020": ("错误", "一、二、三、标题的 topics 中有未登记的主题，或不属于该标题的分组"),
 }
 # Topic entries are shared by every kind of speech; wording about this very meeting is not.
 THIS_MEETING = re.compile(r"(本次|这次|今天的?)述职")
@@ -50,6 +55,7 @@ TYPICAL_VALUES = {
     "members": "党员教师", "year": "2025", "next_year": "2026", "meeting": "2025年度基层党组织书记抓基层党建工作述职评议会",
     "reporters": "13", "written_reporters": "2", "deployed_by": "区委组织部", "speaker": "王明",
     "spirit": "党的二十大和二十届历次全会精神", "milestone": "建党105周年", "report_by": "区委组织部部长李强同志",
+    "fact": "完成8个党支部按期换届", "cases": "李华同志带领年级党员成立学习小组，【待补充：取得的成效】",
 }
 
 
@@ -119,6 +125,17 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
         add("BL004", f"槽位 {e.slot} 需要 topic，且必须是已登记的主题（draftgen topics），实为“{e.topic}”")
     if e.slot == "section_headline" and e.group not in bank.groups:
         add("BL004", f"section_headline 需要 group，可选：{'、'.join(bank.groups)}；实为“{e.group}”")
+    if e.slot in TOPIC_SLOTS and e.topic in bank.topics:
+        facets = [f.id for f in bank.topics[e.topic].facets]
+        if e.facet not in facets:
+            what = f"实为“{e.facet}”" if e.facet else "未标注"
+            add("BL017", f"请用 facet 标明条目讲的是主题“{e.topic}”的哪个方面：{'、'.join(facets)}；{what}")
+    for t in e.topics:
+        if t not in bank.topics or (e.group and bank.topics[t].group != e.group):
+            group_topics = "、".join(x for x, topic in bank.topics.items() if topic.group == e.group)
+            add("BL020", f"topics 中的“{t}”不是分组“{e.group}”的主题；可选：{group_topics}")
+    for seam in SEAM_RE.findall(e.text):
+        add("BL019", f"“{seam}”是把事实硬接在段尾的套话：事实由程序放在小标题之后，请删去或换一种说法")
     for field_name, values, allowed in (("org_types", e.org_types, ORG_TYPES), ("kinds", e.kinds, KINDS),
                                         ("layouts", e.layouts, LAYOUTS)):
         for v in values:
@@ -209,7 +226,27 @@ def lint_paths(paths: Optional[Iterable[Path]] = None, *, bank_dir: Path | None 
         if is_target(e):
             findings += lint_entry(e, bank, today)
     findings += _near_duplicates(entries, is_target)
+    findings += _unmarked_headlines(entries, bank, is_target)
     return sorted(findings, key=lambda f: (f.file, f.line, f.code))
+
+
+def _unmarked_headlines(entries: list[Entry], bank: PhraseBank, is_target) -> list[LintFinding]:
+    """A headline whose facet's keywords appear neither in it nor in any elaboration of its facet."""
+    facets = bank.facets
+    # (file, family, facet) whose elaborations name a keyword; each family's facets live in one file
+    marked: set[tuple[str, str, str]] = set()
+    for e in entries:
+        if e.slot.endswith("_elaboration") and e.facet in facets and any(k in e.text for k in facets[e.facet].keywords):
+            marked.add((e.file, e.slot.split("_")[0], e.facet))
+    out = []
+    for e in entries:
+        if not (is_target(e) and e.slot in TOPIC_SLOTS and e.slot.endswith("_headline") and e.facet in facets):
+            continue
+        if any(k in e.text for k in facets[e.facet].keywords) or (e.file, e.slot.split("_")[0], e.facet) in marked:
+            continue
+        out.append(LintFinding(e.file, e.line, "BL018", f"“{e.text}”及方面“{e.facet}”的展开句都没有用到其关键词"
+                                                       f"（{'、'.join(facets[e.facet].keywords)}）"))
+    return out
 
 
 def _near_duplicates(entries: list[Entry], is_target) -> list[LintFinding]:

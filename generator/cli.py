@@ -123,12 +123,12 @@ def mine_cmd(
 
 @app.command("topics")
 def topics_cmd() -> None:
-    """列出词库中可用的主题（简报 focus、achievements、problems 中的 topic）。"""
+    """列出词库中可用的主题（简报 focus、achievements、problems 中的 topic）及其方面（facet）。"""
     from .bank import default_bank
 
     bank = default_bank()
     for topic in bank.topics.values():
-        typer.echo(f"{topic.id}\t{topic.description}")
+        typer.echo(f"{topic.id}\t{topic.description}\t方面：{'、'.join(f.id for f in topic.facets)}")
 
 
 @app.command("kinds")

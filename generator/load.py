@@ -123,6 +123,13 @@ def _check_topics(brief: Brief, topics, filename: str, lines: dict) -> list[str]
                 f"{filename}:{line_of(lines, loc)}: {dotted(loc)}: 未知主题“{topic}”{suggest(topic, topics)}"
                 f"（可用主题见 draftgen topics）"
             )
+    for part in ("achievements", "problems"):
+        for i, tf in enumerate(getattr(brief, part)):
+            facets = [f.id for f in getattr(topics.get(tf.topic), "facets", ())] if hasattr(topics, "get") else []
+            if tf.facet is not None and tf.topic in topics and facets and tf.facet not in facets:
+                loc = (part, i, "facet")
+                problems.append(f"{filename}:{line_of(lines, loc)}: {dotted(loc)}: 主题“{tf.topic}”下没有方面"
+                                f"“{tf.facet}”；可选：{'、'.join(facets)}（或删去 facet，由程序按关键词归类）")
     return problems
 
 

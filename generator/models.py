@@ -107,10 +107,12 @@ class Speaker(_Strict):
 class Example(_Strict):
     who: str = Field(min_length=1)
     did: str = Field(min_length=1)
+    effect: Optional[str] = None  # what came of it; without it the draft asks for it (【待补充：取得的成效】)
 
 
 class TopicFacts(_Strict):
     topic: str
+    facet: Optional[str] = None  # which facet of the topic the facts are about; default: found by keywords
     facts: list[str] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
 
@@ -211,6 +213,9 @@ class Item:
     facts: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     gap: Optional[str] = None  # what the user must add where a fact is missing
+    facet: str = ""  # the one facet of the topic that headline and every sentence speak of
+    evidence: Optional[Chosen] = None  # the brief's facts in a sentence of their own, right after the headline
+    cases: Optional[Chosen] = None  # the brief's named examples (比如，X同志……)
 
 
 @dataclass(frozen=True)
@@ -262,13 +267,15 @@ class Plan:
 
     def entry_ids(self) -> list[str]:
         ids = [c.entry_id for c in self.frames.values()]
-        for item in (*self.achievements, *self.problems):
+        for item in self.items():
             ids += [item.headline.entry_id, *(e.entry_id for e in item.elaborations)]
-        for sec in self.sections:
-            ids += [sec.headline.entry_id, *(c.entry_id for c in sec.lead)]
-            for item in sec.items:
-                ids += [item.headline.entry_id, *(e.entry_id for e in item.elaborations)]
+            ids += [c.entry_id for c in (item.evidence, item.cases) if c]
+        ids += [c.entry_id for sec in self.sections for c in (sec.headline, *sec.lead)]
         return ids
+
+    def items(self) -> list[Item]:
+        """Every enumerated point of the speech: achievements, problems, then the directives."""
+        return [*self.achievements, *self.problems, *(i for s in self.sections for i in s.items)]
 
 
 # ---------------------------------------------------------------- draft

@@ -70,6 +70,14 @@ def plan_record(result: Result) -> dict:
         "length": ctx.length,
         "meeting_date": ctx.meeting_date.isoformat(),
         "entry_ids": list(result.plan.entry_ids()),
+        # What each paragraph speaks of: one facet of one topic, headline and sentences alike.
+        "paragraphs": [
+            {"part": part, "topic": item.topic, "facet": item.facet, "headline": item.headline.text,
+             "facts": list(item.facts)}
+            for part, items in (("成绩", result.plan.achievements), ("问题", result.plan.problems),
+                                *((f"第{n}部分", s.items) for n, s in enumerate(result.plan.sections, 1)))
+            for item in items
+        ],
     }
 
 

@@ -7,11 +7,13 @@ random choice comes from the ``random.Random`` passed in.
 
 from __future__ import annotations
 
+import math
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Optional
 
-from .bank import Entry, PhraseBank, fill
+from .bank import Entry, PhraseBank, Topic, fill
 from .errors import InputError
 from .models import LAYOUTS, Chosen, Context, Example, Item, Plan, Section, TopicFacts
 
@@ -25,6 +27,13 @@ TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more n
 REPEATING_VALUES = ("business", "members", "unit")  # values that recur in many entries
 FREE_REPEATS = 3  # after this many uses of one, entries that repeat it again are disfavoured
 REPEAT_PENALTY = 0.1
+OVERUSE_PENALTY = 0.001  # a phrase about to be overused loses even against entries of another lane
+# Seeds in a row draw from different thirds ("lanes") of every pool of the bank, and start from different
+# facets, so that seed 1, 2 and 3 of one brief read differently in substance; a seed's own lane is strongly
+# preferred while it has entries left, then any entry may be drawn.
+LANES = 3
+LANE_BONUS = 25.0
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
@@ -47,7 +56,9 @@ def points_for_length(length: int) -> int:
 
 
 def work_points_for_length(length: int) -> int:
-    # why — what — how: three parts; a long deployment speech splits its tasks over more sections.
+    # why — what — how: three parts; a short one leaves out the why; a long one splits its tasks further.
+    if length <= 2000:
+        return 2
     if length <= 4000:
         return 3
     return 4 if length <= 6000 else 5
@@ -71,11 +82,17 @@ class Chooser:
             w for w, types in bank.exclusive_vocabulary.items()
             if ctx.org_type not in types and w not in ctx.brief_text
         )
+        self.lane = (ctx.seed or 0) % LANES
+        self.lanes = _lanes(bank)
+        # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
+        # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
+        self.grams: dict[str, int] = {}
+        self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
 
-    def _eligible(self, e: Entry) -> bool:
+    def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
         if e.id in self.used:
             return False
-        if any(self.values.get(name) is None for name in e.placeholders):
+        if any(self.values.get(name) is None and name not in extra for name in e.placeholders):
             return False
         return not any(w in e.text for w in self.foreign_words)
 
@@ -85,29 +102,44 @@ class Chooser:
         return [p for p in REPEATING_VALUES
                 if f"{{{p}}}" in e.text or (self.values.get(p) and self.values[p] in e.text)]
 
-    def available(self, slot: str, *, topic: str | None = None, group: str | None = None) -> list[Entry]:
-        cands = self.bank.candidates(slot, topic=topic, group=group, org_type=self.ctx.org_type,
+    def available(self, slot: str, *, topic: str | None = None, group: str | None = None,
+                  facet: str | None = None, extra: Mapping[str, str] = {}) -> list[Entry]:
+        cands = self.bank.candidates(slot, topic=topic, group=group, facet=facet, org_type=self.ctx.org_type,
                                      kind=self.ctx.speech_kind, layout=self.layout, date=self.ctx.meeting_date)
-        return [e for e in cands if self._eligible(e)]
+        return [e for e in cands if self._eligible(e, extra)]
 
-    def pick(self, slot: str, *, topic: str | None = None, group: str | None = None,
-             prefer: Callable[[Entry], float] | None = None) -> Chosen | None:
-        cands = self.available(slot, topic=topic, group=group)
+    def pick(self, slot: str, *, topic: str | None = None, group: str | None = None, facet: str | None = None,
+             prefer: Callable[[Entry], float] | None = None, extra: Mapping[str, str] = {}) -> Chosen | None:
+        """Draw an entry; ``extra`` gives values only this place has (the brief's fact for a fact frame)."""
+        cands = self.available(slot, topic=topic, group=group, facet=facet, extra=extra)
         # Entries used in earlier drafts for this unit are avoided while fresh ones remain.
         fresh = [e for e in cands if e.id not in self.avoid] or cands
         if not fresh:
             return None
         weights = [e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
+                   * (LANE_BONUS if self.lanes.get(e.id) == self.lane else 1.0)
                    / (1 + self.avoid.get(e.id, 0)) ** 4
                    * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in self._mentions(e))
+                   * OVERUSE_PENALTY ** self._overused(fill(e.text, {**self.values, **extra}) if not any(
+                       self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text)
                    for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
             weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
-        chosen = Chosen(entry.id, fill(entry.text, {k: v for k, v in self.values.items() if v is not None}))
+        values = {k: v for k, v in self.values.items() if v is not None}
+        chosen = Chosen(entry.id, fill(entry.text, {**values, **extra}))
         self._count(chosen, +1)
         return chosen
+
+    def _overused(self, text: str, margin: int = 2) -> int:
+        """How many of the text's four-character runs, and of the unit's recurring values (a value is a
+        phrase: it has the lower bar), are used up (within ``margin`` of the limit)."""
+        runs = sum(1 for g in _grams(text, self.gram_ignore) if self.grams.get(g, 0) >= self.gram_limit - margin)
+        values = sum(1 for p in REPEATING_VALUES
+                     if self.values.get(p) and len(self.values[p]) > 4 and self.values[p] in text
+                     and self.filled.get(p, 0) >= self.phrase_limit - margin)
+        return runs + values
 
     def release(self, *chosen: Chosen) -> None:
         """Give back entries picked but not used (they would have overshot the length budget)."""
@@ -116,6 +148,8 @@ class Chooser:
             self._count(c, -1)
 
     def _count(self, chosen: Chosen, sign: int) -> None:
+        for g in _grams(chosen.text, self.gram_ignore):
+            self.grams[g] = self.grams.get(g, 0) + sign
         for p in REPEATING_VALUES:
             if self.values.get(p):
                 self.filled[p] = self.filled.get(p, 0) + sign * chosen.text.count(self.values[p])
@@ -128,24 +162,72 @@ class Chooser:
         return chosen
 
 
+def _grams(text: str, ignore: tuple[str, ...] = ()) -> list[str]:
+    for term in ignore:
+        if term in text:
+            text = text.replace(term, "，")
+    return [run[i:i + 4] for run in HAN_RUN.findall(text) for i in range(len(run) - 3)]
+
+
+def _gram_rules(length: int) -> tuple[int, tuple[str, ...]]:
+    """How often one four-character run may appear in a speech of this length before the proofreader's
+    repetition rule (DG702) would call it overused, and the fixed formulas that rule does not count."""
+    from .check import load_rules
+
+    rules = load_rules()
+    threshold = max(rules.min_count, math.ceil(length * rules.per_thousand / 1000))
+    limit = threshold + max(2, threshold // 2)  # bare four-character runs get a higher bar than phrases
+    return limit, threshold, tuple(sorted(rules.ignore, key=len, reverse=True))
+
+
+def _lanes(bank: PhraseBank) -> dict[str, int]:
+    """Entry id → lane: the entries of each pool (one slot and facet, or slot and group) dealt out in turn."""
+    cached = _LANE_CACHE.get(id(bank))
+    if cached is not None and cached[0] is bank:
+        return cached[1]
+    lanes: dict[str, int] = {}
+    counts: dict[tuple, int] = {}
+    for e in bank.entries:
+        key = (e.slot, e.facet, e.group, bool(e.org_types))
+        lanes[e.id] = counts.get(key, 0) % LANES
+        counts[key] = counts.get(key, 0) + 1
+    _LANE_CACHE[id(bank)] = (bank, lanes)
+    return lanes
+
+
+_LANE_CACHE: dict[int, tuple[PhraseBank, dict[str, int]]] = {}
+
+
+def _by_lane(options: list[str], lane: int, rng: random.Random) -> list[str]:
+    """Facets in the order a seed tries them: its lane's facet first, the rest shuffled."""
+    if not options:
+        return options
+    first = options[lane % len(options)]
+    rest = [o for o in options if o != first]
+    rng.shuffle(rest)
+    return [first, *rest]
+
+
 @dataclass
 class _ItemDraft:
     topic: str
+    facet: str
     headline: Chosen
     elaborations: list[Chosen] = field(default_factory=list)
     facts: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     gap: Optional[str] = None
     slot: str = "directive_elaboration"
+    evidence: Optional[Chosen] = None
+    cases: Optional[Chosen] = None
 
     def freeze(self) -> Item:
-        return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap)
+        return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap,
+                    self.facet, self.evidence, self.cases)
 
     def length(self) -> int:
         n = OVERHEAD["item"] + len(self.headline.text) + sum(len(c.text) for c in self.elaborations)
-        if self.facts:
-            n += OVERHEAD["facts"] + sum(len(f) + 1 for f in self.facts)
-        n += sum(OVERHEAD["example"] + len(ex.who) + len(ex.did) for ex in self.examples)
+        n += sum(len(c.text) for c in (self.evidence, self.cases) if c)
         return n + (len(self.gap) if self.gap else 0)
 
 
@@ -167,13 +249,68 @@ class _SectionDraft:
         return head + sum(len(c.text) for c in self.lead) + sum(i.length() for i in self.items)
 
 
-def _merge_facts(groups: Iterable[TopicFacts]) -> dict[str, tuple[list[str], list[Example]]]:
-    out: dict[str, tuple[list[str], list[Example]]] = {}
+# Facts that begin with one of these verbs need a subject ("完成5个党支部按期换届" → "医院党委完成……").
+LEADING_VERBS = tuple("""完成 组织 开展 建成 创建 调整 新建 发展 评选 举办 培训 推动 实现 建立 打造 选派 落实 召开 累计 新增
+排查 整改 帮助 解决 收集 走访 设立 成立 组建 选树 表彰 命名 制定 出台 修订 印发 引进 培养 吸收 整顿 转化 推出 实施 举行
+慰问 结对 投入 筹集 争取 承办 获评 获得 荣获 入选 选拔 配备 设置 优化 规范 深化 推进 拓展 提升 提高 改造 建设 创办 编印
+编发 录制 征集 查处 约谈 督查 检查 考核 表扬 评定 认定 选聘 聘请 共 办结 办理 回应 化解 受理 覆盖 联系 服务 参与 选送
+举办 形成 总结 推广 挂牌 修建 改建 培育 打通 安排 派出 选拔 统筹 招录 接收 处理 开设 上线 录用 采集 建立健全""".split())
+# Facts that carry their own time or scope words are used as they stand.
+OWN_SUBJECT = re.compile(r"^(\d{4}年|全年|全[院校村区县市镇乡省部局委厂]|全公司|全社区|全系统|各|所属|我们|本|今年|去年|年内|一年来|年度)")
+# Fixed seams that glue a fact to the end of a paragraph ("……。具体表现为：……"); facts lead instead.
+SEAM_PHRASES = ("具体表现为", "从述职和日常检查看", "具体工作中", "从工作成效看", "在具体实践中", "具体来说")
+SEAM_RE = re.compile(r"(?:^|[。；！？：])(" + "|".join(SEAM_PHRASES) + r")[，：,:]")
+CASE_GAP = "【待补充：取得的成效】"
+
+
+@dataclass
+class _FactGroup:
+    """The brief's facts on one facet of one topic: they become the evidence of one paragraph."""
+
+    topic: str
+    facet: Optional[str]
+    facts: list[str] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+
+
+def rank_facets(text: str, topic: Topic) -> list[str]:
+    """The topic's facets whose keywords the text names, best first (longer keywords weigh more)."""
+    scores = {f.id: sum(len(k) for k in f.keywords if k in text) for f in topic.facets}
+    return [f for f, n in sorted(scores.items(), key=lambda kv: -kv[1]) if n > 0]
+
+
+def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGroup]:
+    """The brief's facts by (topic, facet): the facet the brief names, else the one the fact's words point to.
+
+    A fact whose words point to no facet joins another paragraph of its topic; a topic named with no facts
+    stays a group of its own whose facet the plan chooses."""
+    out: dict[tuple[str, Optional[str]], _FactGroup] = {}
+    loose: list[tuple[str, Optional[str], Example]] = []
     for tf in groups:
-        facts, examples = out.setdefault(tf.topic, ([], []))
-        facts += [f.strip().rstrip("。；;，,") for f in tf.facts if f.strip()]
-        examples += list(tf.examples)
-    return out
+        topic = bank.topics[tf.topic]
+        facts = [f.strip().rstrip("。；;，,") for f in tf.facts if f.strip()]
+        if not facts and not tf.examples:
+            out.setdefault((tf.topic, tf.facet), _FactGroup(tf.topic, tf.facet))
+        for fact in facts:
+            facet = tf.facet or next(iter(rank_facets(fact, topic)), None)
+            out.setdefault((tf.topic, facet), _FactGroup(tf.topic, facet)).facts.append(fact)
+        for ex in tf.examples:
+            loose.append((tf.topic, tf.facet or next(iter(rank_facets(ex.did, topic)), None), ex))
+    for topic, facet, ex in loose:
+        # A named example goes with the facts of its topic when its own words do not say where it belongs.
+        if facet is None:
+            facet = next((f for (t, f) in out if t == topic and f is not None), None)
+        out.setdefault((topic, facet), _FactGroup(topic, facet)).examples.append(ex)
+    # Facts that matched no facet join a matched paragraph of their topic, if there is one.
+    for (topic, facet), group in list(out.items()):
+        if facet is None and (group.facts or group.examples):
+            home = next((g for (t, f), g in out.items() if t == topic and f is not None and (g.facts or g.examples)),
+                        None)
+            if home:
+                home.facts += group.facts
+                home.examples += group.examples
+                del out[(topic, facet)]
+    return list(out.values())
 
 
 def _values(ctx: Context, chooser_spirit: Optional[str], milestone: Optional[str]) -> dict[str, Optional[str]]:
@@ -209,6 +346,80 @@ def choose_layout(ctx: Context, rng: random.Random) -> str:
     return rng.choice(LAYOUTS)
 
 
+class _Review:
+    """Achievements and problems, one facet per paragraph, the brief's facts leading their paragraphs."""
+
+    def __init__(self, ctx: Context, bank: PhraseBank, chooser: Chooser, rng: random.Random):
+        self.ctx, self.bank, self.chooser, self.rng = ctx, bank, chooser, rng
+
+    def facet_ready(self, facet: str, family: str) -> bool:
+        return bool(self.chooser.available(f"{family}_headline", facet=facet)
+                    and self.chooser.available(f"{family}_elaboration", facet=facet))
+
+    def choose_facet(self, topic: str, family: str, exclude: set[str]) -> Optional[str]:
+        options = [f.id for f in self.bank.topics[topic].facets
+                   if f.id not in exclude and self.facet_ready(f.id, family)]
+        return next(iter(_by_lane(options, self.chooser.lane, self.rng)), None)
+
+    def problems(self, groups: list[_FactGroup]) -> list[_ItemDraft]:
+        items, used = [], set()
+        for g in groups:
+            facet = g.facet
+            if facet is None or facet in used or not self.facet_ready(facet, "problem"):
+                facet = self.choose_facet(g.topic, "problem", used)
+            if facet is None:
+                continue
+            used.add(facet)
+            items.append(self.item(g, facet, "problem"))
+        return items
+
+    def achievements(self, groups: list[_FactGroup], criticised: set[str]) -> list[_ItemDraft]:
+        items, used = [], set(criticised)
+        for g in groups:
+            facet = g.facet
+            if facet in used:
+                # Never praise what the problems criticise: take the next facet the facts point to.
+                text = "".join(g.facts) + "".join(e.did for e in g.examples)
+                facet = next((f for f in rank_facets(text, self.bank.topics[g.topic]) if f not in used), None)
+            if facet is None or not self.facet_ready(facet, "achievement"):
+                facet = self.choose_facet(g.topic, "achievement", used) or facet
+            if facet is None:
+                continue
+            used.add(facet)
+            items.append(self.item(g, facet, "achievement"))
+        return items
+
+    def item(self, g: _FactGroup, facet: str, family: str) -> _ItemDraft:
+        ch = self.chooser
+        headline = ch.need(f"{family}_headline", facet=facet)
+        item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
+                          f"{family}_elaboration")
+        if g.facts:
+            item.evidence = ch.need(_fact_slot(g.facts[0], family), extra={"fact": join_facts(g.facts)})
+        if g.examples:
+            cases = "；".join(f"{ex.who}同志{ex.did.rstrip('。；，')}，{(ex.effect or CASE_GAP).rstrip('。')}"
+                             for ex in g.examples)
+            item.cases = ch.need("fact_example", extra={"cases": cases})
+        if family == "achievement" and not g.facts and not g.examples:
+            item.gap = f"【待补充：{facet}方面的具体做法、数据或典型事例】"
+            ch._count(Chosen("", item.gap), +1)  # its words count towards repetition like any other
+        item.elaborations.append(ch.need(item.slot, facet=facet, prefer=_not_echoing(headline)))
+        return item
+
+
+def _fact_slot(fact: str, family: str) -> str:
+    if family == "problem":
+        return "fact_problem"
+    if OWN_SUBJECT.match(fact):
+        return "fact_own"
+    return "fact_verb" if fact.startswith(LEADING_VERBS) else "fact_noun"
+
+
+def join_facts(facts: Iterable[str]) -> str:
+    facts = list(facts)
+    return ("；" if any("，" in f for f in facts) else "，").join(facts)
+
+
 def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterable[str] = ()) -> Plan:
     """Plan the meeting's speech, and the extra wording of every other document asked for (news, host).
 
@@ -223,7 +434,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     chooser = Chooser(bank, ctx, layout, rng, values, avoid)
     chooser.used |= probe.used
     topic_order = {t: bank.topics[t].order for t in bank.topics}
-    by_order = lambda topics: sorted(dict.fromkeys(topics), key=lambda t: topic_order[t])  # noqa: E731
+    by_order = lambda groups: sorted(groups, key=lambda g: topic_order[g.topic])  # noqa: E731
 
     frames: dict[str, Chosen] = {}
     for name, chosen in (("spirit", spirit), ("milestone", milestone)):
@@ -231,9 +442,9 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             frames[name] = chosen
     with_milestone = lambda e: 2.0 if "milestone" in e.placeholders else 1.0  # noqa: E731
 
-    achievements: list[_ItemDraft] = []
-    problems: list[_ItemDraft] = []
-    pro_facts = _merge_facts(ctx.problems)
+    review = _Review(ctx, bank, chooser, rng)
+    pro_groups = by_order(group_facts(ctx.problems, bank))
+    ach_groups = group_facts(ctx.achievements, bank)
     if ctx.speech_kind == "review":
         frames["opening"] = chooser.need("opening", prefer=lambda e: 3.0 if "deployed_by" in e.placeholders else 1.0)
 
@@ -244,49 +455,54 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             return 4.0 if ctx.written_reporters and "written_reporters" in e.placeholders else 1.0
 
         frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
-        for slot in ("achievements_intro", "problems_intro", "problems_outro", "transition"):
-            frames[slot] = chooser.need(slot)
-        frames["closing"] = chooser.need("closing", prefer=with_milestone)
-
-        # Achievements: the focus topics and any topic the brief gives facts for.
-        ach_facts = _merge_facts(ctx.achievements)
-        ach_topics = by_order([*ctx.focus, *ach_facts]) or list(FALLBACK_ACHIEVEMENT_TOPICS)
-        for topic in ach_topics:
-            facts, examples = ach_facts.get(topic, ([], []))
-            gap = None if facts or examples else f"【待补充：{topic}方面的具体做法、数据或典型事例】"
-            achievements.append(_ItemDraft(topic, chooser.need("achievement_headline", topic=topic), [],
-                                           tuple(facts), tuple(examples), gap, "achievement_elaboration"))
-
+        # Achievements: the topics the brief gives facts for, and the focus topics.
+        named = {g.topic for g in ach_groups}
+        ach_groups += [_FactGroup(t, None) for t in dict.fromkeys(ctx.focus) if t not in named]
+        if not ach_groups:
+            ach_groups = [_FactGroup(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
         # Problems: the brief's, or the ones nearly every unit has, stated generally.
-        pro_topics = by_order(pro_facts) or [t for t in FALLBACK_PROBLEM_TOPICS][:3]
-        for topic in pro_topics:
-            facts, examples = pro_facts.get(topic, ([], []))
-            item = _ItemDraft(topic, chooser.need("problem_headline", topic=topic), [], tuple(facts),
-                              tuple(examples), None, "problem_elaboration")
-            item.elaborations.append(chooser.need("problem_elaboration", topic=topic,
-                                                  prefer=_not_echoing(item.headline)))
-            problems.append(item)
+        if not pro_groups:
+            pro_groups = [_FactGroup(t, None) for t in FALLBACK_PROBLEM_TOPICS]
+    else:
+        # A work speech reviews last year only through what the brief says of it: no gaps to fill.
+        ach_groups = [g for g in ach_groups if g.facts or g.examples]
+    # Problems are placed first so that no achievement praises a facet they criticise.
+    problems = review.problems(pro_groups)
+    achievements = review.achievements(by_order(ach_groups), {i.facet for i in problems})
+    achievements.sort(key=lambda i: topic_order[i.topic])
+    if achievements:
+        frames["achievements_intro"] = chooser.need("achievements_intro")
+    if problems:
+        frames["problems_intro"] = chooser.need("problems_intro")
+        frames["problems_outro"] = chooser.need("problems_outro")
 
-        # Directives: every problem's topic gets one; then the focus topics.
-        required = by_order([*pro_topics, *ctx.focus])
+    # Every problem is answered by a point on the same facet; the focus topics get points of their own.
+    answers = [(i.topic, i.facet) for i in problems]
+    focus = [(t, None) for t in ctx.focus if t not in {a for a, _ in answers}]
+    required = sorted([*answers, *focus], key=lambda tf: topic_order[tf[0]])
+    if ctx.speech_kind == "review":
+        frames["transition"] = chooser.need("transition")
+        frames["closing"] = chooser.need("closing", prefer=with_milestone)
         if layout == "separate":
             n_sections = ctx.points or points_for_length(ctx.length)
-            sections = _sections_separate(required, n_sections, bank, chooser)
+            sections = _sections_separate(required, n_sections, bank, chooser, rng)
         else:
-            sections = _sections_two_part(required, bank, chooser)
+            sections = _sections_two_part(required, bank, chooser, rng)
     else:
         frames["work_context"] = chooser.need("work_context")
         frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float(
             ("report_by" in e.placeholders) == (ctx.preceding_report is not None)))
         frames["work_transition"] = chooser.need("work_transition")
         frames["work_closing"] = chooser.need("work_closing", prefer=with_milestone)
-        # Last year's problems, where the brief gives them, are answered among the tasks.
-        required = by_order([*ctx.focus, *pro_facts]) or list(FALLBACK_ACHIEVEMENT_TOPICS)
-        sections = _sections_work(required, ctx.points or work_points_for_length(ctx.length), bank, chooser)
+        if not required:
+            required = [(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
+        sections = _sections_work(required, ctx.points or work_points_for_length(ctx.length), bank, chooser, rng)
 
     for kind, slots in EXTRA_SLOTS.items():
         if kind in ctx.kinds:
             for slot in slots:
+                if slot == "host_rating" and ctx.speech_kind != "review":
+                    continue  # a work meeting has no 述职 and no rating
                 frames[slot] = chooser.need(slot)
 
     counted = [k for k in frames if k not in ("spirit", "milestone") and k not in EXTRA_FRAME_SLOTS]
@@ -297,11 +513,11 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         return (fixed + frame_len + sum(i.length() for i in achievements) + sum(i.length() for i in problems)
                 + sum(s.length() for s in sections))
 
-    _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, layout)
+    _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout)
     for sec in sections:
         if sec.headline is None:
             # Headlines last, once each section's points are known, so a headline speaks of what follows it.
-            sec.headline = chooser.need("section_headline", group=sec.lead_group, prefer=_headline_fits(bank, sec))
+            sec.headline = _section_headline(chooser, bank, sec)
 
     return Plan(
         kind=ctx.speech_kind,
@@ -324,9 +540,11 @@ WORK_TASK_GROUPS = ("政治引领", "组织体系", "融合发展", "作风纪�
 # What a deployment speech's last part (how the tasks get done) speaks of: responsibility, assessment, the
 # secretaries who carry it out, and the style of work.
 WORK_GUARANTEE_TOPICS = ("责任落实", "考核督查问责", "干部人才队伍", "作风建设")
+Wanted = tuple  # (topic, facet or None): a point the plan must make
 
 
-def _sections_work(required: list[str], n: int, bank: PhraseBank, chooser: Chooser) -> list[_SectionDraft]:
+def _sections_work(required: list[Wanted], n: int, bank: PhraseBank, chooser: Chooser,
+                   rng: random.Random) -> list[_SectionDraft]:
     """工作会议讲话: why (a triad of arguments) — what (tasks, 第一，…) — how (responsibility, 一要…)."""
     sections: list[_SectionDraft] = []
     task_count = max(1, n - 2) if n >= 3 else 1
@@ -334,8 +552,9 @@ def _sections_work(required: list[str], n: int, bank: PhraseBank, chooser: Choos
         meaning = _SectionDraft(["意义"], chooser.need("work_section_headline", group="意义"), style="argument")
         meaning.lead = [chooser.need("argument", group=g) for g in ("历史", "时代", "现实")]
         sections.append(meaning)
-    tasks_required = [t for t in required if bank.topics[t].group in WORK_TASK_GROUPS]
-    tasks = _sections_separate(tasks_required, task_count, bank, chooser, allowed_groups=WORK_TASK_GROUPS)
+    tasks_required = [w for w in required if bank.topics[w[0]].group in WORK_TASK_GROUPS]
+    guarantee_required = [w for w in required if bank.topics[w[0]].group not in WORK_TASK_GROUPS]
+    tasks = _sections_separate(tasks_required, task_count, bank, chooser, rng, allowed_groups=WORK_TASK_GROUPS)
     for sec in tasks:
         sec.style = "ordinal"
         if len(tasks) == 1:
@@ -343,8 +562,10 @@ def _sections_work(required: list[str], n: int, bank: PhraseBank, chooser: Choos
     sections += tasks
     guarantee = _SectionDraft(["责任落实"], chooser.need("work_section_headline", group="保障"),
                               topics=WORK_GUARANTEE_TOPICS, max_items=4, max_elaborations=3)
-    for topic in WORK_GUARANTEE_TOPICS[:2]:
-        item = _directive(chooser, topic)
+    wanted = guarantee_required + [(t, None) for t in WORK_GUARANTEE_TOPICS[:2]
+                                   if t not in {w[0] for w in guarantee_required}]
+    for topic, facet in wanted[:4]:
+        item = _directive(chooser, topic, facet, rng, _used_facets(sections + [guarantee]))
         if item:
             guarantee.items.append(item)
     sections.append(guarantee)
@@ -365,39 +586,56 @@ def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
     return weight
 
 
-def _headline_fits(bank: PhraseBank, sec: _SectionDraft) -> Callable[[Entry], float]:
-    """Prefer a section headline that names a topic of the section's points; avoid one that names a topic
-    of the same group that the section does not treat (a 品牌 headline over points on 组织生活)."""
+def _section_headline(chooser: Chooser, bank: PhraseBank, sec: _SectionDraft) -> Chosen:
+    """A headline that speaks of exactly the topics of the section's points: one written for those topics
+    if the bank has it, else one that speaks of the section's group in general terms."""
     present = {i.topic for i in sec.items}
-    absent = {t for t, topic in bank.topics.items() if topic.group in sec.groups and t not in present}
-    words = lambda topics: [w for t in topics for w in bank.topics[t].keywords]  # noqa: E731
-    present_words, absent_words = words(present), words(absent)
 
     def weight(e: Entry) -> float:
-        if any(w in e.text for w in present_words):
-            return 3.0
-        if any(w in e.text for w in absent_words):
-            return 0.05
-        return 1.0
-    return weight
+        if not e.topics:
+            return 1.0
+        if present <= set(e.topics):
+            return 6.0 if set(e.topics) == present else 3.0
+        return 0.0
+    groups = [sec.lead_group] + [g for g in sec.groups if g != sec.lead_group]
+    for group in groups:
+        if any(weight(e) for e in chooser.available("section_headline", group=group)):
+            return chooser.need("section_headline", group=group, prefer=weight)
+    return chooser.need("section_headline", group=sec.lead_group)
 
 
-def _directive(chooser: Chooser, topic: str) -> _ItemDraft | None:
-    headline = chooser.pick("directive_headline", topic=topic)
-    if headline is None:
-        return None
-    elaboration = chooser.pick("directive_elaboration", topic=topic, prefer=_not_echoing(headline))
-    if elaboration is None:
-        return None
-    return _ItemDraft(topic, headline, [elaboration])
+def _used_facets(sections: Iterable[_SectionDraft]) -> set[str]:
+    return {i.facet for s in sections for i in s.items}
 
 
-def _sections_separate(required: list[str], n: int, bank: PhraseBank, chooser: Chooser,
+def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.Random,
+               taken: set[str]) -> _ItemDraft | None:
+    """One point (一要…): a headline and a first elaboration of one facet — the one asked for, or a facet of
+    the topic no other point takes, chosen by the seed."""
+    if facet is None:
+        options = _by_lane([f.id for f in chooser.bank.topics[topic].facets if f.id not in taken], chooser.lane, rng)
+    else:
+        options = [facet]
+    for f in options:
+        if not chooser.available("directive_elaboration", facet=f):
+            continue
+        headline = chooser.pick("directive_headline", facet=f)
+        if headline is None:
+            continue
+        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_not_echoing(headline))
+        if elaboration is None:
+            chooser.release(headline)
+            continue
+        return _ItemDraft(topic, f, headline, [elaboration])
+    return None
+
+
+def _sections_separate(required: list[Wanted], n: int, bank: PhraseBank, chooser: Chooser, rng: random.Random,
                        allowed_groups: Iterable[str] | None = None) -> list[_SectionDraft]:
     group_order = [g for g in bank.groups if g not in TWO_PART_GROUPS and g in (allowed_groups or bank.groups)]
-    by_group: dict[str, list[str]] = {g: [] for g in group_order}
-    for t in required:
-        by_group[bank.topics[t].group].append(t)
+    by_group: dict[str, list[Wanted]] = {g: [] for g in group_order}
+    for w in required:
+        by_group[bank.topics[w[0]].group].append(w)
     present = [g for g in group_order if by_group[g]]
     for g in (g for g in GROUP_FILL_ORDER if g in group_order):
         if len(present) >= n:
@@ -406,72 +644,103 @@ def _sections_separate(required: list[str], n: int, bank: PhraseBank, chooser: C
             present.append(g)
     present.sort(key=group_order.index)
     sections = [[g] for g in present]
-    # Too many groups for the number of points: merge the adjacent pair with the fewest topics.
+    # Too many groups for the number of points: merge the adjacent pair with the fewest wanted points.
     while len(sections) > n:
         sizes = [sum(len(by_group[g]) for g in a + b) for a, b in zip(sections, sections[1:])]
         i = sizes.index(min(sizes))
         sections[i:i + 2] = [sections[i] + sections[i + 1]]
 
-    drafts = []
+    drafts: list[_SectionDraft] = []
     for groups in sections:
         sec = _SectionDraft(groups)
         sec.lead_group = max(groups, key=lambda g: (len(by_group[g]), -groups.index(g)))
-        topics = [t for g in groups for t in by_group[g]]
-        fill_topics = [t for g in groups for t in (*bank.groups[g].default_topics,
-                                                     *(x for x in bank.topics if bank.topics[x].group == g))]
-        for t in fill_topics:
-            if len(topics) >= 2:
-                break
-            if t not in topics:
-                topics.append(t)
-        for t in topics:
-            item = _directive(chooser, t)
+        wanted = [w for g in groups for w in by_group[g]]
+        if not wanted:
+            # A section the brief says nothing about speaks of one of its group's usual topics.
+            defaults = list(bank.groups[sec.lead_group].default_topics)
+            wanted = [(rng.choice(defaults), None)] if defaults else []
+        for topic, facet in wanted:
+            item = _directive(chooser, topic, facet, rng, _used_facets(drafts + [sec]))
             if item:
                 sec.items.append(item)
         drafts.append(sec)
+        while len(sec.items) < 2 and _add_point(sec, bank, chooser, rng, drafts, 1):
+            pass
     return drafts
 
 
-def _sections_two_part(required: list[str], bank: PhraseBank, chooser: Chooser) -> list[_SectionDraft]:
+def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: random.Random,
+               sections: list[_SectionDraft], elaborations: int, ceiling: Optional[Callable[[int], bool]] = None,
+               groups: Iterable[str] | None = None) -> bool:
+    """Add a point on a facet no point takes yet: a facet of a topic the section already treats if there is
+    one (the headline stays specific), else of another topic of its groups."""
+    taken = _used_facets(sections) | _used_facets([sec])
+    treated = list(dict.fromkeys(i.topic for i in sec.items))
+    groups = list(groups or sec.groups)
+    others = list(sec.topics) or [t for t in bank.topics if bank.topics[t].group in groups]
+    others = [t for t in others if t not in treated]
+    rng.shuffle(others)
+    for topic in treated + others:
+        item = _directive(chooser, topic, None, rng, taken)
+        if item is None:
+            continue
+        while len(item.elaborations) < elaborations:
+            more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_not_echoing(item.headline))
+            if more is None:
+                break
+            item.elaborations.append(more)
+        too_often = any(chooser._overused(c.text, margin=-1) for c in (item.headline, *item.elaborations))
+        if ceiling is not None and (too_often or not ceiling(item.length())):
+            chooser.release(item.headline, *item.elaborations)
+            return False
+        sec.items.append(item)
+        order = {t: bank.topics[t].order for t in bank.topics}
+        sec.items.sort(key=lambda i: order[i.topic])  # stable: facets of one topic keep their drawn order
+        return True
+    return False
+
+
+def _sections_two_part(required: list[Wanted], bank: PhraseBank, chooser: Chooser,
+                       rng: random.Random) -> list[_SectionDraft]:
     review = _SectionDraft(["回顾"], chooser.need("section_headline", group="回顾"))
     deploy = _SectionDraft(["部署"], chooser.need("section_headline", group="部署"))
     deploy.lead.append(chooser.need("section_lead"))
-    topics = list(required)
+    wanted = list(required)
     for g in GROUP_FILL_ORDER:
-        if len(topics) >= 4:
+        if len(wanted) >= 4:
             break
         for t in bank.groups[g].default_topics[:1]:
-            if t not in topics:
-                topics.append(t)
+            if t not in {w[0] for w in wanted}:
+                wanted.append((t, None))
     order = {t: bank.topics[t].order for t in bank.topics}
-    for t in sorted(topics, key=order.get)[:MAX_TWO_PART_DIRECTIVES]:
-        item = _directive(chooser, t)
+    for topic, facet in sorted(wanted, key=lambda w: order[w[0]])[:MAX_TWO_PART_DIRECTIVES]:
+        item = _directive(chooser, topic, facet, rng, _used_facets([deploy]))
         if item:
             deploy.items.append(item)
     return [review, deploy]
 
 
-def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, layout) -> None:
+def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout) -> None:
     """Add elaboration and points, in the order a writer would, until the draft reaches its length budget.
 
-    Nothing is ever cut mid-sentence and nothing is padded: each step adds one whole bank entry, and a
-    step that would overshoot the budget by more than a few per cent is skipped.
+    Nothing is ever cut mid-sentence and nothing is padded: each step adds one whole bank entry of the
+    paragraph's own facet, and a step that would overshoot the budget by more than a few per cent is skipped.
     """
     target = ctx.length
     ceiling = target * 1.04
-    order = {t: bank.topics[t].order for t in bank.topics}
     plain_groups = [g for g in bank.groups if g not in TWO_PART_GROUPS]
 
     def fits(chosen: Chosen | None) -> bool:
         if chosen is None:
             return False
-        if estimate() + len(chosen.text) > ceiling:
+        # (the chosen text is already counted: one more use than the limit allows is one too many)
+        if estimate() + len(chosen.text) > ceiling or chooser._overused(chosen.text, margin=-1):
             chooser.release(chosen)
             return False
         return True
 
     def add_elaboration(item: _ItemDraft) -> bool:
-        chosen = chooser.pick(item.slot, topic=item.topic, prefer=_not_echoing(item.headline))
+        chosen = chooser.pick(item.slot, facet=item.facet, prefer=_not_echoing(item.headline))
         if fits(chosen):
             item.elaborations.append(chosen)
             return True
@@ -487,29 +756,8 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
     def add_item(sec: _SectionDraft, elaborations: int) -> bool:
         """Add a whole point: a headline with as many elaborations as its neighbours have by now."""
         groups = plain_groups if layout == "two_part" else sec.groups
-        uses: dict[str, int] = {}
-        for i in (i for s in sections for i in s.items):
-            uses[i.topic] = uses.get(i.topic, 0) + 1
-        in_groups = list(sec.topics) or [t for t in bank.topics if bank.topics[t].group in groups]
-        # A fresh topic first; when the section's topics are used up, a second point on one of them.
-        options = [t for t in in_groups if t not in uses] + sorted(
-            (t for t in in_groups if uses.get(t) == 1), key=lambda t: order[t])
-        for topic in options:
-            item = _directive(chooser, topic)
-            if item is None:
-                continue
-            while len(item.elaborations) < elaborations:
-                more = chooser.pick("directive_elaboration", topic=topic, prefer=_not_echoing(item.headline))
-                if more is None:
-                    break
-                item.elaborations.append(more)
-            if estimate() + item.length() > ceiling:
-                chooser.release(item.headline, *item.elaborations)
-                return False
-            sec.items.append(item)
-            sec.items.sort(key=lambda i: order[i.topic])
-            return True
-        return False
+        return _add_point(sec, bank, chooser, rng, sections, elaborations,
+                          ceiling=lambda n: estimate() + n <= ceiling, groups=groups)
 
     directive_sections = [s for s in sections if s.items]
     per_section = (5, 6, MAX_TWO_PART_DIRECTIVES) if layout == "two_part" else (3, 4, MAX_ITEMS_PER_SECTION)
@@ -544,7 +792,7 @@ def _fit_length(ctx, bank, chooser, achievements, problems, sections, estimate, 
             elif what == "lead":
                 steps = [lambda s=s: add_lead(s) for s in directive_sections if s.lead and len(s.lead) < limit]
             else:
-                pool = {"achievements": achievements, "problems": problems}.get(what) or [
+                pool = {"achievements": achievements, "problems": problems}[what] if what != "directives" else [
                     i for s in sections for i in s.items if len(i.elaborations) < s.max_elaborations]
                 steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
             for step in steps:

@@ -47,6 +47,10 @@ def brief_schema() -> dict:
     }
     topics = list(default_bank().topics)
     schema["$defs"]["TopicFacts"]["properties"]["topic"] = {"enum": topics, "description": "主题，见 draftgen topics"}
+    facets = list(default_bank().facets)
+    schema["$defs"]["TopicFacts"]["properties"]["facet"] = {
+        "anyOf": [{"enum": facets}, {"type": "null"}],
+        "description": "这些事实属于主题的哪个方面；不填时按关键词自动归类（见 draftgen topics）"}
     schema["properties"]["focus"]["items"] = {"enum": topics}
     schema["properties"]["kind"]["description"] = "；".join(f"{k} {v}" for k, v in KINDS.items())
     schema["$schema"] = SCHEMA_URL
@@ -76,6 +80,9 @@ def bank_schema() -> dict:
             "slot": {"enum": list(SLOTS), "description": "；".join(f"{k}：{v['desc']}" for k, v in SLOTS.items())},
             "text": {"type": "string", "description": "条目文字；占位符：" + "、".join("{" + p + "}" for p in PLACEHOLDERS)},
             "topic": {"enum": list(bank.topics)},
+            "facet": {"enum": list(bank.facets), "description": "条目讲的是主题的哪个方面（见 topics.yaml 的 facets）"},
+            "topics": {"type": "array", "items": {"enum": list(bank.topics)},
+                       "description": "一、二、三、标题所讲的主题；不写表示讲整个分组"},
             "group": {"enum": list(bank.groups)},
             "org_types": {"type": "array", "items": {"enum": list(ORG_TYPES)}},
             "kinds": {"type": "array", "items": {"enum": list(KINDS)}},

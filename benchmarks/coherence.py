@@ -1,0 +1,78 @@
+"""Coherence figures over 8 unit types × 2 kinds of speech × 3 seeds, on briefs that carry facts.
+
+    .venv/bin/python benchmarks/coherence.py
+
+Per unit type and kind: paragraphs whose entries come from more than one facet, facets both praised and
+criticised, problems no directive answers, brief facts missing from the text, seam phrases, the largest
+share of sentences two seeds have in common, the worst length error at 3,000 字, and the share of headlines
+whose content words reappear in their paragraph. Then the same headline share on sample speeches 3 and 4,
+and the length error at 1,500–8,000 字 for both kinds.
+"""
+
+from __future__ import annotations
+
+import sys
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.bank import default_bank  # noqa: E402
+from generator.coherence import (headline_echo, item_paragraphs, measure, shared_sentences,  # noqa: E402
+                                 text_paragraphs)
+from generator.models import ORG_TYPES  # noqa: E402
+from generator.pipeline import generate  # noqa: E402
+from generator.samplebriefs import sample_brief  # noqa: E402
+
+SAMPLES = ROOT.parent / "shared" / "samples"
+SEEDS = (0, 1, 2)
+
+
+def build(org_type: str, kind: str, seed: int, length: int = 3000):
+    loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True, length=length)
+    return generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+
+
+def main() -> None:
+    bank = default_bank()
+    print("unit        kind    mixed contra unans. facts seams overlap len-err headline-echo")
+    totals = {"mixed": 0, "contra": 0, "unanswered": 0, "facts": 0, "seams": 0}
+    worst_overlap = 0.0
+    for kind in ("review", "work"):
+        for org_type in ORG_TYPES:
+            results = [build(org_type, kind, seed) for seed in SEEDS]
+            c = [measure(r.plan, r.draft.body_text, bank) for r in results]
+            mixed = sum(len(x.mixed_paragraphs) for x in c)
+            contra = sum(len(x.contradictions) for x in c)
+            unanswered = sum(len(x.unanswered) for x in c)
+            facts = sum(len(x.missing_facts) for x in c)
+            seams = sum(len(x.seams) for x in c)
+            overlap = max(shared_sentences(a.draft, b.draft) for a, b in combinations(results, 2))
+            error = max((abs(r.draft.char_count() - 3000) / 3000 for r in results))
+            pairs = [p for r in results for p in item_paragraphs(r.plan)]
+            echo = sum(headline_echo(h, body) for h, body in pairs) / len(pairs)
+            for k, v in zip(totals, (mixed, contra, unanswered, facts, seams)):
+                totals[k] += v
+            worst_overlap = max(worst_overlap, overlap)
+            print(f"{org_type:<11} {kind:<7} {mixed:>5} {contra:>6} {unanswered:>6} {facts:>5} {seams:>5} "
+                  f"{overlap:>7.1%} {error:>7.1%} {echo:>13.0%}")
+    print("totals:", "  ".join(f"{k} {v}" for k, v in totals.items()), f" worst overlap {worst_overlap:.1%}")
+    for name in ("3-review-meeting-company.txt", "4-work-meeting-city.txt"):
+        path = SAMPLES / name
+        if path.is_file():
+            pairs = text_paragraphs(path.read_text(encoding="utf-8"))
+            echo = sum(headline_echo(h, b) for h, b in pairs) / max(len(pairs), 1)
+            print(f"sample {name}: {len(pairs)} headlines, {echo:.0%} with a content word in their paragraph")
+    print("\nlength error (worst / mean |error|) over 8 unit types × 3 seeds, briefs with facts")
+    for target in (1500, 2000, 3000, 5000, 6500, 8000):
+        cells = []
+        for kind in ("review", "work"):
+            errors = [(build(t, kind, s, target).draft.char_count() - target) / target
+                      for t in ORG_TYPES for s in SEEDS]
+            cells.append(f"{kind} {max(errors, key=abs):+6.1%} / {sum(map(abs, errors)) / len(errors):5.1%}")
+        print(f"{target:>6}  " + "   ".join(cells))
+
+
+if __name__ == "__main__":
+    main()

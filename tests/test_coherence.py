@@ -1,0 +1,128 @@
+"""A speech that reads as one author wrote it: one facet per paragraph, facts that lead, no contradictions,
+every problem answered, seeds that differ in substance, and the length asked for."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pytest
+from conftest import EXAMPLES
+
+from generator.bank import default_bank
+from generator.coherence import measure, shared_sentences
+from generator.models import Example, ORG_TYPES, TopicFacts
+from generator.pipeline import generate
+from generator.plan import SEAM_RE, group_facts, rank_facets
+from generator.samplebriefs import sample_brief
+
+BANK = default_bank()
+KINDS = ("review", "work")
+
+
+def build(org_type, kind, seed, **options):
+    loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True, **options)
+    return generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
+def test_one_facet_per_paragraph_facts_lead_no_contradiction(org_type, kind):
+    for seed in range(3):
+        result = build(org_type, kind, seed)
+        c = measure(result.plan, result.draft.body_text, BANK)
+        assert c.mixed_paragraphs == [], (seed, c.mixed_paragraphs)
+        assert c.contradictions == set(), (seed, c.contradictions)
+        assert c.unanswered == [], (seed, c.unanswered)
+        assert c.missing_facts == [], (seed, c.missing_facts)
+        assert c.seams == [], (seed, c.seams)
+        # The brief's problems are all there, each with its facts right after the headline.
+        for item in result.plan.problems:
+            if item.facts:
+                paragraph = next(b.text for b in result.draft.blocks if item.headline.text in b.text)
+                after = paragraph.split(item.headline.text + "。", 1)[1]
+                assert after.startswith(item.evidence.text), paragraph
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
+def test_two_seeds_share_at_most_a_tenth_of_their_sentences(org_type, kind):
+    drafts = [build(org_type, kind, seed).draft for seed in range(3)]
+    worst = max(shared_sentences(a, b) for a, b in combinations(drafts, 2))
+    assert worst <= 0.10, worst
+
+
+@pytest.mark.parametrize("target", [1500, 3000, 5000, 8000])
+@pytest.mark.parametrize("kind", KINDS)
+def test_length_within_ten_percent_for_briefs_with_facts(target, kind):
+    for org_type in ORG_TYPES:
+        for seed in range(2):
+            chars = build(org_type, kind, seed, length=target).draft.char_count()
+            assert abs(chars - target) / target <= 0.10, (org_type, seed, chars)
+
+
+def test_facts_are_matched_to_facets_by_their_words():
+    topic = BANK.topics["党员教育管理"]
+    assert rank_facets("发展党员5名", topic)[0] == "党员发展"
+    assert rank_facets("流动党员管理还有盲区", topic)[0] == "党员日常管理"
+    assert rank_facets("天气晴好", topic) == []
+
+
+def test_fact_groups_follow_the_brief_and_keep_loose_facts_with_their_topic():
+    groups = group_facts([
+        TopicFacts(topic="组织建设", facts=["完成5个党支部按期换届", "召开推进会"]),
+        TopicFacts(topic="服务群众", facet="联系群众", facts=["组织义诊12次"],
+                   examples=[Example(who="陈晨", did="带领党员成立服务小组")]),
+    ], BANK)
+    by_facet = {g.facet: g for g in groups}
+    # "召开推进会" names no facet of 组织建设: it joins the paragraph its topic already has.
+    assert by_facet["组织设置"].facts == ["完成5个党支部按期换届", "召开推进会"]
+    # A facet the brief names wins over the words of the fact (义诊 would point to 志愿服务).
+    assert by_facet["联系群众"].facts == ["组织义诊12次"]
+    assert [e.who for e in by_facet["联系群众"].examples] == ["陈晨"]
+
+
+def test_a_facet_the_brief_criticises_is_never_praised():
+    from generator.models import Brief, LoadedBrief, Meeting, Org, Speaker
+    import datetime as dt
+
+    # The same facet (支部标准化) given as an achievement and as a problem: the problem keeps it.
+    brief = Brief(kind="review", org="school", meeting=Meeting(name="2025年度述职评议会", date=dt.date(2026, 1, 20)),
+                  speaker=Speaker(name="王明", title="党委书记"),
+                  achievements=[TopicFacts(topic="组织建设", facts=["创建示范党支部3个，规范化建设全部达标"])],
+                  problems=[TopicFacts(topic="组织建设", facet="支部标准化", facts=["个别支部标准化建设不达标"])])
+    loaded = LoadedBrief(brief=brief, org=Org(name="中共某中学委员会", short_name="学校党委", type="school"),
+                         path="<test>", digest="x")
+    for seed in range(5):
+        plan = generate(loaded.path, seed=seed, loaded=loaded).plan
+        assert {i.facet for i in plan.achievements}.isdisjoint({i.facet for i in plan.problems})
+        assert "创建示范党支部3个，规范化建设全部达标" in generate(loaded.path, seed=seed, loaded=loaded).draft.body_text
+
+
+def test_a_work_speech_uses_the_briefs_facts():
+    result = generate(EXAMPLES / "work" / "brief.yaml")
+    text = result.draft.body_text
+    for tf in result.loaded.brief.problems:
+        for fact in tf.facts:
+            assert fact in text
+    assert result.plan.problems and {i.facet for i in result.plan.problems} <= {
+        i.facet for s in result.plan.sections for i in s.items}
+
+
+def test_named_example_without_effect_asks_for_it():
+    result = build("hospital", "review", 0)
+    assert "陈晨同志带领内科党员成立“夜间门诊”服务小组，【待补充：取得的成效】" in result.draft.body_text
+    assert "【待补充：取得的成效】" in result.draft.gaps()
+
+
+def test_seam_rule_flags_the_glue_not_the_word():
+    assert SEAM_RE.findall("管理还有盲区。具体表现为：流动党员管理存在盲区。") == ["具体表现为"]
+    assert SEAM_RE.findall("把报告要求落实到具体工作中。") == []
+
+
+def test_plan_record_lists_each_paragraphs_facet():
+    from generator.pipeline import plan_record
+
+    record = plan_record(generate(EXAMPLES / "hospital" / "brief.yaml", seed=3))
+    paragraphs = record["paragraphs"]
+    assert paragraphs and all(p["facet"] in BANK.facets for p in paragraphs)
+    assert {p["part"] for p in paragraphs} >= {"成绩", "问题", "第1部分"}
