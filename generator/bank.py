@@ -34,6 +34,10 @@ PLACEHOLDERS: dict[str, str] = {
     "speaker": "讲话人姓名",
     "spirit": "当前应学习贯彻的会议精神，如“党的二十大和二十届历次全会精神”（按会议日期选取）",
     "milestone": "会议日期当年的重要节点，如“建党105周年”（按会议日期选取，没有时不选含此占位符的条目）",
+    "audience": "讲话对象：本单位所属的各级党组织，如“公司各党支部”“院属各党支部”（单位配置 audience）",
+    "whole": "本单位的全体，如“全院”“全公司”“全校”“全村”（单位配置 whole）",
+    "period": "述职所评的时段，如“2025年”或“2021年上半年”（由会议名称和日期得出）",
+    "horizon": "接下来要部署的时段，如“新的一年”或“下半年”（由会议名称和日期得出）",
     "fact": "简报中的事实（只用于事实框架句 fact_*），如“完成5个党支部按期换届”",
     "cases": "简报中的典型事例（只用于 fact_example），如“陈晨同志带领……，【待补充：取得的成效】”",
     "report_by": "会上作工作报告的同志，如“区委组织部李强同志”（工作会议讲话用；简报未给时不选含此占位符的条目）",
@@ -58,6 +62,8 @@ SLOTS: dict[str, dict] = {
     "fact_problem": {"family": "frames", "min": 2, "max": 40, "desc": "问题事实：原样或稍加引导成句，须含 {fact}"},
     "fact_example": {"family": "frames", "min": 2, "max": 40, "desc": "典型事例：引出“某某同志……”，须含 {cases}"},
     "section_headline": {"family": "sections", "min": 8, "max": 32, "desc": "一、二、三、的标题，按分组（group）"},
+    "parallel": {"family": "sections", "min": 50, "max": 220, "desc": "一、二、三、标题下的排比段（要……，要……，要……），按分组（group），可写 topics"},
+    "situation": {"family": "situation", "min": 70, "max": 280, "desc": "形势与要求：按会议日期选用的当期提法（二到四句），须标注 valid_from / valid_until"},
     "spirit": {"family": "formulas", "min": 4, "max": 40, "desc": "当前会议精神的提法（有时效）"},
     "milestone": {"family": "formulas", "min": 4, "max": 30, "desc": "年度节点（有时效）"},
     "achievement_headline": {"family": "achievements", "min": 4, "max": 18, "desc": "成绩小标题，接在“一是”之后，不带句末标点"},
@@ -66,6 +72,7 @@ SLOTS: dict[str, dict] = {
     "problem_elaboration": {"family": "problems", "min": 25, "max": 150, "desc": "问题展开，完整句子，以“。”结尾"},
     "directive_headline": {"family": "directives", "min": 4, "max": 18, "desc": "意见小标题，接在“一要”之后，以动词开头，不带句末标点"},
     "directive_elaboration": {"family": "directives", "min": 30, "max": 160, "desc": "意见展开，完整句子，以“。”结尾"},
+    "principle": {"family": "directives", "min": 6, "max": 26, "desc": "意见开头的短句道理（抓党建，关键在书记。），以“。”结尾"},
     # 工作会议讲话（work）
     "work_context": {"family": "work", "min": 60, "max": 260, "desc": "工作会议讲话开头的形势与政策背景，可用 {spirit}"},
     "report_ack": {"family": "work", "min": 30, "max": 160, "desc": "肯定会上先作的工作报告，可用 {report_by}"},
@@ -82,10 +89,29 @@ SLOTS: dict[str, dict] = {
     "host_closing": {"family": "host", "min": 30, "max": 220, "desc": "主持词结尾的贯彻要求，模板接“会议到此结束，散会。”"},
 }
 TOPIC_SLOTS = {s for s, spec in SLOTS.items() if spec["family"] in ("achievements", "problems", "directives")}
+GROUP_SLOTS = {"section_headline", "parallel"}
 
 ENTRY_KEYS = {"id", "slot", "text", "topic", "facet", "topics", "group", "org_types", "kinds", "layouts", "tone",
               "weight", "valid_from", "valid_until", "note"}
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+# Time words are derived from an entry's text, never trusted to fit: an entry that says 一年来 is only for a
+# meeting that reviews a whole year, 上半年 only for a half-year meeting, 岁末年初 only in its season.
+YEAR_WORDS = ("一年来", "过去一年", "这一年", "全年", "新的一年", "新一年", "明年", "{next_year}", "年终")
+HALF_WORDS = ("上半年", "下半年", "半年来", "半年")
+SEASON_WORDS = {"岁末年初": (12, 1, 2), "新年伊始": (1, 2), "新春": (1, 2), "辞旧迎新": (12, 1, 2)}
+# Wording that speaks of a sector from outside (各非公企业党组织): for a speaker over many units only.
+OUTSIDE_WORDS = ("各非公企业", "非公企业党组织", "国企党组织", "各国企", "两新组织党组织", "各村党组织", "各学校党组织",
+                 "各医院党组织", "有的国企", "有的非公企业")
+
+
+def time_tags(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """(the periods an entry fits, the months it fits); empty means any."""
+    half = any(w in text for w in HALF_WORDS)
+    year = any(w in text for w in YEAR_WORDS) or re.search(r"\{year\}年(?!上半年|一季度)", text) is not None
+    periods: tuple[str, ...] = ("half",) if half else (("year",) if year else ())
+    months = tuple(sorted({m for w, ms in SEASON_WORDS.items() if w in text for m in ms}))
+    return periods, months
 
 
 @dataclass(frozen=True)
@@ -134,13 +160,22 @@ class Entry:
     weight: float = 1.0
     valid_from: Optional[dt.date] = None
     valid_until: Optional[dt.date] = None
+    periods: tuple[str, ...] = ()  # derived from its time words: the meeting periods it fits (empty: any)
+    months: tuple[int, ...] = ()  # derived from its season words: the months it fits (empty: any)
+    outside: bool = False  # derived: speaks of a sector from outside, for a speaker over many units only
 
     @property
     def placeholders(self) -> set[str]:
         return set(PLACEHOLDER_RE.findall(self.text))
 
     def suits(self, *, org_type: str | None = None, kind: str | None = None, layout: str | None = None,
-              date: dt.date | None = None) -> bool:
+              date: dt.date | None = None, period: str | None = None, scope: str | None = None) -> bool:
+        if period and self.periods and period not in self.periods:
+            return False
+        if date and self.months and date.month not in self.months:
+            return False
+        if scope == "own" and self.outside:
+            return False
         if org_type and self.org_types and org_type not in self.org_types:
             return False
         if kind and self.kinds and kind not in self.kinds:
@@ -162,6 +197,7 @@ class PhraseBank:
     entries: tuple[Entry, ...]
     exclusive_vocabulary: dict[str, tuple[str, ...]]  # word -> org types it belongs to
     org_defaults: dict[str, dict[str, str]]
+    profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # type -> hallmarks, banned
     by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
 
     @property
@@ -190,8 +226,15 @@ class PhraseBank:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Substitute allow-listed placeholders. A missing value is a programming error: callers filter first."""
-    return PLACEHOLDER_RE.sub(lambda m: values[m.group(1)], text)
+    """Substitute allow-listed placeholders. A missing value is a programming error: callers filter first.
+
+    A value that is itself a coordination (人才培养和科学研究) reads as a list (人才培养、科学研究) where the
+    entry joins it to something else with 和/与 (党建和{business}), so no clause says 和 twice."""
+    def value(m: re.Match) -> str:
+        v = values[m.group(1)]
+        joined = text[max(0, m.start() - 1):m.start()] in ("和", "与", "及") or text[m.end():m.end() + 1] in ("和", "与", "及")
+        return v.replace("和", "、").replace("与", "、") if joined and ("和" in v or "与" in v) else v
+    return PLACEHOLDER_RE.sub(value, text)
 
 
 def _as_date(value, where: str, problems: list[str]) -> Optional[dt.date]:
@@ -241,11 +284,16 @@ def parse_entries(path: Path, data, lines, problems: list[str]) -> list[Entry]:
             except (TypeError, ValueError, AssertionError):
                 problems.append(f"{where}: weight 应为正数")
                 weight = 1
+        text = str(raw["text"]).strip()
+        periods, months = time_tags(text)
         entries.append(
             Entry(
+                periods=periods,
+                months=months,
+                outside=any(w in text for w in OUTSIDE_WORDS),
                 id=str(raw["id"]),
                 slot=str(raw["slot"]),
-                text=str(raw["text"]).strip(),
+                text=text,
                 file=str(path),
                 line=line,
                 topic=raw.get("topic"),
@@ -280,8 +328,8 @@ def validate_entry(e: Entry, topics: dict, groups: dict) -> list[str]:
     for t in e.topics:
         if t not in topics:
             out.append(f"{where}: topics 中的“{t}”不是已登记的主题")
-    if e.slot == "section_headline" and e.group not in groups:
-        out.append(f"{where}: section_headline 需要已登记的 group，实为“{e.group}”")
+    if e.slot in GROUP_SLOTS and e.group not in groups:
+        out.append(f"{where}: {e.slot} 需要已登记的 group，实为“{e.group}”")
     for t in e.org_types:
         if t not in ORG_TYPES:
             out.append(f"{where}: 未知单位类型“{t}”")
@@ -318,6 +366,7 @@ def read_bank(directory: Path | None = None) -> tuple[PhraseBank, list[str]]:
     vdata, _, _ = read_yaml(directory / "vocabulary.yaml")
     exclusive = {word: tuple(block["org_types"]) for block in vdata["exclusive"] for word in block["words"]}
     org_defaults = vdata.get("org_defaults", {})
+    profiles = {t: {k: tuple(v or ()) for k, v in spec.items()} for t, spec in (vdata.get("profiles") or {}).items()}
     entries: list[Entry] = []
     for path in bank_files(directory):
         data, lines, _ = read_yaml(path)
@@ -325,7 +374,7 @@ def read_bank(directory: Path | None = None) -> tuple[PhraseBank, list[str]]:
     by_slot: dict[str, list[Entry]] = {}
     for e in entries:
         by_slot.setdefault(e.slot, []).append(e)
-    bank = PhraseBank(topics, groups, tuple(entries), exclusive, org_defaults,
+    bank = PhraseBank(topics, groups, tuple(entries), exclusive, org_defaults, profiles,
                       {k: tuple(v) for k, v in by_slot.items()})
     return bank, problems
 

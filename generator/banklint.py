@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .plan import SEAM_RE
-from .bank import (ID_RE, PLACEHOLDERS, SLOTS, TOPIC_SLOTS, Entry, PhraseBank, bank_files, fill, parse_entries,
+from .bank import (GROUP_SLOTS, ID_RE, PLACEHOLDERS, SLOTS, TOPIC_SLOTS, Entry, PhraseBank, bank_files, fill, parse_entries,
                    read_bank)
 from .errors import InputError
 from .models import KINDS, LAYOUTS, ORG_TYPES
@@ -55,6 +55,7 @@ TYPICAL_VALUES = {
     "members": "党员教师", "year": "2025", "next_year": "2026", "meeting": "2025年度基层党组织书记抓基层党建工作述职评议会",
     "reporters": "13", "written_reporters": "2", "deployed_by": "区委组织部", "speaker": "王明",
     "spirit": "党的二十大和二十届历次全会精神", "milestone": "建党105周年", "report_by": "区委组织部部长李强同志",
+    "audience": "学校各党支部", "whole": "全校", "period": "2025年", "horizon": "新的一年",
     "fact": "完成8个党支部按期换届", "cases": "李华同志带领年级党员成立学习小组，【待补充：取得的成效】",
 }
 
@@ -123,8 +124,12 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
         return out
     if e.slot in TOPIC_SLOTS and e.topic not in bank.topics:
         add("BL004", f"槽位 {e.slot} 需要 topic，且必须是已登记的主题（draftgen topics），实为“{e.topic}”")
-    if e.slot == "section_headline" and e.group not in bank.groups:
-        add("BL004", f"section_headline 需要 group，可选：{'、'.join(bank.groups)}；实为“{e.group}”")
+    if e.slot in GROUP_SLOTS and e.group not in bank.groups:
+        add("BL004", f"{e.slot} 需要 group，可选：{'、'.join(bank.groups)}；实为“{e.group}”")
+    if e.slot == "situation" and not (e.valid_from and e.valid_until):
+        add("BL014", "形势与要求（situation）是按会议日期选用的当期提法，请标注 valid_from 和 valid_until")
+    if e.slot == "principle" and not e.text.endswith("。"):
+        add("BL013", "短句道理应以“。”结尾")
     if e.slot in TOPIC_SLOTS and e.topic in bank.topics:
         facets = [f.id for f in bank.topics[e.topic].facets]
         if e.facet not in facets:

@@ -42,6 +42,20 @@ def _brief_strings(loaded: LoadedBrief) -> str:
     return "\n".join(p for p in parts if p)
 
 
+# What a meeting reviews, from its name: a 上半年 meeting reviews half a year and plans the second half.
+PERIODS = (("上半年", "half"), ("半年", "half"), ("第一季度", "quarter"), ("一季度", "quarter"))
+
+
+def meeting_period(name: str, review_year: int) -> tuple[str, str, str]:
+    """(period, the period in words, the horizon planned) for a meeting's name."""
+    for word, period in PERIODS:
+        if word in name:
+            if period == "half":
+                return period, f"{review_year}年上半年", "下半年"
+            return period, f"{review_year}年一季度", "接下来"
+    return "year", f"{review_year}年", "新的一年"
+
+
 def derive_seed(loaded: LoadedBrief) -> int:
     """A stable seed from the brief's content, so an unseeded brief still gives the same draft every run."""
     return int(hashlib.sha256(loaded.digest.encode()).hexdigest()[:8], 16)
@@ -54,6 +68,7 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
     # A述职 meeting held in the first quarter reviews the year before.
     review_year = b.review_year or (date.year - 1 if date.month <= 3 else date.year)
     seed = overrides.seed if overrides.seed is not None else (b.seed if b.seed is not None else derive_seed(loaded))
+    period, period_text, horizon = meeting_period(b.meeting.name, review_year)
     return Context(
         kind=b.kind,
         org=org,
@@ -87,4 +102,10 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         preceding_report=b.meeting.preceding_report,
         host=b.meeting.host,
         attendees=b.meeting.attendees,
+        audience=org.audience or defaults.get("audience", "各党支部"),
+        whole=org.whole or defaults.get("whole", "全单位"),
+        scope=org.scope,
+        period=period,
+        period_text=period_text,
+        horizon=horizon,
     )

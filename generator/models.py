@@ -52,6 +52,10 @@ class Org(_Strict):
     superior: Optional[str] = None
     business: Optional[str] = None
     members: Optional[str] = None
+    # Whom the speaker addresses (their own subordinate organisations) and how the unit as a whole is named.
+    audience: Optional[str] = None  # 如“公司各党支部”“院属各党支部”
+    whole: Optional[str] = None  # 如“全院”“全公司”
+    scope: Literal["own", "system"] = "own"  # own: the unit's own branches; system: many units of a sector or region
     docx: DocxOptions = Field(default_factory=DocxOptions)
 
 
@@ -180,6 +184,12 @@ class Context:
     preceding_report: Optional[PrecedingReport] = None
     host: Optional[Person] = None
     attendees: Optional[str] = None
+    audience: str = "各党支部"
+    whole: str = "全单位"
+    scope: str = "own"
+    period: str = "year"  # what the meeting reviews: year, half (上半年) or quarter
+    period_text: str = ""  # 2025年 / 2021年上半年
+    horizon: str = "新的一年"  # what it plans: 新的一年 / 下半年
 
     def own_terms(self) -> list[str]:
         """Names and wording the user gave: never flagged by the checker, never filtered as foreign."""
@@ -216,6 +226,7 @@ class Item:
     facet: str = ""  # the one facet of the topic that headline and every sentence speak of
     evidence: Optional[Chosen] = None  # the brief's facts in a sentence of their own, right after the headline
     cases: Optional[Chosen] = None  # the brief's named examples (比如，X同志……)
+    opener: Optional[Chosen] = None  # a short principle that opens a directive point (抓党建，关键在书记。)
 
 
 @dataclass(frozen=True)
@@ -228,6 +239,7 @@ class Section:
     lead: tuple[Chosen, ...] = ()
     items: tuple[Item, ...] = ()
     style: str = "yao"
+    parallel: Optional[Chosen] = None  # a 排比 paragraph under the headline, before the points
 
 
 @dataclass(frozen=True)
@@ -269,8 +281,8 @@ class Plan:
         ids = [c.entry_id for c in self.frames.values()]
         for item in self.items():
             ids += [item.headline.entry_id, *(e.entry_id for e in item.elaborations)]
-            ids += [c.entry_id for c in (item.evidence, item.cases) if c]
-        ids += [c.entry_id for sec in self.sections for c in (sec.headline, *sec.lead)]
+            ids += [c.entry_id for c in (item.evidence, item.cases, item.opener) if c]
+        ids += [c.entry_id for sec in self.sections for c in (sec.headline, *sec.lead, sec.parallel) if c]
         return ids
 
     def items(self) -> list[Item]:

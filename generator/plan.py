@@ -32,6 +32,7 @@ OVERUSE_PENALTY = 0.001  # a phrase about to be overused loses even against entr
 # facets, so that seed 1, 2 and 3 of one brief read differently in substance; a seed's own lane is strongly
 # preferred while it has entries left, then any entry may be drawn.
 LANES = 3
+PRINCIPLE_SHARE = 0.4  # of directive points that open with a short principle, where the bank has one
 LANE_BONUS = 25.0
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
@@ -53,6 +54,15 @@ def points_for_length(length: int) -> int:
     if length <= 7200:
         return 4
     return 5
+
+
+SHORT_SPEECH = 2000
+
+
+def achievements_for_length(length: int) -> int:
+    """How many achievement paragraphs a speech of this length carries (more only when the brief's facts
+    need them)."""
+    return 3 if length <= SHORT_SPEECH else (4 if length <= 4000 else 6)
 
 
 def work_points_for_length(length: int) -> int:
@@ -82,6 +92,9 @@ class Chooser:
             w for w, types in bank.exclusive_vocabulary.items()
             if ctx.org_type not in types and w not in ctx.brief_text
         )
+        # Words the unit's kind of speech must not use (another kind's, or the sector seen from outside).
+        self.banned = tuple(w for w in bank.profiles.get(ctx.org_type, {}).get("banned", ())
+                            if w not in ctx.brief_text)
         self.lane = (ctx.seed or 0) % LANES
         self.lanes = _lanes(bank)
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
@@ -94,7 +107,7 @@ class Chooser:
             return False
         if any(self.values.get(name) is None and name not in extra for name in e.placeholders):
             return False
-        return not any(w in e.text for w in self.foreign_words)
+        return not any(w in e.text for w in self.foreign_words) and not any(w in e.text for w in self.banned)
 
     def _mentions(self, e: Entry) -> list[str]:
         """Which recurring values (the unit's business, its members…) an entry names, by placeholder or
@@ -105,7 +118,8 @@ class Chooser:
     def available(self, slot: str, *, topic: str | None = None, group: str | None = None,
                   facet: str | None = None, extra: Mapping[str, str] = {}) -> list[Entry]:
         cands = self.bank.candidates(slot, topic=topic, group=group, facet=facet, org_type=self.ctx.org_type,
-                                     kind=self.ctx.speech_kind, layout=self.layout, date=self.ctx.meeting_date)
+                                     kind=self.ctx.speech_kind, layout=self.layout, date=self.ctx.meeting_date,
+                                     period=self.ctx.period, scope=self.ctx.scope)
         return [e for e in cands if self._eligible(e, extra)]
 
     def pick(self, slot: str, *, topic: str | None = None, group: str | None = None, facet: str | None = None,
@@ -220,14 +234,15 @@ class _ItemDraft:
     slot: str = "directive_elaboration"
     evidence: Optional[Chosen] = None
     cases: Optional[Chosen] = None
+    opener: Optional[Chosen] = None
 
     def freeze(self) -> Item:
         return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap,
-                    self.facet, self.evidence, self.cases)
+                    self.facet, self.evidence, self.cases, self.opener)
 
     def length(self) -> int:
         n = OVERHEAD["item"] + len(self.headline.text) + sum(len(c.text) for c in self.elaborations)
-        n += sum(len(c.text) for c in (self.evidence, self.cases) if c)
+        n += sum(len(c.text) for c in (self.evidence, self.cases, self.opener) if c)
         return n + (len(self.gap) if self.gap else 0)
 
 
@@ -242,10 +257,12 @@ class _SectionDraft:
     topics: tuple[str, ...] = ()  # the topics its points may take; empty: every topic of its groups
     max_items: int = 99
     max_elaborations: int = 99
+    parallel: Optional[Chosen] = None
 
     def length(self) -> int:
         # A headline not chosen yet is counted at a typical length.
         head = OVERHEAD["heading"] + (len(self.headline.text) if self.headline else OVERHEAD["headline"])
+        head += len(self.parallel.text) if self.parallel else 0
         return head + sum(len(c.text) for c in self.lead) + sum(i.length() for i in self.items)
 
 
@@ -331,6 +348,10 @@ def _values(ctx: Context, chooser_spirit: Optional[str], milestone: Optional[str
         "milestone": milestone,
         "report_by": (f"{ctx.preceding_report.title or ''}{ctx.preceding_report.by}同志"
                       if ctx.preceding_report else None),
+        "audience": ctx.audience,
+        "whole": ctx.whole,
+        "period": ctx.period_text,
+        "horizon": ctx.horizon,
     }
 
 
@@ -457,7 +478,9 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
         # Achievements: the topics the brief gives facts for, and the focus topics.
         named = {g.topic for g in ach_groups}
-        ach_groups += [_FactGroup(t, None) for t in dict.fromkeys(ctx.focus) if t not in named]
+        # Focus topics without facts fill the achievements up to what the length allows; facts always stay.
+        room = max(0, achievements_for_length(ctx.length) - len(ach_groups))
+        ach_groups += [_FactGroup(t, None) for t in dict.fromkeys(ctx.focus) if t not in named][:room]
         if not ach_groups:
             ach_groups = [_FactGroup(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
         # Problems: the brief's, or the ones nearly every unit has, stated generally.
@@ -479,6 +502,8 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
     answers = [(i.topic, i.facet) for i in problems]
     focus = [(t, None) for t in ctx.focus if t not in {a for a, _ in answers}]
+    if ctx.length <= SHORT_SPEECH:
+        focus = focus[:max(0, 3 - len(answers))]  # a short speech answers its problems first
     required = sorted([*answers, *focus], key=lambda tf: topic_order[tf[0]])
     if ctx.speech_kind == "review":
         frames["transition"] = chooser.need("transition")
@@ -498,6 +523,12 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             required = [(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
         sections = _sections_work(required, ctx.points or work_points_for_length(ctx.length), bank, chooser, rng)
 
+    # The frame of the day: the formulas current on the meeting date, in a few sentences before the points.
+    situation = chooser.pick("situation")
+    if situation:
+        frames["situation"] = situation
+    _add_parallel(chooser, bank, sections)
+
     for kind, slots in EXTRA_SLOTS.items():
         if kind in ctx.kinds:
             for slot in slots:
@@ -514,6 +545,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
                 + sum(s.length() for s in sections))
 
     _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout)
+    _carry_hallmarks(ctx, bank, chooser, rng, frames, achievements, problems, sections)
     for sec in sections:
         if sec.headline is None:
             # Headlines last, once each section's points are known, so a headline speaks of what follows it.
@@ -527,7 +559,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         achievements=tuple(i.freeze() for i in achievements),
         problems=tuple(i.freeze() for i in problems),
         sections=tuple(Section("+".join(s.groups), s.headline, tuple(s.lead), tuple(i.freeze() for i in s.items),
-                               s.style) for s in sections),
+                               s.style, s.parallel) for s in sections),
         target_length=ctx.length,
         estimated_length=estimate(),
     )
@@ -570,6 +602,67 @@ def _sections_work(required: list[Wanted], n: int, bank: PhraseBank, chooser: Ch
             guarantee.items.append(item)
     sections.append(guarantee)
     return sections
+
+
+def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDraft]) -> None:
+    """One 排比 paragraph per speech, under the headline of the first section of points that has one."""
+    for sec in sections:
+        if sec.style == "argument" or not sec.items:
+            continue
+        present = {i.topic for i in sec.items}
+        groups = [g for g in sec.groups if g in bank.groups and g not in TWO_PART_GROUPS] or list(
+            dict.fromkeys(bank.topics[t].group for t in present))
+
+        def fits(e: Entry) -> float:
+            return 0.0 if e.topics and not set(e.topics) & present else (3.0 if e.topics else 1.0)
+        for group in groups:
+            if any(fits(e) for e in chooser.available("parallel", group=group)):
+                sec.parallel = chooser.pick("parallel", group=group, prefer=fits)
+                return
+
+
+def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: random.Random, frames: dict,
+                     achievements: list[_ItemDraft], problems: list[_ItemDraft], sections: list[_SectionDraft]) -> None:
+    """Every speech of a kind of unit carries that kind's hallmarks (a hospital's 党委领导下的院长负责制):
+    one missing is added as a sentence of a paragraph of the same facet, or as a point of its own."""
+    def text() -> str:
+        parts = [c.text for c in frames.values()]
+        for i in (*achievements, *problems, *(i for s in sections for i in s.items)):
+            parts += [c.text for c in (i.headline, i.evidence, i.cases, i.opener, *i.elaborations) if c]
+        parts += [c.text for s in sections for c in (s.headline, s.parallel, *s.lead) if c]
+        return "".join(parts)
+
+    for hallmark in bank.profiles.get(ctx.org_type, {}).get("hallmarks", ()):
+        forms = hallmark.split("|")
+        if any(f in text() for f in forms):
+            continue
+        carries = lambda e, forms=forms: 1.0 if any(f in e.text for f in forms) else 0.0  # noqa: E731
+        placed = False
+        for family, items in (("directive", [i for s in sections for i in s.items]), ("achievement", achievements),
+                              ("problem", problems)):
+            for item in sorted(items, key=lambda _: rng.random()):
+                if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
+                    item.elaborations.append(chooser.pick(f"{family}_elaboration", facet=item.facet, prefer=carries))
+                    placed = True
+                    break
+            if placed:
+                break
+        if placed:
+            continue
+        # No paragraph of the speech has a fitting facet: a point of its own, in the section of its group.
+        options = [e for e in chooser.available("directive_elaboration") if carries(e)]
+        targets = [s for s in sections if s.items and s.style != "argument"]
+        if not options or not targets:
+            continue
+        # A point of the section its topic belongs to, so the section's headline still speaks of it.
+        fitting = [e for e in options if any(bank.topics[e.topic].group in s.groups for s in targets)]
+        entry = rng.choice(fitting or options)
+        home = next((s for s in targets if bank.topics[entry.topic].group in s.groups), targets[-1])
+        item = _directive(chooser, entry.topic, entry.facet, rng, set())
+        if item:
+            more = chooser.pick("directive_elaboration", facet=entry.facet, prefer=carries)
+            item.elaborations += [more] if more else []
+            home.items.append(item)
 
 
 def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
@@ -626,7 +719,11 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         if elaboration is None:
             chooser.release(headline)
             continue
-        return _ItemDraft(topic, f, headline, [elaboration])
+        item = _ItemDraft(topic, f, headline, [elaboration])
+        # Some points open with a short principle rather than a verb: the rhythm of a speech, not a list.
+        if rng.random() < PRINCIPLE_SHARE:
+            item.opener = chooser.pick("principle", facet=f)
+        return item
     return None
 
 

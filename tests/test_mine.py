@@ -162,7 +162,7 @@ def _without(bank: PhraseBank, ids: set[str]) -> PhraseBank:
     for e in entries:
         by_slot.setdefault(e.slot, []).append(e)
     return PhraseBank(bank.topics, bank.groups, entries, bank.exclusive_vocabulary, bank.org_defaults,
-                      {k: tuple(v) for k, v in by_slot.items()})
+                      bank.profiles, {k: tuple(v) for k, v in by_slot.items()})
 
 
 def test_generated_draft_near_duplicates_and_held_out_topics(capsys):
