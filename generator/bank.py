@@ -103,6 +103,8 @@ SEASON_WORDS = {"岁末年初": (12, 1, 2), "新年伊始": (1, 2), "新春": (1
 # Wording that speaks of a sector from outside (各非公企业党组织): for a speaker over many units only.
 OUTSIDE_WORDS = ("各非公企业", "非公企业党组织", "国企党组织", "各国企", "两新组织党组织", "各村党组织", "各学校党组织",
                  "各医院党组织", "有的国企", "有的非公企业")
+# …and the same from the inside of one unit: "有的医院" said by a hospital's own Party secretary.
+OUTSIDE_RE = re.compile(r"(?:有的|个别|一些|少数|部分|各)(?:医院|学校|高校|企业|国企|村|社区|机关)(?![党支委务民级干职])")
 
 
 def time_tags(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -290,7 +292,7 @@ def parse_entries(path: Path, data, lines, problems: list[str]) -> list[Entry]:
             Entry(
                 periods=periods,
                 months=months,
-                outside=any(w in text for w in OUTSIDE_WORDS),
+                outside=any(w in text for w in OUTSIDE_WORDS) or OUTSIDE_RE.search(text) is not None,
                 id=str(raw["id"]),
                 slot=str(raw["slot"]),
                 text=text,

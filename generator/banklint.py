@@ -41,6 +41,8 @@ CODES: dict[str, tuple[str, str]] = {
     "BL018": ("提示", "小标题及其方面的所有展开句都没有用到该方面的关键词，读者难以看出它讲的是哪个方面"),
     "BL019": ("错误", "用了把事实硬接在段尾的固定套话（具体表现为、从述职和日常检查看……）"),
     "BL020": ("错误", "一、二、三、标题的 topics 中有未登记的主题，或不属于该标题的分组"),
+    "BL021": ("错误", "用了某类单位讲话不该出现的说法（vocabulary.yaml 的 profiles.banned），却没有用 org_types 排除这类单位"),
+    "BL022": ("错误", "形势与要求（situation）没有写到“习近平新时代中国特色社会主义思想”"),
 }
 # Topic entries are shared by every kind of speech; wording about this very meeting is not.
 THIS_MEETING = re.compile(r"(本次|这次|今天的?)述职")
@@ -139,6 +141,15 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
         if t not in bank.topics or (e.group and bank.topics[t].group != e.group):
             group_topics = "、".join(x for x, topic in bank.topics.items() if topic.group == e.group)
             add("BL020", f"topics 中的“{t}”不是分组“{e.group}”的主题；可选：{group_topics}")
+    unfit = {t: [w for w in profile.get("banned", ()) if w in e.text] for t, profile in bank.profiles.items()
+             if not e.org_types or t in e.org_types}
+    unfit = {t: words for t, words in unfit.items() if words}
+    if unfit:
+        words = "、".join(dict.fromkeys(w for ws in unfit.values() for w in ws))
+        types = "、".join(ORG_TYPES.get(t, t) for t in unfit)
+        add("BL021", f"“{words}”不适合{types}的讲话；请改换说法，或用 org_types 限定到适用的单位类型")
+    if e.slot == "situation" and "习近平新时代中国特色社会主义思想" not in e.text:
+        add("BL022", "形势与要求应写明“以习近平新时代中国特色社会主义思想为指导”一类的提法")
     for seam in SEAM_RE.findall(e.text):
         add("BL019", f"“{seam}”是把事实硬接在段尾的套话：事实由程序放在小标题之后，请删去或换一种说法")
     for field_name, values, allowed in (("org_types", e.org_types, ORG_TYPES), ("kinds", e.kinds, KINDS),

@@ -61,21 +61,31 @@ def measure(plan: Plan, text: str, bank: PhraseBank) -> Coherence:
     )
 
 
-def sentences(draft) -> list[str]:
-    """The sentences of a draft's paragraphs, with the ordinal markers (一是、二要) taken off."""
+def sentences(draft, own: tuple[str, ...] = ()) -> list[str]:
+    """The sentences of a draft's paragraphs, with the ordinal markers (一是、二要) taken off; sentences
+    that carry one of ``own`` (the brief's facts and examples, which every draft must repeat) are left out."""
     out = []
     for block in draft.blocks:
         if block.role != "paragraph":
             continue
         for s in SENTENCE.findall(block.text):
-            out.append(ORDINAL.sub("", s.strip()))
+            if not any(o in s for o in own):
+                out.append(ORDINAL.sub("", s.strip()))
     return out
 
 
-def shared_sentences(a, b) -> float:
+def brief_words(plan: Plan) -> tuple[str, ...]:
+    """The brief's facts and named examples: what every draft of the brief must say."""
+    ctx = plan.context
+    facts = [f.strip().rstrip("。；;，,") for tf in (*ctx.achievements, *ctx.problems) for f in tf.facts if f.strip()]
+    facts += [ex.did.rstrip("。；，") for tf in (*ctx.achievements, *ctx.problems) for ex in tf.examples]
+    return tuple(f for f in facts if f)
+
+
+def shared_sentences(a, b, own: tuple[str, ...] = ()) -> float:
     """The share of the sentences of draft ``a`` that draft ``b`` also has, word for word (the larger of
-    the two directions)."""
-    sa, sb = sentences(a), sentences(b)
+    the two directions), leaving out the sentences that carry the brief's own words (``own``)."""
+    sa, sb = sentences(a, own), sentences(b, own)
     if not sa or not sb:
         return 0.0
     set_a, set_b = set(sa), set(sb)
@@ -127,3 +137,22 @@ def text_paragraphs(text: str) -> list[tuple[str, str]]:
         elif out and out[-1][0]:
             out[-1][1] += line
     return [(h, b) for h, b in out if h and len(b) > 10]
+
+
+def directive_sentence_lengths(plan: Plan) -> list[int]:
+    """The length in characters of every sentence of the directive points (headlines included): the
+    rhythm of the part a speech is remembered by."""
+    out = []
+    for sec in plan.sections:
+        for item in sec.items:
+            parts = [item.headline.text + "。", *(c.text for c in (item.opener, *item.elaborations) if c)]
+            out += [len(s) for p in parts for s in SENTENCE.findall(p)]
+    return out
+
+
+def spread(values: list[int]) -> float:
+    """Standard deviation (population) of a list of lengths."""
+    if not values:
+        return 0.0
+    mean = sum(values) / len(values)
+    return (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5

@@ -33,7 +33,7 @@ OVERUSE_PENALTY = 0.001  # a phrase about to be overused loses even against entr
 # preferred while it has entries left, then any entry may be drawn.
 LANES = 3
 PRINCIPLE_SHARE = 0.4  # of directive points that open with a short principle, where the bank has one
-LANE_BONUS = 25.0
+LANE_BONUS = 1000.0
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
@@ -462,6 +462,8 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         if chosen:
             frames[name] = chosen
     with_milestone = lambda e: 2.0 if "milestone" in e.placeholders else 1.0  # noqa: E731
+    # The speaker addresses their own subordinate organisations by name (公司各党支部) somewhere near the end.
+    to_audience = lambda e: 4.0 if "audience" in e.placeholders else 1.0  # noqa: E731
 
     review = _Review(ctx, bank, chooser, rng)
     pro_groups = by_order(group_facts(ctx.problems, bank))
@@ -497,7 +499,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         frames["achievements_intro"] = chooser.need("achievements_intro")
     if problems:
         frames["problems_intro"] = chooser.need("problems_intro")
-        frames["problems_outro"] = chooser.need("problems_outro")
+        frames["problems_outro"] = chooser.need("problems_outro", prefer=to_audience)
 
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
     answers = [(i.topic, i.facet) for i in problems]
@@ -507,7 +509,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     required = sorted([*answers, *focus], key=lambda tf: topic_order[tf[0]])
     if ctx.speech_kind == "review":
         frames["transition"] = chooser.need("transition")
-        frames["closing"] = chooser.need("closing", prefer=with_milestone)
+        frames["closing"] = chooser.need("closing", prefer=lambda e: with_milestone(e) * to_audience(e))
         if layout == "separate":
             n_sections = ctx.points or points_for_length(ctx.length)
             sections = _sections_separate(required, n_sections, bank, chooser, rng)
@@ -518,7 +520,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float(
             ("report_by" in e.placeholders) == (ctx.preceding_report is not None)))
         frames["work_transition"] = chooser.need("work_transition")
-        frames["work_closing"] = chooser.need("work_closing", prefer=with_milestone)
+        frames["work_closing"] = chooser.need("work_closing", prefer=lambda e: with_milestone(e) * to_audience(e))
         if not required:
             required = [(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
         sections = _sections_work(required, ctx.points or work_points_for_length(ctx.length), bank, chooser, rng)

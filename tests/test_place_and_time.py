@@ -1,0 +1,126 @@
+"""A speech of its place and its time: the speaker's own level, the unit's hallmarks, the meeting's period,
+the formulas of the day, and the rhythm of a real speech."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.bank import OUTSIDE_WORDS, default_bank, fill, time_tags
+from generator.coherence import directive_sentence_lengths, spread
+from generator.context import meeting_period
+from generator.models import ORG_TYPES, Brief, LoadedBrief, Meeting, Org, Speaker, TopicFacts
+from generator.pipeline import generate
+from generator.samplebriefs import sample_brief
+
+BANK = default_bank()
+
+
+def build(org_type, seed=0, kind="review", **options):
+    loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True, **options)
+    return generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+
+
+def brief_on(date: dt.date, name: str, org_type: str = "school", kind: str = "review", **org) -> LoadedBrief:
+    brief = Brief(kind=kind, org=org_type, meeting=Meeting(name=name, date=date),
+                  speaker=Speaker(name="王明", title="党委书记"), focus=["组织建设", "党员教育管理", "服务群众"],
+                  problems=[TopicFacts(topic="责任落实")])
+    return LoadedBrief(brief=brief, org=Org(name="中共某单位委员会", short_name="单位党委", type=org_type, **org),
+                       path=f"<{name}>", digest=name + str(date) + org_type + kind)
+
+
+@pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
+def test_speaker_addresses_own_organisations_and_carries_the_units_hallmarks(org_type):
+    profile = BANK.profiles[org_type]
+    for seed in range(3):
+        for kind in ("review", "work"):
+            result = build(org_type, seed, kind)
+            text = result.draft.body_text
+            ctx = result.plan.context
+            assert ctx.audience in text, (seed, kind, ctx.audience)
+            assert not [w for w in OUTSIDE_WORDS if w in text], (seed, kind)
+            missing = [h for h in profile["hallmarks"] if not any(f in text for f in h.split("|"))]
+            assert missing == [], (seed, kind, missing)
+            assert [w for w in profile["banned"] if w in text] == [], (seed, kind)
+
+
+def test_a_speaker_over_many_units_may_speak_of_them_from_outside():
+    outside = [e for e in BANK.entries if e.outside]
+    assert outside, "the bank has wording for a speaker over a whole sector"
+    assert not any(e.suits(scope="own") for e in outside)
+    assert all(e.suits(scope="system") for e in outside)
+
+
+def test_audience_and_whole_come_from_the_org_config():
+    loaded = brief_on(dt.date(2026, 1, 20), "2025年度基层党组织书记抓基层党建工作述职评议会", "soe",
+                      audience="集团各级党组织", whole="全集团")
+    text = generate(loaded.path, seed=1, loaded=loaded).draft.body_text
+    assert "集团各级党组织" in text
+
+
+@pytest.mark.parametrize("date, name", [
+    (dt.date(2021, 6, 25), "2021年上半年基层党组织书记抓基层党建工作述职评议会"),
+    (dt.date(2026, 1, 16), "2025年度基层党组织书记抓基层党建工作述职评议会"),
+    (dt.date(2026, 7, 1), "2026年上半年基层党组织书记抓基层党建工作述职评议会"),
+])
+@pytest.mark.parametrize("org_type", ["school", "hospital", "village"])
+def test_time_words_fit_the_date_and_the_period(date, name, org_type):
+    for seed in range(3):
+        loaded = brief_on(date, name, org_type)
+        result = generate(loaded.path, seed=seed, loaded=loaded)
+        text = result.draft.body_text
+        if date.month not in (12, 1, 2):
+            assert "岁末年初" not in text
+        assert "迎接“十五五”开局之年" not in text and "迎接十五五" not in text
+        if "上半年" in name:
+            assert result.plan.context.period == "half"
+            for word in ("一年来", "过去一年", "全年", "新的一年", "明年"):
+                assert word not in text, (seed, word)
+            assert "下半年" in text, seed
+            assert f"{date.year + 1}年" not in text
+        # The formulas of the day.
+        assert "习近平新时代中国特色社会主义思想" in text, seed
+        if date.year == 2026:
+            assert "二十届四中全会" in text or "十五五" in text, seed
+            assert "十九届" not in text and "十三五" not in text
+        if date.year == 2021:
+            assert "党史学习教育" in text or "建党100周年" in text or "百年" in text, seed
+
+
+def test_time_words_are_derived_from_the_text():
+    assert time_tags("一年来，各党组织……") == (("year",), ())
+    assert time_tags("上半年，各党组织……") == (("half",), ())
+    assert time_tags("岁末年初，召开这次会议") == ((), (1, 2, 12))
+    assert time_tags("{year}年，各党组织……")[0] == ("year",)
+    assert time_tags("各党组织要……")[0] == ()
+    assert meeting_period("2021年上半年述职评议会", 2021) == ("half", "2021年上半年", "下半年")
+    assert meeting_period("2025年度述职评议会", 2025) == ("year", "2025年", "新的一年")
+
+
+def test_frame_of_the_day_for_every_year_the_bank_supports():
+    for year in range(2019, 2028):
+        for month in (1, 7):
+            date = dt.date(year, month, 15)
+            options = [e for e in BANK.by_slot["situation"] if e.suits(date=date) and not e.org_types]
+            assert len(options) >= 2, date
+            assert all("习近平新时代中国特色社会主义思想" in e.text for e in options)
+
+
+def test_coordinated_business_reads_as_a_list_where_it_is_joined():
+    values = {"business": "人才培养和科学研究"}
+    assert fill("统筹谋划党建和{business}", values) == "统筹谋划党建和人才培养、科学研究"
+    assert fill("推动{business}高质量发展", values) == "推动人才培养和科学研究高质量发展"
+
+
+@pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
+def test_rhythm_of_the_directives(org_type):
+    for seed in range(3):
+        for kind in ("review", "work"):
+            plan = build(org_type, seed, kind).plan
+            lengths = directive_sentence_lengths(plan)
+            assert spread(lengths) >= 10, (seed, kind, spread(lengths))
+            assert any(s.parallel for s in plan.sections), (seed, kind)
+            points = [i for s in plan.sections for i in s.items]
+            assert all(2 <= 1 + bool(i.opener) + len(i.elaborations) <= 6 for i in points)
+            assert any(i.opener for i in points), (seed, kind)
