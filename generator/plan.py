@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Optional
 
-from .bank import Entry, PhraseBank, Topic, fill
+from .bank import SLOTS, Entry, PhraseBank, Topic, fill
 from .errors import InputError
 from .models import LAYOUTS, Chosen, Context, Example, Item, Plan, Section, TopicFacts
 
@@ -40,6 +40,7 @@ HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
 
 MAX_DIRECTIVE_ELABORATIONS = 4
+MAX_POINT_SENTENCES = 6  # a directive point of a real speech: its headline, then two to five sentences
 TWO_PART_MAX_LENGTH = 5500
 MAX_ITEMS_PER_SECTION = 6
 MAX_TWO_PART_DIRECTIVES = 8
@@ -96,7 +97,7 @@ class Chooser:
         self.banned = tuple(w for w in bank.profiles.get(ctx.org_type, {}).get("banned", ())
                             if w not in ctx.brief_text)
         self.lane = (ctx.seed or 0) % LANES
-        self.lanes = _lanes(bank)
+        self.lanes = _lanes(bank, ctx.org_type)
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
         self.grams: dict[str, int] = {}
@@ -134,6 +135,7 @@ class Chooser:
                    * (LANE_BONUS if self.lanes.get(e.id) == self.lane else 1.0)
                    / (1 + self.avoid.get(e.id, 0)) ** 4
                    * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in self._mentions(e))
+                   * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
                    * OVERUSE_PENALTY ** self._overused(fill(e.text, {**self.values, **extra}) if not any(
                        self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text)
                    for e in fresh]
@@ -176,6 +178,15 @@ class Chooser:
         return chosen
 
 
+def _brevity(e: Entry) -> float:
+    """A short speech prefers the shorter wording of its frames (opening, affirmation, closing…)."""
+    return (80 / max(len(e.text), 40)) ** 2 if SLOTS[e.slot]["family"] in ("frames", "work", "situation") else 1.0
+
+
+def _count_sentences(text: str) -> int:
+    return max(1, len(re.findall(r"[。！？]", text)))
+
+
 def _grams(text: str, ignore: tuple[str, ...] = ()) -> list[str]:
     for term in ignore:
         if term in text:
@@ -194,22 +205,25 @@ def _gram_rules(length: int) -> tuple[int, tuple[str, ...]]:
     return limit, threshold, tuple(sorted(rules.ignore, key=len, reverse=True))
 
 
-def _lanes(bank: PhraseBank) -> dict[str, int]:
-    """Entry id → lane: the entries of each pool (one slot and facet, or slot and group) dealt out in turn."""
-    cached = _LANE_CACHE.get(id(bank))
+def _lanes(bank: PhraseBank, org_type: str) -> dict[str, int]:
+    """Entry id → lane: the entries a unit of this type may use, of each pool (one slot and facet, or slot
+    and group), dealt out in turn — its type's own entries first, so that every lane gets some."""
+    key = (id(bank), org_type)
+    cached = _LANE_CACHE.get(key)
     if cached is not None and cached[0] is bank:
         return cached[1]
     lanes: dict[str, int] = {}
     counts: dict[tuple, int] = {}
-    for e in bank.entries:
-        key = (e.slot, e.facet, e.group, bool(e.org_types))
-        lanes[e.id] = counts.get(key, 0) % LANES
-        counts[key] = counts.get(key, 0) + 1
-    _LANE_CACHE[id(bank)] = (bank, lanes)
+    usable = [e for e in bank.entries if not e.org_types or org_type in e.org_types]
+    for e in sorted(usable, key=lambda e: not e.org_types):  # stable: bank order within each kind
+        pool = (e.slot, e.facet, e.group)
+        lanes[e.id] = counts.get(pool, 0) % LANES
+        counts[pool] = counts.get(pool, 0) + 1
+    _LANE_CACHE[key] = (bank, lanes)
     return lanes
 
 
-_LANE_CACHE: dict[int, tuple[PhraseBank, dict[str, int]]] = {}
+_LANE_CACHE: dict[tuple[int, str], tuple[PhraseBank, dict[str, int]]] = {}
 
 
 def _by_lane(options: list[str], lane: int, rng: random.Random) -> list[str]:
@@ -239,6 +253,12 @@ class _ItemDraft:
     def freeze(self) -> Item:
         return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap,
                     self.facet, self.evidence, self.cases, self.opener)
+
+    def sentences(self) -> int:
+        """Sentences of the point, its headline included (a point of a real speech has two to five)."""
+        return 1 + sum(_count_sentences(c.text) for c in (self.opener, self.evidence, self.cases, *self.elaborations)
+                       if c)
+
 
     def length(self) -> int:
         n = OVERHEAD["item"] + len(self.headline.text) + sum(len(c.text) for c in self.elaborations)
@@ -463,7 +483,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             frames[name] = chosen
     with_milestone = lambda e: 2.0 if "milestone" in e.placeholders else 1.0  # noqa: E731
     # The speaker addresses their own subordinate organisations by name (公司各党支部) somewhere near the end.
-    to_audience = lambda e: 4.0 if "audience" in e.placeholders else 1.0  # noqa: E731
+    to_audience = lambda e: 1.0 if "audience" in e.placeholders else 0.0  # noqa: E731
 
     review = _Review(ctx, bank, chooser, rng)
     pro_groups = by_order(group_facts(ctx.problems, bank))
@@ -499,7 +519,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         frames["achievements_intro"] = chooser.need("achievements_intro")
     if problems:
         frames["problems_intro"] = chooser.need("problems_intro")
-        frames["problems_outro"] = chooser.need("problems_outro", prefer=to_audience)
+        frames["problems_outro"] = chooser.need("problems_outro")
 
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
     answers = [(i.topic, i.facet) for i in problems]
@@ -509,7 +529,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     required = sorted([*answers, *focus], key=lambda tf: topic_order[tf[0]])
     if ctx.speech_kind == "review":
         frames["transition"] = chooser.need("transition")
-        frames["closing"] = chooser.need("closing", prefer=lambda e: with_milestone(e) * to_audience(e))
+        frames["closing"] = chooser.need("closing", prefer=lambda e: with_milestone(e) * to_audience(e))  # noqa
         if layout == "separate":
             n_sections = ctx.points or points_for_length(ctx.length)
             sections = _sections_separate(required, n_sections, bank, chooser, rng)
@@ -529,7 +549,10 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     situation = chooser.pick("situation")
     if situation:
         frames["situation"] = situation
-    _add_parallel(chooser, bank, sections)
+    if ctx.length > SHORT_SPEECH:  # a short speech has no room for a 排比 passage of its own
+        _add_parallel(chooser, bank, sections)
+    _carry_hallmarks(ctx, bank, chooser, rng, frames, achievements, problems, sections)
+    _ensure_a_principle(chooser, sections)
 
     for kind, slots in EXTRA_SLOTS.items():
         if kind in ctx.kinds:
@@ -547,7 +570,6 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
                 + sum(s.length() for s in sections))
 
     _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout)
-    _carry_hallmarks(ctx, bank, chooser, rng, frames, achievements, problems, sections)
     for sec in sections:
         if sec.headline is None:
             # Headlines last, once each section's points are known, so a headline speaks of what follows it.
@@ -598,12 +620,25 @@ def _sections_work(required: list[Wanted], n: int, bank: PhraseBank, chooser: Ch
                               topics=WORK_GUARANTEE_TOPICS, max_items=4, max_elaborations=3)
     wanted = guarantee_required + [(t, None) for t in WORK_GUARANTEE_TOPICS[:2]
                                    if t not in {w[0] for w in guarantee_required}]
+    if chooser.ctx.length <= SHORT_SPEECH:
+        wanted = wanted[:max(1, len(guarantee_required))]
     for topic, facet in wanted[:4]:
         item = _directive(chooser, topic, facet, rng, _used_facets(sections + [guarantee]))
         if item:
             guarantee.items.append(item)
     sections.append(guarantee)
     return sections
+
+
+def _ensure_a_principle(chooser: Chooser, sections: list[_SectionDraft]) -> None:
+    """At least one point of every speech opens with a short principle instead of a verb."""
+    points = [i for s in sections for i in s.items]
+    if any(i.opener for i in points):
+        return
+    for item in sorted(points, key=lambda i: i.sentences()):
+        if item.sentences() < MAX_POINT_SENTENCES and chooser.available("principle", facet=item.facet):
+            item.opener = chooser.pick("principle", facet=item.facet)
+            return
 
 
 def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDraft]) -> None:
@@ -642,15 +677,20 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
         placed = False
         for family, items in (("directive", [i for s in sections for i in s.items]), ("achievement", achievements),
                               ("problem", problems)):
-            for item in sorted(items, key=lambda _: rng.random()):
+            # The shortest paragraph of a fitting facet takes the sentence, so no point swells.
+            for item in sorted(items, key=lambda i: (len(i.elaborations), rng.random())):
                 if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
-                    item.elaborations.append(chooser.pick(f"{family}_elaboration", facet=item.facet, prefer=carries))
+                    chosen = chooser.pick(f"{family}_elaboration", facet=item.facet, prefer=carries)
+                    if item.sentences() + _count_sentences(chosen.text) > MAX_POINT_SENTENCES:
+                        chooser.release(chosen)
+                        continue
+                    item.elaborations.append(chosen)
                     placed = True
                     break
             if placed:
                 break
-        if placed:
-            continue
+        if placed or ctx.length <= SHORT_SPEECH:
+            continue  # a short speech has no room for a point of its own
         # No paragraph of the speech has a fitting facet: a point of its own, in the section of its group.
         options = [e for e in chooser.available("directive_elaboration") if carries(e)]
         targets = [s for s in sections if s.items and s.style != "argument"]
@@ -725,6 +765,10 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         # Some points open with a short principle rather than a verb: the rhythm of a speech, not a list.
         if rng.random() < PRINCIPLE_SHARE:
             item.opener = chooser.pick("principle", facet=f)
+        # A point says at least two things after its headline (a short speech may say one).
+        if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
+            more = chooser.pick("directive_elaboration", facet=f, prefer=_not_echoing(headline))
+            item.elaborations += [more] if more else []
         return item
     return None
 
@@ -787,6 +831,9 @@ def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: rand
             more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_not_echoing(item.headline))
             if more is None:
                 break
+            if item.sentences() + _count_sentences(more.text) > MAX_POINT_SENTENCES:
+                chooser.release(more)
+                break
             item.elaborations.append(more)
         too_often = any(chooser._overused(c.text, margin=-1) for c in (item.headline, *item.elaborations))
         if ceiling is not None and (too_often or not ceiling(item.length())):
@@ -801,12 +848,13 @@ def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: rand
 
 def _sections_two_part(required: list[Wanted], bank: PhraseBank, chooser: Chooser,
                        rng: random.Random) -> list[_SectionDraft]:
+    ctx_length = chooser.ctx.length
     review = _SectionDraft(["回顾"], chooser.need("section_headline", group="回顾"))
     deploy = _SectionDraft(["部署"], chooser.need("section_headline", group="部署"))
     deploy.lead.append(chooser.need("section_lead"))
     wanted = list(required)
     for g in GROUP_FILL_ORDER:
-        if len(wanted) >= 4:
+        if len(wanted) >= (3 if ctx_length <= SHORT_SPEECH else 4):
             break
         for t in bank.groups[g].default_topics[:1]:
             if t not in {w[0] for w in wanted}:
@@ -840,6 +888,10 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
 
     def add_elaboration(item: _ItemDraft) -> bool:
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_not_echoing(item.headline))
+        if chosen and item.slot == "directive_elaboration" and \
+                item.sentences() + _count_sentences(chosen.text) > MAX_POINT_SENTENCES:
+            chooser.release(chosen)
+            return False
         if fits(chosen):
             item.elaborations.append(chosen)
             return True
@@ -862,11 +914,15 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
     per_section = (5, 6, MAX_TWO_PART_DIRECTIVES) if layout == "two_part" else (3, 4, MAX_ITEMS_PER_SECTION)
     # (what to grow, up to how many[, elaborations of a new point]): the order in which a writer would let
     # a speech grow — fuller points before more points, so the points stay of a similar weight.
+    # Achievement and problem paragraphs stay short (fact + one or two sentences) below about 5,000 字:
+    # their facets are the brief's, the same for every seed, and their pools are the smallest.
+    review_depth = 2 if target <= 5000 else 3
+    # More facets before fuller points: every facet brings its own pool, so seeds share less.
     rounds = [
-        ("achievements", 1), ("directives", 2), ("items", per_section[0], 2), ("directives", 3),
-        ("problems", 2), ("achievements", 2), ("items", per_section[1], 3), ("directives", 3),
-        ("directives", MAX_DIRECTIVE_ELABORATIONS), ("achievements", 3), ("problems", 3),
-        ("items", per_section[2], 3), ("directives", MAX_DIRECTIVE_ELABORATIONS),
+        ("achievements", 1), ("directives", 2), ("items", per_section[0], 2), ("problems", 2),
+        ("achievements", 2), ("items", per_section[1], 2), ("directives", 3),
+        ("items", per_section[2], 2), ("directives", MAX_DIRECTIVE_ELABORATIONS),
+        ("achievements", review_depth), ("problems", review_depth),
     ]
     if layout == "two_part":
         # “讲两点意见” holds every point in one section: a long speech gets fuller points, not more of them.
