@@ -164,7 +164,7 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
         add("BL008", "含有半角标点（, ; : ! ? ( )）或多余空格，请改为全角标点并删去空格")
     if e.valid_from and e.valid_until and e.valid_from > e.valid_until:
         add("BL015", f"valid_from（{e.valid_from}）晚于 valid_until（{e.valid_until}）")
-    if e.valid_until and e.valid_until < today and spec["family"] != "formulas":
+    if e.valid_until and e.valid_until < today and spec["family"] not in ("formulas", "situation"):
         # Formulas stay: a back-dated draft (e.g. one dated 2021) still needs the wording of its day.
         add("BL009", f"有效期到 {e.valid_until} 已过，只会用于更早日期的稿件；如已不用可删除")
     if not unknown:
@@ -176,7 +176,7 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
     if foreign:
         words = "、".join(f"“{w}”（{'/'.join(t)}）" for w, t in foreign)
         add("BL011", f"{words}只适合括号中的单位类型，请把 org_types 限定在其中，或改用 {{business}}/{{members}}")
-    if e.slot != "milestone" and re.search(r"\d", re.sub(r"\{[a-z_]+\}", "", e.text)):
+    if e.slot not in ("milestone", "situation") and re.search(r"\d", re.sub(r"\{[a-z_]+\}", "", e.text)):
         add("BL012", "含有阿拉伯数字；数字只能来自简报，请改用占位符或删去")
     for message in _format_problems(e):
         add("BL013", message)

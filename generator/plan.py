@@ -32,6 +32,7 @@ OVERUSE_PENALTY = 0.001  # a phrase about to be overused loses even against entr
 # facets, so that seed 1, 2 and 3 of one brief read differently in substance; a seed's own lane is strongly
 # preferred while it has entries left, then any entry may be drawn.
 LANES = 3
+PERIOD_BONUS = 2000.0  # outweighs the lane: a half-year meeting's own frames come first
 PRINCIPLE_SHARE = 0.4  # of directive points that open with a short principle, where the bank has one
 LANE_BONUS = 1000.0
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
@@ -97,6 +98,8 @@ class Chooser:
         self.banned = tuple(w for w in bank.profiles.get(ctx.org_type, {}).get("banned", ())
                             if w not in ctx.brief_text)
         self.lane = (ctx.seed or 0) % LANES
+        # “讲两点意见” keeps every point in one section: asked for at great length, its points run fuller.
+        self.max_sentences = MAX_POINT_SENTENCES + (3 if layout == "two_part" and ctx.length > TWO_PART_MAX_LENGTH else 0)
         self.lanes = _lanes(bank, ctx.org_type)
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
@@ -136,6 +139,8 @@ class Chooser:
                    / (1 + self.avoid.get(e.id, 0)) ** 4
                    * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in self._mentions(e))
                    * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
+                   # wording written for this meeting's period (上半年) before wording that fits any period
+                   * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
                    * OVERUSE_PENALTY ** self._overused(fill(e.text, {**self.values, **extra}) if not any(
                        self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text)
                    for e in fresh]
@@ -501,7 +506,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         # Achievements: the topics the brief gives facts for, and the focus topics.
         named = {g.topic for g in ach_groups}
         # Focus topics without facts fill the achievements up to what the length allows; facts always stay.
-        room = max(0, achievements_for_length(ctx.length) - len(ach_groups))
+        room = max(0, achievements_for_length(ctx.length) - len(ach_groups)) if ctx.length <= SHORT_SPEECH else 99
         ach_groups += [_FactGroup(t, None) for t in dict.fromkeys(ctx.focus) if t not in named][:room]
         if not ach_groups:
             ach_groups = [_FactGroup(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
@@ -636,7 +641,7 @@ def _ensure_a_principle(chooser: Chooser, sections: list[_SectionDraft]) -> None
     if any(i.opener for i in points):
         return
     for item in sorted(points, key=lambda i: i.sentences()):
-        if item.sentences() < MAX_POINT_SENTENCES and chooser.available("principle", facet=item.facet):
+        if item.sentences() < chooser.max_sentences and chooser.available("principle", facet=item.facet):
             item.opener = chooser.pick("principle", facet=item.facet)
             return
 
@@ -681,7 +686,7 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
             for item in sorted(items, key=lambda i: (len(i.elaborations), rng.random())):
                 if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
                     chosen = chooser.pick(f"{family}_elaboration", facet=item.facet, prefer=carries)
-                    if item.sentences() + _count_sentences(chosen.text) > MAX_POINT_SENTENCES:
+                    if item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
                         chooser.release(chosen)
                         continue
                     item.elaborations.append(chosen)
@@ -831,7 +836,7 @@ def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: rand
             more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_not_echoing(item.headline))
             if more is None:
                 break
-            if item.sentences() + _count_sentences(more.text) > MAX_POINT_SENTENCES:
+            if item.sentences() + _count_sentences(more.text) > chooser.max_sentences:
                 chooser.release(more)
                 break
             item.elaborations.append(more)
@@ -889,7 +894,7 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
     def add_elaboration(item: _ItemDraft) -> bool:
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_not_echoing(item.headline))
         if chosen and item.slot == "directive_elaboration" and \
-                item.sentences() + _count_sentences(chosen.text) > MAX_POINT_SENTENCES:
+                item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
             chooser.release(chosen)
             return False
         if fits(chosen):
@@ -928,7 +933,7 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # “讲两点意见” holds every point in one section: a long speech gets fuller points, not more of them.
         rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3),
                    # Beyond about 5,500 字 (only when the brief asks for this layout): more of everything.
-                   ("lead", 3), ("items", MAX_TWO_PART_DIRECTIVES + 2, MAX_DIRECTIVE_ELABORATIONS + 2),
+                   ("lead", 3), ("items", MAX_TWO_PART_DIRECTIVES + 6, MAX_DIRECTIVE_ELABORATIONS + 2),
                    ("achievements", 5), ("problems", 5), ("directives", MAX_DIRECTIVE_ELABORATIONS + 5)]
     elif layout == "separate":
         # The longest speeches (about 8,000 字) also let each point run a little fuller.

@@ -82,9 +82,10 @@ def allowed_numbers(result) -> set[str]:
     # Counts of the secretaries the brief lists by name.
     numbers |= {str(n) for n in (ctx.reporters, ctx.written_reporters) if n}
     # Anniversaries are arithmetic on the meeting date (建党N周年 with N = year − 1921), chosen by date.
-    milestone = result.plan.frames.get("milestone")
-    if milestone:
-        numbers |= set(re.findall(r"\d+", milestone.text))
+    for dated in ("milestone", "situation"):  # the milestone and the frame of the day are dated formulas
+        chosen = result.plan.frames.get(dated)
+        if chosen:
+            numbers |= set(re.findall(r"\d+", chosen.text))
     return numbers
 
 
