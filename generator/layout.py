@@ -12,6 +12,7 @@ Units: Word measures lengths and character spacing in twips (1/20 pt, 1/1440 inc
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
@@ -244,32 +245,69 @@ def get_profile(name: str = "standard", fonts: Mapping[str, str] | None = None) 
 
 # ---------------------------------------------------------------- title lines (§7.3.1 梯形或菱形)
 
+# Widths in hundredths of an em of title type. An office suite sets digits and Latin letters in the Latin font
+# (Times New Roman: 0.5 em; its stand-ins on machines without it, e.g. DejaVu Serif, up to 0.64 em) and adds
+# space between Chinese and a digit run (Word's and LibreOffice's autoSpaceDN, about a quarter em). Counting
+# “2026” as two full-width characters left 2.25 pt of slack on a 20-character line, and the real line wrapped.
+EM = 100
+LATIN_WIDTH = 64
+ASIAN_LATIN_GAP = 25
+
 # Closing marks never start a line, opening marks never end one (避头尾).
 _NO_LINE_START = set("，。、；：？！）》」』”’〕】…·%％")
 _NO_LINE_END = set("（《「『“‘〔【")
-# Natural break points in meeting titles: “…会上 | 的讲话”, “…在 | …”, “书记 | 抓基层党建”, after 暨 and punctuation.
-_GOOD_BEFORE = ("的讲话", "暨", "——", "在", "抓")
-_GOOD_AFTER = ("在", "上", "暨", "，", "、", "：", "；")
-# Words frequent in meeting titles that must not be split (no segmenter on the build path).
-_NO_SPLIT_WORDS = (
-    "书记", "党组织", "党委", "党组", "党支部", "党总支", "基层", "党建", "工作", "述职", "评议", "评议会",
-    "会议", "大会", "讲话", "同志", "年度", "全面", "从严", "治党", "建设", "主题", "教育", "民主", "生活会",
-    "组织", "领导", "干部", "推进", "会上", "部署", "动员", "总结", "表彰", "专题", "学习", "贯彻", "落实",
-    "精神", "全县", "全市", "全省", "全区", "全镇", "全乡", "全校", "全院", "全系统", "集团", "公司",
-    "学校", "医院", "社区", "街道", "乡镇", "委员会", "中共", "暨",
+# Terms that a title line must neither end nor start inside (no segmenter on the build path). Longer terms
+# first only for readability: every occurrence of each is protected.
+PROTECTED_TERMS = (
+    "全面从严治党", "抓基层党建", "基层党组织", "党组织书记", "党支部书记", "党总支书记", "党委书记", "支部书记", "民主生活会", "组织生活会", "述职评议会", "述职评议", "基层党建", "党建工作", "主题教育",
+    "党组织", "党支部", "党总支", "党工委", "党委", "党组", "委员会", "工作会议", "工作会", "推进会", "动员会",
+    "部署会", "座谈会", "表彰会", "总结会", "培训班", "读书班", "开班式", "结业式", "评议会", "主持词",
+    "书记", "基层", "党建", "工作", "述职", "评议", "会议", "大会", "讲话", "同志", "年度", "全面", "从严",
+    "治党", "建设", "教育", "民主", "生活会", "组织", "领导", "干部", "推进", "会上", "部署", "动员", "总结",
+    "表彰", "专题", "学习", "贯彻", "落实", "精神", "全县", "全市", "全省", "全区", "全镇", "全乡", "全校",
+    "全院", "全系统", "集团", "公司", "学校", "医院", "社区", "街道", "乡镇", "机关", "系统", "中共", "召开",
 )
-_BREAK_COST = 6  # an ordinary break between two characters
+# A year or date stays whole: “2025年度”, “1月20日”.
+_DATE_RE = re.compile(r"\d+年度?|\d+月\d+日")
+# Natural break points in meeting titles, cost 0: “…书记 | 抓基层党建”, “王明同志 | 在……”, “…召开 | 2025年度……”,
+# around 暨 and after punctuation.
+_GOOD_BEFORE = ("抓", "在", "暨", "——")
+_GOOD_AFTER = ("召开", "暨", "，", "、", "：", "；", "》")
+# Particles that read badly at a line end or start: “在 | …会议上的讲话”, “… | 的讲话”.
+_BAD_AFTER = ("在", "抓", "的", "和", "与", "及", "对", "把")
+_BAD_BEFORE = ("的", "和", "与", "及", "之", "上的")
+_BREAK_COST = 6  # an ordinary break between two words
 _GOOD_BREAK_COST = 0
-_SPLIT_WORD_COST = 14
-_SPLIT_BOOK_TITLE_COST = 20  # inside 《…》
-_IMBALANCE_COST = 2  # per character between the longest and the shortest line
-_HOURGLASS_COST = 6  # three lines with the middle one shortest: neither 梯形 nor 菱形
-_EXTRA_LINE_COST = 10
+_BAD_PARTICLE_COST = 10
+_SPLIT_TERM_COST = 40
+_SPLIT_BOOK_TITLE_COST = 40  # inside 《…》, when the book title fits on a line
+# Per character between the longest and the shortest line, growing with the gap: a 19 | 9 title is top-heavy.
+_IMBALANCE_COST = 2
+_IMBALANCE_SQUARE_COST = 0.25
+_HOURGLASS_COST = 12  # three lines with the middle one shortest: neither 梯形 nor 菱形
+_EXTRA_LINE_COST = 14
+_MIN_LINE_CHARS = 3  # never a lone character (nor two) on a line of its own
+MAX_TITLE_LINES = 3
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".-/%")
 
 
 def _char_width(ch: str) -> int:
-    """Width in half-characters: ASCII letters and digits are 半角."""
-    return 1 if ord(ch) < 0x2E80 and ch not in "—…·“”‘’" else 2
+    if ch == " ":
+        return 30
+    return LATIN_WIDTH if ch.isascii() else EM
+
+
+def title_width(text: str) -> int:
+    """Width of a title line as an office suite sets it, in hundredths of an em (conservative)."""
+    width = sum(_char_width(c) for c in text)
+    for a, b in zip(text, text[1:]):
+        if _is_latin(a) != _is_latin(b) and not a.isspace() and not b.isspace() and (
+                not a.isascii() or not b.isascii()):
+            width += ASIAN_LATIN_GAP
+    return width
 
 
 def _title_units(text: str) -> list[str]:
@@ -279,9 +317,9 @@ def _title_units(text: str) -> list[str]:
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch.isascii() and (ch.isalnum() or ch in ".-/%"):
+        if _is_latin(ch):
             j = i
-            while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in ".-/%"):
+            while j < len(text) and _is_latin(text[j]):
                 j += 1
             units.append(text[i:j])
             i = j
@@ -310,26 +348,29 @@ def _title_units(text: str) -> list[str]:
     return merged
 
 
-def _break_costs(text: str, units: list[str]) -> list[int]:
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every protected term and date in ``text``."""
+    spans = [m.span() for m in _DATE_RE.finditer(text)]
+    for term in PROTECTED_TERMS:
+        start = text.find(term)
+        while start != -1:
+            spans.append((start, start + len(term)))
+            start = text.find(term, start + 1)
+    return spans
+
+
+def _break_costs(text: str, units: list[str], limit: int) -> list[int]:
     """Cost of a line break before unit k (index k, 1 ≤ k < len(units))."""
     offsets = [0]
     for u in units:
         offsets.append(offsets[-1] + len(u))
-    inside_word: set[int] = set()
-    for word in _NO_SPLIT_WORDS:
-        start = text.find(word)
-        while start != -1:
-            inside_word.update(range(start + 1, start + len(word)))
-            start = text.find(word, start + 1)
-    depth = 0
+    inside_term: set[int] = set()
+    for start, end in protected_spans(text):
+        inside_term.update(range(start + 1, end))
     in_book: set[int] = set()
-    for pos, ch in enumerate(text):
-        if ch == "《":
-            depth += 1
-        elif ch == "》":
-            depth = max(0, depth - 1)
-        if depth:
-            in_book.add(pos + 1)
+    for m in re.finditer(r"《[^》]*》", text):
+        if title_width(m.group(0)) <= limit:
+            in_book.update(range(m.start() + 1, m.end()))
     costs = [0] * len(units)
     for k in range(1, len(units)):
         pos = offsets[k]
@@ -337,8 +378,10 @@ def _break_costs(text: str, units: list[str]) -> list[int]:
         cost = _BREAK_COST
         if after.startswith(_GOOD_BEFORE) or before.endswith(_GOOD_AFTER):
             cost = _GOOD_BREAK_COST
-        if pos in inside_word:
-            cost += _SPLIT_WORD_COST
+        if before.endswith(_BAD_AFTER) or after.startswith(_BAD_BEFORE):
+            cost += _BAD_PARTICLE_COST
+        if pos in inside_term:
+            cost += _SPLIT_TERM_COST
         if pos in in_book:
             cost += _SPLIT_BOOK_TITLE_COST
         costs[k] = cost
@@ -348,59 +391,76 @@ def _break_costs(text: str, units: list[str]) -> list[int]:
 def break_title(text: str, max_chars: int = 20) -> list[str]:
     """Break a title into balanced centred lines (GB/T 9704 §7.3.1: 词意完整，排列对称，梯形或菱形).
 
-    Every line fits ``max_chars`` full-width characters, no line is a lone character, breaks prefer natural
-    points (after 在/上/暨 and punctuation, before 的讲话) and avoid splitting common words, and the lines are
-    as even as possible. A title the author already broke with newlines is kept as written.
+    Every line fits ``max_chars`` full-width characters as an office suite sets them (digits and the space
+    before and after them counted generously), no line holds fewer than three characters, breaks fall
+    between words (before 抓 and 在, after 召开, around 暨, never inside 基层党建, 党组织, 述职评议, a year or a
+    《》 that fits a line), up to three lines keep a 梯形 or 菱形 shape, and the lines are as even as possible.
+    A title the author already broke with newlines is kept as written.
     """
     text = text.strip()
     if "\n" in text:
         return [line.strip() for line in text.splitlines() if line.strip()]
-    limit = max_chars * 2
-    units = _title_units(text)
-    widths = [sum(_char_width(c) for c in u) for u in units]
-    total = sum(widths)
-    if total <= limit or len(units) < 4:
+    limit = max_chars * EM
+    if title_width(text) <= limit:
         return [text]
-    costs = _break_costs(text, units)
-    prefix = [0]
-    for w in widths:
-        prefix.append(prefix[-1] + w)
-    min_lines = math.ceil(total / limit)
+    units = _title_units(text)
+    if len(units) < 2 * _MIN_LINE_CHARS:
+        return [text]
+    costs = _break_costs(text, units, limit)
+    offsets = [0]
+    for u in units:
+        offsets.append(offsets[-1] + len(u))
+
+    def width(a: int, b: int) -> int:
+        return title_width(text[offsets[a]:offsets[b]])
+
+    total = title_width(text)
+    min_lines = max(2, math.ceil(total / limit))
     best: tuple[float, list[int]] | None = None
-    for n in (min_lines, min_lines + 1):
-        if n > 6:  # absurdly long; fall back below
-            break
-        # A line 8 characters short of an even split costs more than any break saves: skip such splits,
-        # which keeps long titles fast.
-        min_width = max(4, total // n - 16)
-        for cuts in _cut_sets(prefix, n, limit, min_width=min_width):
+    for n in range(min_lines, max(min_lines + 1, MAX_TITLE_LINES) + 1):
+        # A line far short of an even split costs more than any break saves: skip such splits, which keeps
+        # long titles fast.
+        min_width = max(_MIN_LINE_CHARS * EM, total // n - 8 * EM)
+        for cuts in _cut_sets(len(units), width, n, limit, min_width):
             bounds = [0, *cuts, len(units)]
-            line_w = [prefix[b] - prefix[a] for a, b in zip(bounds, bounds[1:])]
+            line_w = [width(a, b) for a, b in zip(bounds, bounds[1:])]
             cost = sum(costs[c] for c in cuts)
-            cost += _IMBALANCE_COST * (max(line_w) - min(line_w)) / 2
-            if n == 3 and line_w[1] < line_w[0] and line_w[1] < line_w[2]:
-                cost += _HOURGLASS_COST
+            gap = (max(line_w) - min(line_w)) / EM
+            imbalance = _IMBALANCE_COST * gap + _IMBALANCE_SQUARE_COST * gap * gap
+            if n >= 3:
+                if _is_trapezoid_or_diamond(line_w):
+                    imbalance /= 2  # uneven lines are what a 梯形 or 菱形 is made of
+                else:
+                    cost += _HOURGLASS_COST
+            cost += imbalance
             cost += _EXTRA_LINE_COST * (n - min_lines)
             if best is None or cost < best[0]:
                 best = (cost, cuts)
     if best is None:
-        return _greedy_lines(units, widths, limit)
+        return _greedy_lines(units, limit)
     bounds = [0, *best[1], len(units)]
     return ["".join(units[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
-def _cut_sets(prefix: list[int], n: int, limit: int, min_width: int):
-    """Every choice of n−1 break indices whose lines are each within [min_width, limit] half-characters."""
-    end = len(prefix) - 1
+def _is_trapezoid_or_diamond(widths: list[int]) -> bool:
+    """梯形: lines grow or shrink steadily; 菱形: they grow to a widest middle, then shrink (±1 character)."""
+    tol = EM
+    peak = widths.index(max(widths))
+    rising = all(b >= a - tol for a, b in zip(widths[:peak + 1], widths[1:peak + 1]))
+    falling = all(b <= a + tol for a, b in zip(widths[peak:], widths[peak + 1:]))
+    return rising and falling
+
+
+def _cut_sets(count: int, width, n: int, limit: int, min_width: int):
+    """Every choice of n−1 break indices whose lines are each within [min_width, limit]."""
 
     def rec(start: int, lines_left: int):
         if lines_left == 1:
-            w = prefix[end] - prefix[start]
-            if min_width <= w <= limit:
+            if min_width <= width(start, count) <= limit:
                 yield []
             return
-        for k in range(start + 1, end):
-            w = prefix[k] - prefix[start]
+        for k in range(start + 1, count):
+            w = width(start, k)
             if w > limit:
                 break
             if w < min_width:
@@ -411,15 +471,14 @@ def _cut_sets(prefix: list[int], n: int, limit: int, min_width: int):
     yield from rec(0, n)
 
 
-def _greedy_lines(units: list[str], widths: list[int], limit: int) -> list[str]:
+def _greedy_lines(units: list[str], limit: int) -> list[str]:
     lines: list[str] = []
-    cur, cur_w = "", 0
-    for u, w in zip(units, widths):
-        if cur and cur_w + w > limit:
+    cur = ""
+    for u in units:
+        if cur and title_width(cur + u) > limit:
             lines.append(cur)
-            cur, cur_w = "", 0
+            cur = ""
         cur += u
-        cur_w += w
     if cur:
         lines.append(cur)
     return lines
