@@ -92,9 +92,52 @@ DEFAULT_FONTS: Mapping[str, str] = MappingProxyType(
         "page_number": "宋体",  # §7.5 半角宋体: the digits too, so no Latin font for page numbers
     }
 )
-# Names Word may try when a font is missing (fontTable w:altName): newer Windows ship 仿宋/楷体 without _GB2312.
-FONT_ALT_NAMES: Mapping[str, str] = MappingProxyType({"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"})
-# fontTable hints so a substitute is still a Chinese serif/sans face: charset 86 = GB2312.
+# What each Chinese face is, by its name, so a missing font can be given a stand-in of the same kind:
+# 小标宋 (a heavy Song for titles), 仿宋, 楷体, 黑体, 宋体. Checked in this order (方正小标宋 contains 宋).
+FONT_KIND_MARKERS = (("xbs", ("小标宋", "标宋", "中宋", "XBS", "Zhongsong")), ("fangsong", ("仿宋", "FangSong", "Fangsong")),
+                     ("kai", ("楷", "Kai")), ("hei", ("黑", "Hei", "雅黑", "YaHei")), ("song", ("宋", "Song", "Sun")))
+# w:altName in the font table: the face Word and WPS on Windows use when the named one is missing. Every
+# Windows since 7 ships 宋体, 黑体, 仿宋 and 楷体 (SimSun, SimHei, FangSong, KaiTi); none ships 小标宋.
+FONT_ALT_NAMES: Mapping[str, str] = MappingProxyType(
+    {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "方正小标宋_GBK": "宋体", "黑体": "SimHei",
+     "宋体": "SimSun", "仿宋": "FangSong", "楷体": "KaiTi"}
+)
+_KIND_ALT_NAMES: Mapping[str, str] = MappingProxyType(
+    {"xbs": "宋体", "fangsong": "仿宋", "kai": "楷体", "hei": "黑体", "song": "宋体"})
+
+
+def font_kind(name: str) -> str | None:
+    for kind, markers in FONT_KIND_MARKERS:
+        if any(m in name for m in markers):
+            return kind
+    return None
+
+
+def font_alt_name(name: str) -> str:
+    """The Windows face Word and WPS fall back to when ``name`` is missing (宋体 for an unknown Chinese face)."""
+    if name in FONT_ALT_NAMES:
+        return FONT_ALT_NAMES[name]
+    alt = _KIND_ALT_NAMES.get(font_kind(name) or "song", "宋体")
+    return "SimSun" if alt == name else alt
+
+
+# Stand-ins for LibreOffice (PDF export) on machines without the named face, most alike first:
+# (family as fontconfig lists it, set bold). The last of each list is in fonts-noto-cjk, which is all that
+# many Linux machines have; with it the four roles still look different — title bold serif, body serif,
+# 一、 headings bold sans, 楷体 roles (speaker line, （一） headings, a host's cues) plain sans.
+FONT_STAND_INS: Mapping[str, tuple[tuple[str, bool], ...]] = MappingProxyType({
+    "xbs": (("方正小标宋简体", False), ("方正小标宋_GBK", False), ("华文中宋", False), ("STZhongsong", False),
+            ("Source Han Serif SC", True), ("思源宋体", True), ("Noto Serif CJK SC", True)),
+    "fangsong": (("仿宋", False), ("FangSong", False), ("仿宋_GB2312", False), ("华文仿宋", False), ("STFangsong", False),
+                 ("Source Han Serif SC", False), ("思源宋体", False), ("Noto Serif CJK SC", False)),
+    "kai": (("楷体", False), ("KaiTi", False), ("楷体_GB2312", False), ("华文楷体", False), ("STKaiti", False),
+            ("AR PL UKai CN", False), ("AR PL KaitiM GB", False), ("LXGW WenKai", False), ("霞鹜文楷", False),
+            ("Noto Sans CJK SC", False)),
+    "hei": (("黑体", False), ("SimHei", False), ("Source Han Sans SC", True), ("思源黑体", True),
+            ("Noto Sans CJK SC", True)),
+    "song": (("宋体", False), ("SimSun", False), ("NSimSun", False), ("Source Han Serif SC", False), ("思源宋体", False),
+             ("Noto Serif CJK SC", False)),
+})
 FONT_CHARSET_GB2312 = "86"
 FONT_FAMILY: Mapping[str, str] = MappingProxyType(
     {"仿宋_GB2312": "modern", "仿宋": "modern", "楷体_GB2312": "modern", "楷体": "modern", "黑体": "modern",
