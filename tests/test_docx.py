@@ -721,3 +721,129 @@ def test_pdf_page_numbers_odd_right_even_left_7mm_below(pdf):
             assert box["x0"] - left == pytest.approx(14, abs=2)  # left, 空一字
         below_mm = ((box["y0"] + box["y1"]) / 2 - bottom) / PT_PER_MM
         assert below_mm == pytest.approx(7, abs=1.5)
+
+
+# ---------------------------------------------------------------- Word 365, properties, fallbacks
+
+
+def test_settings_declare_word_2013_and_later_layout(built):
+    settings = part(built, "word/settings.xml")
+    modes = settings.xpath("w:compat/w:compatSetting[@w:name='compatibilityMode']", namespaces=NS)
+    assert [m.get(w("val")) for m in modes] == ["15"]
+
+
+def test_app_properties_carry_nothing_false(built):
+    root = part(built, "docProps/app.xml")
+    fields = {etree.QName(el).localname: el.text for el in root}
+    assert fields["Application"] == f"draftgen {__version__}"
+    assert "Pages" not in fields and "Words" not in fields and "Lines" not in fields  # the office suite counts
+    assert "AppVersion" not in fields and "Template" not in fields
+    draft = make_draft()
+    assert int(fields["Paragraphs"]) == len(draft.blocks)
+    assert int(fields["Characters"]) == sum(len(re.sub(r"\s", "", b.text)) for b in draft.blocks)
+    assert "Macintosh" not in etree.tostring(root, encoding="unicode")
+
+
+def test_every_chinese_face_has_a_windows_fallback(tmp_path):
+    path = tmp_path / "fonts.docx"
+    write_docx(make_draft(1), path, DocxOptions(fonts={"title": "方正小标宋_GBK", "heading1": "微软雅黑"}))
+    table = {f.get(w("name")): f for f in part(path, "word/fontTable.xml").findall(w("font"))}
+    alt = {name: attr(f, "w:altName", "val") for name, f in table.items() if name not in (TNR, "Symbol")}
+    assert alt == {"仿宋_GB2312": "仿宋", "方正小标宋_GBK": "宋体", "微软雅黑": "黑体", "楷体_GB2312": "楷体",
+                   "宋体": "SimSun"}
+    assert layout.font_alt_name("方正小标宋简体") == "宋体" and layout.font_alt_name("某某体") == "宋体"
+
+
+def test_closing_keeps_with_the_last_paragraph(tmp_path):
+    path = tmp_path / "closing.docx"
+    draft = make_draft(1)
+    draft = Draft(**{**draft.__dict__, "blocks": draft.blocks + (Block("closing", "谢谢大家！"),)})
+    write_docx(draft, path)
+    paras = body_paragraphs(path)
+    last_body, closing, thanks = paras[-3], paras[-2], paras[-1]
+    for p in (last_body, closing):
+        assert p.xpath("w:pPr/w:keepNext", namespaces=NS)
+    for p in (last_body, closing, thanks):
+        assert attr(p, "w:pPr/w:widowControl", "val") is None  # on (Normal has it off for the 22-line grid)
+    assert not thanks.xpath("w:pPr/w:keepNext", namespaces=NS)
+    assert not paras[-4].xpath("w:pPr/w:keepNext|w:pPr/w:widowControl", namespaces=NS)
+
+
+# ---------------------------------------------------------------- stand-in fonts for the PDF (no LibreOffice)
+
+
+def test_stand_ins_keep_the_roles_apart_with_noto_only():
+    from generator.docx_export import stand_in_plan
+
+    noto = {"noto serif cjk sc", "noto sans cjk sc", "dejavu serif"}
+    plan = stand_in_plan(["方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"], noto)
+    assert plan == {"方正小标宋简体": ("Noto Serif CJK SC", True), "仿宋_GB2312": ("Noto Serif CJK SC", False),
+                    "黑体": ("Noto Sans CJK SC", True), "楷体_GB2312": ("Noto Sans CJK SC", False),
+                    "宋体": ("Noto Serif CJK SC", False)}
+    assert len({plan[f] for f in ("方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312")}) == 4
+    # Installed faces are left alone; a real 楷体 stand-in is preferred to a sans.
+    plan = stand_in_plan(["仿宋_GB2312", "楷体_GB2312"], noto | {"仿宋_gb2312", "ar pl ukai cn"})
+    assert plan == {"楷体_GB2312": ("AR PL UKai CN", False)}
+    assert stand_in_plan(["仿宋_GB2312"], None) == {}  # no fontconfig: LibreOffice's own choice
+
+
+def test_font_replacement_table_is_registry_xml():
+    from generator.docx_export import font_replacement_xcu
+
+    root = etree.fromstring(font_replacement_xcu({"仿宋_GB2312": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC"}).encode())
+    pairs = root.xpath("//node")
+    assert len(pairs) == 2
+    props = {p.get("{http://openoffice.org/2001/registry}name"): p.findtext("value") for p in pairs[0]}
+    assert props == {"Always": "true", "OnScreenOnly": "false", "ReplaceFont": "仿宋_GB2312",
+                     "SubstituteFont": "Noto Serif CJK SC"}
+    assert root.xpath("//item[1]/prop/value")[0].text == "true"  # the table is switched on
+
+
+def test_missing_fonts_are_reported_once(capsys, monkeypatch):
+    from generator import docx_export as dx
+
+    monkeypatch.setattr(dx, "_warned_fonts", set())
+    plan = {"方正小标宋简体": ("Noto Serif CJK SC", True)}
+    dx._warn_missing_fonts(plan)
+    dx._warn_missing_fonts(plan)
+    err = capsys.readouterr().err
+    assert err.count("提示：本机没有安装 方正小标宋简体") == 1
+    assert "Noto Serif CJK SC（加粗）" in err and "Word 或 WPS" in err
+
+
+# ---------------------------------------------------------------- reference mode: template's page, our roles
+
+
+def make_reference_with_page(tmp_path: Path) -> Path:
+    """A template with its own margins, a left-aligned italic Subtitle and a 小三 footer style."""
+    base = make_reference(tmp_path)
+    ref = base / "模板.docx"
+    doc = docx.Document(str(ref))
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = docx.shared.Mm(20)
+    section.top_margin = docx.shared.Mm(30)
+    sub = doc.styles["Subtitle"].element
+    sub.find(f"{w('pPr')}/{w('jc')}").set(w("val"), "left")
+    _put_italic = etree.SubElement(sub.find(w("rPr")), w("i"))
+    sub.find(w("rPr")).remove(_put_italic)
+    sub.find(w("rPr")).insert(1, _put_italic)
+    doc.styles["Footer"].element.find(f"{w('rPr')}/{w('sz')}").set(w("val"), "30")
+    doc.save(str(ref))
+    return base
+
+
+def test_reference_keeps_its_page_setup_and_our_roles(tmp_path):
+    base = make_reference_with_page(tmp_path)
+    path = tmp_path / "out.docx"
+    write_docx(make_draft(1), path, DocxOptions(reference="模板.docx"), base_dir=base)
+    sect = part(path, "word/document.xml").xpath("//w:body/w:sectPr", namespaces=NS)[0]
+    assert attr(sect, "w:pgMar", "left") == attr(sect, "w:pgMar", "right") == str(layout.mm_to_twips(20))
+    assert attr(sect, "w:pgMar", "top") == str(layout.mm_to_twips(30))
+    paras = body_paragraphs(path)
+    for p in paras[:2]:  # title and speaker/date: centred and upright whatever the template says
+        assert attr(p, "w:pPr/w:jc", "val") == "center"
+        assert all(r.xpath("w:rPr/w:i/@w:val", namespaces=NS) == ["0"] for r in p.findall(w("r")))
+    with zipfile.ZipFile(path) as zf:
+        footers = [n for n in zf.namelist() if re.fullmatch(r"word/footer\d+\.xml", n)]
+    for name in footers:
+        assert {s.get(w("val")) for s in part(path, name).iter(w("sz"))} == {"28"}  # 4号, not the template's 15 pt
