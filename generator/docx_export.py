@@ -570,6 +570,9 @@ def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> Non
     _keep_closing_together(paragraphs, draft, profile)
 
 
+KEEP_WHOLE_LINES = 6  # a last paragraph up to this long moves whole to the closing's page
+
+
 def closing_tail(draft: Draft, profile: layout.Profile) -> int:
     """How many blocks at the end are closing lines (“谢谢大家！”, “散会。”): the trailing closing-role
     blocks, or else a last paragraph that fits on one line."""
@@ -591,10 +594,16 @@ def _keep_closing_together(paragraphs, draft: Draft, profile: layout.Profile) ->
     if not tail or len(paragraphs) <= tail:
         return
     group = [p for _, p in paragraphs[-tail - 1:]]
+    last_body = draft.blocks[-tail - 1].text
+    # LibreOffice moves only one line of a paragraph kept with the next, widow control or not: a short last
+    # paragraph moves whole; a long one (which would leave a gap) brings what widow control gives it.
+    whole = len(last_body) <= KEEP_WHOLE_LINES * profile.chars_per_line
     for k, p in enumerate(group):
         ppr = p.find(qn("w:pPr"))
         if k < len(group) - 1:
             _put(ppr, _el("w:keepNext"), PPR_ORDER)
+        if k == 0 and whole:
+            _put(ppr, _el("w:keepLines"), PPR_ORDER)
         _put(ppr, _el("w:widowControl"), PPR_ORDER)
 
 
