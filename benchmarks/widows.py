@@ -5,8 +5,8 @@
 
 Each document is written as .docx, all are converted in one LibreOffice run, and the PDF's lines
 (pdftotext -bbox-layout) are mapped back to the draft's paragraphs. Reported: pages, one-line widows (a
-paragraph's last line alone at the top of a page), one-line orphans, and whether the closing (“谢谢大家！”,
-“散会。”) stands alone on the last page. Needs LibreOffice and poppler-utils.
+paragraph's last line alone at the top of a page), one-line orphans, whether the closing (“谢谢大家！”,
+“散会。”) stands alone on the last page, and how many pages hold a line less than the grid to avoid a widow. Needs LibreOffice and poppler-utils.
 """
 
 from __future__ import annotations
@@ -54,18 +54,19 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         convert_many([(path, path.with_suffix(".pdf")) for _, _, path, _ in docs], warn=False)
         convert_s = time.perf_counter() - started
-        widows = orphans = alone = pages = 0
+        widows = orphans = alone = pages = short = 0
         for name, draft, path, tail in docs:
             pb = page_breaks(draft, path.with_suffix(".pdf"), tail)
             pages += pb.pages
             widows += len(pb.widows)
             orphans += len(pb.orphans)
             alone += pb.closing_alone
+            short += pb.short_pages
             if args.verbose and (pb.widows or pb.closing_alone):
                 print(f"{name}: 孤行 {pb.widows}" + ("；结尾单独成页" if pb.closing_alone else ""))
     print(f"文稿 {len(docs)} 份，共 {pages} 页（LibreOffice 转换 {convert_s:.1f} 秒）")
     print(f"页首孤行（段落末行单独在页首）：{widows} 处；页末孤行（段落首行单独在页末）：{orphans} 处")
-    print(f"结尾单独成页：{alone} 份")
+    print(f"结尾单独成页：{alone} 份；为避免孤行而少排一行的页（第 2 页起、末页除外）：{short} 页")
     return 0 if alone == 0 else 1
 
 

@@ -567,7 +567,7 @@ def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> Non
             break
     if last_head is not None:
         _put(last_head.find(qn("w:pPr")), _spacing(0, profile.line_pitch_twips), PPR_ORDER)
-    _keep_closing_together(paragraphs, draft, profile)
+    _keep_closing_together(paragraphs, draft, profile, direct)
 
 
 KEEP_WHOLE_LINES = 6  # a last paragraph up to this long moves whole to the closing's page
@@ -586,25 +586,37 @@ def closing_tail(draft: Draft, profile: layout.Profile) -> int:
     return n
 
 
-def _keep_closing_together(paragraphs, draft: Draft, profile: layout.Profile) -> None:
-    """The closing lines never stand alone on the last page: they keep with the last body paragraph, and
-    that paragraph brings at least two of its lines along. Widow control here costs no grid line, as
-    nothing follows the last page."""
+def closing_keeps(draft: Draft, profile: layout.Profile) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """Block indices that get (keep with next, keep lines together, widow control) so the closing lines
+    never stand alone on the last page: they keep with the last body paragraph, which brings at least two
+    of its lines along. Widow control here costs no grid line, as nothing follows the last page."""
     tail = closing_tail(draft, profile)
-    if not tail or len(paragraphs) <= tail:
-        return
-    group = [p for _, p in paragraphs[-tail - 1:]]
-    last_body = draft.blocks[-tail - 1].text
+    n = len(draft.blocks)
+    if not tail or n <= tail:
+        return frozenset(), frozenset(), frozenset()
+    last_body = n - tail - 1
     # LibreOffice moves only one line of a paragraph kept with the next, widow control or not: a short last
     # paragraph moves whole; a long one (which would leave a gap) brings what widow control gives it.
-    whole = len(last_body) <= KEEP_WHOLE_LINES * profile.chars_per_line
-    for k, p in enumerate(group):
+    whole = len(draft.blocks[last_body].text) <= KEEP_WHOLE_LINES * profile.chars_per_line
+    return (frozenset(range(last_body, n - 1)), frozenset({last_body}) if whole else frozenset(),
+            frozenset(range(last_body, n)))
+
+
+def _keep_closing_together(paragraphs, draft: Draft, profile: layout.Profile, direct: bool) -> None:
+    keep_next, keep_whole, widow = closing_keeps(draft, profile)
+    if direct:
+        # One-line widows elsewhere: widow control for just the paragraphs whose last line the grid would
+        # put alone at the top of a page (predicted by layout.paginate), so every other page keeps 22 lines.
+        widow = widow | layout.plan_widow_control(draft.blocks, profile, keep_whole=keep_whole,
+                                                  keep_next=keep_next)
+    for k, (_, p) in enumerate(paragraphs):
         ppr = p.find(qn("w:pPr"))
-        if k < len(group) - 1:
+        if k in keep_next:
             _put(ppr, _el("w:keepNext"), PPR_ORDER)
-        if k == 0 and whole:
+        if k in keep_whole:
             _put(ppr, _el("w:keepLines"), PPR_ORDER)
-        _put(ppr, _el("w:widowControl"), PPR_ORDER)
+        if k in widow:
+            _put(ppr, _el("w:widowControl"), PPR_ORDER)
 
 
 # ---------------------------------------------------------------- properties

@@ -525,3 +525,169 @@ def _greedy_lines(units: list[str], limit: int) -> list[str]:
     if cur:
         lines.append(cur)
     return lines
+
+
+# ---------------------------------------------------------------- pagination model (one-line widows)
+
+# The body is set on a fixed grid (28 full-width cells a line, 22 lines a page, widow control off so every
+# full page holds 22 lines), so where each line and page breaks can be worked out here, exactly enough to
+# predict a paragraph's last line falling alone at the top of a page (checked against LibreOffice's
+# rendering in tests/test_layout_lo.py and benchmarks/widows.py). Digits and Latin letters are taken at
+# 0.55 em with a small gap beside Chinese: between Times New Roman (0.5 em) and its stand-ins.
+_BODY_LATIN_EM = 0.55
+_BODY_ASIAN_LATIN_GAP_PT = 3.0
+KEEP_WITH_NEXT_ROLES = frozenset({"title", "meta", "salutation", "heading1", "heading2"})
+BODY_ROLES = frozenset({"paragraph", "closing", "cue"})
+
+
+def _body_units(text: str) -> list[str]:
+    units: list[str] = []
+    i = 0
+    while i < len(text):
+        if _is_latin(text[i]):
+            j = i
+            while j < len(text) and _is_latin(text[j]):
+                j += 1
+            units.append(text[i:j])
+            i = j
+        else:
+            units.append(text[i])
+            i += 1
+    return units
+
+
+def body_lines(text: str, profile: Profile = None, indent_chars: int | None = None) -> list[str]:
+    """The lines a body paragraph takes on the grid: 28 cells, 避头尾 (a closing mark never starts a line:
+    the character before it moves down with it; an opening mark never ends one)."""
+    profile = profile or STANDARD
+    spacing = profile.char_spacing_twips / TWIPS_PER_PT
+    cell = profile.body_pt + spacing
+    latin = profile.body_pt * _BODY_LATIN_EM + spacing
+    width = profile.text_width_twips / TWIPS_PER_PT + 0.01
+    indent = profile.first_line_indent_chars if indent_chars is None else indent_chars
+    lines: list[str] = []
+    for piece in text.split("\n"):
+        cur: list[str] = []
+        used = indent * cell if not lines else 0.0
+
+        def w(u: str, prev: str | None) -> float:
+            if _is_latin(u[0]):
+                return len(u) * latin + (_BODY_ASIAN_LATIN_GAP_PT if prev and not _is_latin(prev[-1]) else 0)
+            return cell + (_BODY_ASIAN_LATIN_GAP_PT if prev and _is_latin(prev[-1]) else 0)
+
+        prev = None
+        for u in _body_units(piece):
+            uw = w(u, prev)
+            if cur and used + uw > width:
+                carry: list[str] = []
+                if u[0] in _NO_LINE_START and len(cur) > 1:
+                    carry.insert(0, cur.pop())
+                while len(cur) > 1 and cur[-1][-1] in _NO_LINE_END:
+                    carry.insert(0, cur.pop())
+                lines.append("".join(cur))
+                cur, used, prev = carry, 0.0, None
+                for c in carry:
+                    used += w(c, prev)
+                    prev = c
+                uw = w(u, prev)
+            cur.append(u)
+            used += uw
+            prev = u
+        lines.append("".join(cur))
+    return lines
+
+
+def block_line_counts(blocks, profile: Profile = None) -> list[int]:
+    """Grid lines each block takes: title lines as broken, every other block as set on the grid."""
+    profile = profile or STANDARD
+    counts = []
+    for block in blocks:
+        if block.role == "title":
+            counts.append(len(break_title(block.text, profile.title_max_chars)))
+        elif block.role in ("meta", "salutation"):
+            counts.append(len(block.text.strip("\n").split("\n")))
+        else:
+            counts.append(len(body_lines(block.text.strip("\n"), profile)))
+    return counts
+
+
+def paginate(blocks, profile: Profile = None, *, widow_control: frozenset[int] = frozenset(),
+             keep_whole: frozenset[int] = frozenset(), keep_next: frozenset[int] = frozenset()) -> list[list[int]]:
+    """Page of every line of every block, as an office suite fills the grid: blocks with keep-with-next
+    stay on the page of the next block's first line; ``widow_control`` blocks leave no single line at
+    either end of a page; ``keep_whole`` blocks are never split. Returns per block the page of each line."""
+    profile = profile or STANDARD
+    per_page = profile.lines_per_page
+    counts = block_line_counts(blocks, profile)
+    # The title block (title and speaker/date) is followed by one empty line (spacing after).
+    head = 0
+    while head < len(blocks) and blocks[head].role in ("title", "meta"):
+        head += 1
+    keeps = {i for i, b in enumerate(blocks) if b.role in KEEP_WITH_NEXT_ROLES} | set(keep_next)
+    whole = {i for i, b in enumerate(blocks) if b.role in KEEP_WITH_NEXT_ROLES} | set(keep_whole)
+    pages: list[list[int]] = [[] for _ in blocks]
+    page, line = 0, 0  # line = grid lines used on the current page
+    i = 0
+    while i < len(blocks):
+        # A chain of keep-with-next blocks travels with the first line of the block after it.
+        j = i
+        while j in keeps and j + 1 < len(blocks):
+            j += 1
+        if j > i:
+            chain = sum(counts[i:j]) + (counts[j] if j in whole else 1)
+            if line + chain > per_page and line > 0 and chain <= per_page:
+                page, line = page + 1, 0
+        for k in range(i, j + 1):
+            n = counts[k]
+            room = per_page - line
+            if k in whole and n > room and line > 0 and n <= per_page:
+                page, line = page + 1, 0
+                room = per_page
+            elif k in widow_control and n > room and line > 0:
+                first = min(room, n - 2)
+                if first < 2:
+                    page, line = page + 1, 0
+                    room = per_page
+                else:
+                    room = first
+            placed = 0
+            while placed < n:
+                take = min(n - placed, room)
+                pages[k] += [page] * take
+                placed += take
+                line += take
+                if placed < n:
+                    page, line = page + 1, 0
+                    room = per_page
+                elif line >= per_page:
+                    page, line = page + 1, 0
+            if k + 1 == head:
+                line += 1  # the empty line after the title block
+                if line >= per_page:
+                    page, line = page + 1, 0
+        i = j + 1
+    return pages
+
+
+def widow_blocks(pages: list[list[int]], blocks) -> list[int]:
+    """Body blocks whose last line stands alone at the top of a page."""
+    out = []
+    for i, (block, ps) in enumerate(zip(blocks, pages)):
+        if block.role in BODY_ROLES and len(ps) > 1 and ps[-1] != ps[-2] and (len(ps) < 3 or ps[-2] == ps[-3]):
+            out.append(i)
+    return out
+
+
+def plan_widow_control(blocks, profile: Profile = None, *, keep_whole: frozenset[int] = frozenset(),
+                       keep_next: frozenset[int] = frozenset()) -> frozenset[int]:
+    """The paragraphs that need widow control: those whose last line would stand alone at the top of a
+    page. Only they get it, so every other page keeps its 22 lines; each costs its page one line."""
+    chosen: set[int] = set()
+    for _ in range(len(blocks)):
+        pages = paginate(blocks, profile, widow_control=frozenset(chosen), keep_whole=keep_whole,
+                         keep_next=keep_next)
+        widows = [i for i in widow_blocks(pages, blocks) if i not in chosen]
+        if not widows:
+            break
+        chosen.add(widows[0])  # earliest first: fixing it moves every later line
+    return frozenset(chosen)

@@ -67,6 +67,7 @@ class PageBreaks:
     widows: list[str]  # a paragraph's last line alone at the top of a page
     orphans: list[str]  # a paragraph's first line alone at the bottom of a page
     closing_alone: bool  # the last page holds nothing but the closing lines
+    short_pages: int  # pages before the last with fewer lines than the grid holds
 
 
 def page_breaks(draft: Draft, pdf: Path, tail: int) -> PageBreaks:
@@ -87,4 +88,7 @@ def page_breaks(draft: Draft, pdf: Path, tail: int) -> PageBreaks:
     last_page = [line for line in lines if line.page == pages - 1]
     closing_blocks = set(range(len(draft.blocks) - tail, len(draft.blocks))) if tail else set()
     closing_alone = bool(closing_blocks) and all(line.block in closing_blocks for line in last_page)
-    return PageBreaks(pages, widows, orphans, closing_alone)
+    short = sum(1 for p in range(pages - 1)
+                if len([line for line in lines if line.page == p]) < STANDARD.lines_per_page
+                and p > 0)  # page 1 has the title block, whose lines are not all on the grid
+    return PageBreaks(pages, widows, orphans, closing_alone, short)

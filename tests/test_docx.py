@@ -847,3 +847,43 @@ def test_reference_keeps_its_page_setup_and_our_roles(tmp_path):
         footers = [n for n in zf.namelist() if re.fullmatch(r"word/footer\d+\.xml", n)]
     for name in footers:
         assert {s.get(w("val")) for s in part(path, name).iter(w("sz"))} == {"28"}  # 4号, not the template's 15 pt
+
+
+# ---------------------------------------------------------------- pagination model (pure)
+
+
+def widow_draft() -> Draft:
+    """Page 1: one title line, two meta lines and a blank line, then 18 body lines: the salutation, three
+    4-line paragraphs and a 2-line one use 15, so the next 4-line paragraph leaves its last line to page 2."""
+    four = ("基层党建工作要抓实抓细" * 10)[:109] + "。"  # 2 + 110 = 4 × 28: exactly four lines
+    two = ("党员教育管理要常抓不懈" * 4)[:39] + "。"
+    blocks = [Block("title", "在全校党建工作会议上的讲话"), Block("meta", "王明\n（2026年1月20日）"),
+              Block("salutation", "同志们：")]
+    blocks += [Block("paragraph", four) for _ in range(3)] + [Block("paragraph", two)]
+    blocks += [Block("paragraph", four) for _ in range(4)]
+    return Draft(kind="review", title=blocks[0].text, blocks=tuple(blocks))
+
+
+def test_body_lines_follow_the_grid():
+    assert layout.body_lines("基" * 26) == ["基" * 26]
+    assert layout.body_lines("基" * 27) == ["基" * 26, "基"]
+    # 避头: a full stop never starts a line; the character before it comes down with it.
+    assert layout.body_lines("基" * 25 + "层。") == ["基" * 25, "层。"]
+    assert len(layout.body_lines(("基层党建工作要抓实抓细" * 10)[:109] + "。")) == 4
+
+
+def test_widow_control_only_where_a_last_line_would_stand_alone(tmp_path):
+    draft = widow_draft()
+    blocks = draft.blocks
+    pages = layout.paginate(blocks)
+    assert [len(p) for p in pages] == [1, 2, 1, 4, 4, 4, 2, 4, 4, 4, 4]
+    assert pages[7] == [0, 0, 0, 1]  # three lines fill page 1, the last stands alone atop page 2
+    assert layout.widow_blocks(pages, blocks) == [7]
+    chosen = layout.plan_widow_control(blocks)
+    assert chosen == {7}
+    fixed = layout.paginate(blocks, widow_control=chosen)
+    assert fixed[7] == [0, 0, 1, 1] and layout.widow_blocks(fixed, blocks) == []
+    path = tmp_path / "w.docx"
+    write_docx(draft, path)
+    flagged = [i for i, p in enumerate(body_paragraphs(path)) if p.xpath("w:pPr/w:widowControl", namespaces=NS)]
+    assert flagged == [7]  # nowhere else: every other page keeps its 22 lines

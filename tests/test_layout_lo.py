@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 from pdf_layout import PT_PER_MM, assign_blocks, page_breaks, pdf_lines
-from test_docx import TITLES, make_draft, make_reference_with_page, split_terms
+from test_docx import TITLES, make_draft, make_reference_with_page, split_terms, widow_draft
 
 from generator import docx_export, layout
 from generator.docx_export import closing_tail, convert_many, write_docx
@@ -58,6 +58,10 @@ def rendered(tmp_path_factory, monkeypatch_module):
     with monkeypatch_module.context() as m:
         m.setattr(docx_export, "_keep_closing_together", lambda *a: None)
         add("exact-without-keep", exact_lines_draft())
+    add("widow", widow_draft())
+    with monkeypatch_module.context() as m:
+        m.setattr(layout, "plan_widow_control", lambda *a, **k: frozenset())
+        add("widow-without-fix", widow_draft())
     base = make_reference_with_page(work)
     add("reference", make_draft(2), DocxOptions(reference="模板.docx"), base)
     missing = convert_many([(path, path.with_suffix(".pdf")) for _, path in docs.values()], warn=False)
@@ -84,7 +88,7 @@ def test_every_title_line_is_as_broken_with_no_lone_character(rendered):
 def test_example_titles_render_on_their_planned_lines(rendered):
     docs, _ = rendered
     for name, (draft, pdf) in docs.items():
-        if name in ("titles", "reference") or name.startswith("exact"):
+        if name in ("titles", "reference") or name.startswith(("exact", "widow")):
             continue
         lines = assign_blocks(draft, pdf_lines(pdf))
         shown = [line.text for line in lines if line.block == 0]
@@ -159,3 +163,28 @@ def test_reference_mode_keeps_the_templates_margins(rendered):
     title_lines = [line for line in first if line.block == 0]
     for line in title_lines:  # still centred between the template's margins
         assert (line.x0 + line.x1) / 2 == pytest.approx(595.3 / 2, abs=3)
+
+
+def test_no_one_line_widows_and_the_model_matches_libreoffice(rendered):
+    """layout.paginate predicts every line's page exactly as LibreOffice sets it, so the paragraphs given
+    widow control are the right ones, and no example leaves a paragraph's last line alone atop a page."""
+    docs, _ = rendered
+    checked = 0
+    for name, (draft, pdf) in docs.items():
+        if name in ("titles", "reference", "widow-without-fix") or name.startswith("exact"):
+            continue
+        keep_next, keep_whole, closing_widow = docx_export.closing_keeps(draft, STANDARD)
+        widow = closing_widow | layout.plan_widow_control(draft.blocks, STANDARD, keep_whole=keep_whole,
+                                                          keep_next=keep_next)
+        predicted = layout.paginate(draft.blocks, STANDARD, widow_control=widow, keep_whole=keep_whole,
+                                    keep_next=keep_next)
+        lines = assign_blocks(draft, pdf_lines(pdf))
+        actual = [[line.page for line in lines if line.block == i] for i in range(len(draft.blocks))]
+        assert predicted == actual, name
+        assert page_breaks(draft, pdf, closing_tail(draft, STANDARD)).widows == [], name
+        checked += 1
+    assert checked >= 9
+    control = page_breaks(*docs["widow-without-fix"], tail=0)
+    assert len(control.widows) == 1  # the constructed widow is real in LibreOffice …
+    fixed = page_breaks(*docs["widow"], tail=0)
+    assert fixed.widows == [] and fixed.pages == control.pages  # … and gone with widow control on that paragraph
