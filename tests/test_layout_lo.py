@@ -188,3 +188,20 @@ def test_no_one_line_widows_and_the_model_matches_libreoffice(rendered):
     assert len(control.widows) == 1  # the constructed widow is real in LibreOffice …
     fixed = page_breaks(*docs["widow"], tail=0)
     assert fixed.widows == [] and fixed.pages == control.pages  # … and gone with widow control on that paragraph
+
+
+def test_build_warns_once_about_missing_fonts_only_for_pdf(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(docx_export, "_warned_fonts", set())
+    monkeypatch.setattr(docx_export, "installed_font_families", lambda: {"noto serif cjk sc", "noto sans cjk sc"})
+    brief = EXAMPLES / "school" / "brief.yaml"
+    code, _, err = run_cli("build", brief, "-o", tmp_path / "pdf", "--format", "docx,pdf")
+    assert code == 0, err
+    assert err.count("提示：本机没有安装") == 1
+    assert "方正小标宋简体 → Noto Serif CJK SC（加粗）" in err and "楷体_GB2312 → Noto Sans CJK SC" in err
+
+    def no_lookup():
+        raise AssertionError("fonts are looked up only when a PDF is made")
+
+    monkeypatch.setattr(docx_export, "installed_font_families", no_lookup)
+    code, _, err = run_cli("build", brief, "-o", tmp_path / "docx", "--format", "docx")
+    assert code == 0 and "提示" not in err
