@@ -450,39 +450,92 @@ def break_title(text: str, max_chars: int = 20) -> list[str]:
     if len(units) < 2 * _MIN_LINE_CHARS:
         return [text]
     costs = _break_costs(text, units, limit)
-    offsets = [0]
-    for u in units:
-        offsets.append(offsets[-1] + len(u))
-
-    def width(a: int, b: int) -> int:
-        return title_width(text[offsets[a]:offsets[b]])
-
-    total = title_width(text)
+    width = _slice_widths(units)
+    total = width(0, len(units))
     min_lines = max(2, math.ceil(total / limit))
     best: tuple[float, list[int]] | None = None
     for n in range(min_lines, max(min_lines + 1, MAX_TITLE_LINES) + 1):
-        # A line far short of an even split costs more than any break saves: skip such splits, which keeps
-        # long titles fast.
-        min_width = max(_MIN_LINE_CHARS * EM, total // n - 8 * EM)
-        for cuts in _cut_sets(len(units), width, n, limit, min_width):
-            bounds = [0, *cuts, len(units)]
-            line_w = [width(a, b) for a, b in zip(bounds, bounds[1:])]
-            cost = sum(costs[c] for c in cuts)
-            gap = (max(line_w) - min(line_w)) / EM
-            imbalance = _IMBALANCE_COST * gap + _IMBALANCE_SQUARE_COST * gap * gap
-            if n >= 3:
-                if _is_trapezoid_or_diamond(line_w):
-                    imbalance /= 2  # uneven lines are what a 梯形 or 菱形 is made of
-                else:
-                    cost += _HOURGLASS_COST
-            cost += imbalance
-            cost += _EXTRA_LINE_COST * (n - min_lines)
+        found = _best_cuts(n, len(units), width, costs, limit, total) if n <= MAX_TITLE_LINES else \
+            _best_cuts_dp(n, len(units), width, costs, limit, total)
+        if found is not None:
+            cost = found[0] + _EXTRA_LINE_COST * (n - min_lines)
             if best is None or cost < best[0]:
-                best = (cost, cuts)
+                best = (cost, found[1])
     if best is None:
         return _greedy_lines(units, limit)
     bounds = [0, *best[1], len(units)]
     return ["".join(units[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def _slice_widths(units: list[str]):
+    """width(a, b): title_width of units[a:b] in O(1), from prefix sums of unit widths and the gaps
+    between neighbouring units."""
+    own = [title_width(u) for u in units]
+    gaps = [0] + [title_width(a + b) - title_width(a) - title_width(b) for a, b in zip(units, units[1:])]
+    pw, pg = [0], [0]
+    for w in own:
+        pw.append(pw[-1] + w)
+    for g in gaps:
+        pg.append(pg[-1] + g)
+
+    def width(a: int, b: int) -> int:
+        return pw[b] - pw[a] + (pg[b] - pg[a + 1] if b > a else 0)
+
+    return width
+
+
+def _shape_cost(line_w: list[int]) -> float:
+    gap = (max(line_w) - min(line_w)) / EM
+    imbalance = _IMBALANCE_COST * gap + _IMBALANCE_SQUARE_COST * gap * gap
+    if len(line_w) >= 3:
+        if _is_trapezoid_or_diamond(line_w):
+            return imbalance / 2  # uneven lines are what a 梯形 or 菱形 is made of
+        return imbalance + _HOURGLASS_COST
+    return imbalance
+
+
+def _best_cuts(n: int, count: int, width, costs: list[int], limit: int, total: int):
+    """Every way to cut two or three lines (at most count² candidates), each line within bounds."""
+    min_width = max(_MIN_LINE_CHARS * EM, total // n - 8 * EM)
+    best: tuple[float, list[int]] | None = None
+    for cuts in _cut_sets(count, width, n, limit, min_width):
+        bounds = [0, *cuts, count]
+        line_w = [width(a, b) for a, b in zip(bounds, bounds[1:])]
+        cost = sum(costs[c] for c in cuts) + _shape_cost(line_w)
+        if best is None or cost < best[0]:
+            best = (cost, cuts)
+    return best
+
+
+def _best_cuts_dp(n: int, count: int, width, costs: list[int], limit: int, total: int):
+    """Titles of four lines or more (rare): dynamic programming on break costs plus each line's distance
+    from an even split, so the time stays polynomial however long the title."""
+    avg = total / n
+    min_width = _MIN_LINE_CHARS * EM
+    inf = float("inf")
+    # best[k][i]: cheapest way to set units[:i] in k lines; prev for the path back.
+    best = [[inf] * (count + 1) for _ in range(n + 1)]
+    prev = [[-1] * (count + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for k in range(1, n + 1):
+        for i in range(1, count + 1):
+            for j in range(i - 1, -1, -1):
+                w = width(j, i)
+                if w > limit:
+                    break
+                if w < min_width or best[k - 1][j] == inf:
+                    continue
+                dev = abs(w - avg) / EM
+                cost = best[k - 1][j] + (costs[j] if j else 0) + _IMBALANCE_COST * dev + _IMBALANCE_SQUARE_COST * dev * dev
+                if cost < best[k][i]:
+                    best[k][i], prev[k][i] = cost, j
+    if best[n][count] == inf:
+        return None
+    cuts, i = [], count
+    for k in range(n, 0, -1):
+        i = prev[k][i]
+        cuts.append(i)
+    return best[n][count], sorted(c for c in cuts if c)
 
 
 def _is_trapezoid_or_diamond(widths: list[int]) -> bool:

@@ -205,6 +205,14 @@ def test_title_breaks_at_natural_points():
     assert "《中国共产党章程》" in "".join(break_title("王明同志在学习贯彻《中国共产党章程》专题读书班结业式上的讲话")[:1])
 
 
+def test_very_long_titles_still_fit_and_balance():
+    title = "在" + "基层党建工作推进会暨" * 16 + "上的讲话"  # 165 characters: nine lines or more
+    lines = break_title(title, 20)
+    assert "".join(lines) == title and len(lines) >= 9
+    assert all(3 * 100 <= layout.title_width(line) <= 2000 for line in lines)
+    assert split_terms(lines) == []
+
+
 def test_title_width_counts_digits_and_their_spacing():
     assert layout.title_width("基层党建") == 400
     assert layout.title_width("在2026年") == 200 + 4 * layout.LATIN_WIDTH + 2 * layout.ASIAN_LATIN_GAP
