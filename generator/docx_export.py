@@ -849,7 +849,7 @@ def convert_many(pairs: list[tuple[Path, Path]], *, warn: bool = True) -> list[s
             font_replacement_xcu({name: family for name, (family, _) in plan.items()}), encoding="utf-8")
         if warn and plan:
             _warn_missing_fonts(plan)
-        _run_soffice(soffice, profile_dir, out_dir, sources)
+        _run_soffice(soffice, profile_dir, out_dir, sources, [docx_path.name for docx_path, _ in pairs])
         for source, (docx_path, pdf_path) in zip(sources, pairs):
             produced = out_dir / (source.stem + ".pdf")
             if not produced.is_file():
@@ -864,21 +864,21 @@ def convert_many(pairs: list[tuple[Path, Path]], *, warn: bool = True) -> list[s
             shutil.rmtree(d, ignore_errors=True)
 
 
-def _run_soffice(soffice: str, profile_dir: Path, out_dir: Path, sources: list[Path]) -> None:
+def _run_soffice(soffice: str, profile_dir: Path, out_dir: Path, sources: list[Path], names: list[str]) -> None:
     cmd = [soffice, f"-env:UserInstallation={profile_dir.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nolockcheck", "--nodefault", "--convert-to", "pdf:writer_pdf_Export",
            "--outdir", str(out_dir), *(str(s) for s in sources)]
-    name = sources[0].name if len(sources) == 1 else f"{len(sources)} 个文件"
+    timeout = CONVERT_TIMEOUT_S * max(1, len(sources) // 4)  # a batch takes longer than one file
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        out, err = proc.communicate(timeout=CONVERT_TIMEOUT_S * max(1, len(sources) // 4))
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        raise DraftgenError(f"LibreOffice 转换超时（{CONVERT_TIMEOUT_S} 秒），已中止") from None
-    missing = [s for s in sources if not (out_dir / (s.stem + ".pdf")).is_file()]
+        raise DraftgenError(f"LibreOffice 转换“{'、'.join(names)}”超时（{timeout} 秒），已中止") from None
+    missing = [name for s, name in zip(sources, names) if not (out_dir / (s.stem + ".pdf")).is_file()]
     if proc.returncode != 0 or missing:
         detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-3:]
-        shown = "draft.docx" if len(sources) == 1 else name
+        shown = "、".join(missing or names)
         raise DraftgenError(f"LibreOffice 未能把“{shown}”转换为 PDF（退出码 {proc.returncode}）"
                             + (f"：{' '.join(detail)}" if detail else ""))
 
