@@ -193,11 +193,20 @@ def test_no_one_line_widows_and_the_model_matches_libreoffice(rendered):
 def test_build_warns_once_about_missing_fonts_only_for_pdf(run_cli, tmp_path, monkeypatch):
     monkeypatch.setattr(docx_export, "_warned_fonts", set())
     monkeypatch.setattr(docx_export, "installed_font_families", lambda: {"noto serif cjk sc", "noto sans cjk sc"})
+    seen = {}
+
+    def fake_soffice(soffice, profile_dir, out_dir, sources, names):  # the conversion itself is tested above
+        seen["xcu"] = (profile_dir / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+        for source in sources:
+            (out_dir / (source.stem + ".pdf")).write_bytes(b"%PDF-1.4\n")
+
+    monkeypatch.setattr(docx_export, "_run_soffice", fake_soffice)
     brief = EXAMPLES / "school" / "brief.yaml"
     code, _, err = run_cli("build", brief, "-o", tmp_path / "pdf", "--format", "docx,pdf")
     assert code == 0, err
     assert err.count("提示：本机没有安装") == 1
     assert "方正小标宋简体 → Noto Serif CJK SC（加粗）" in err and "楷体_GB2312 → Noto Sans CJK SC" in err
+    assert "<value>方正小标宋简体</value>" in seen["xcu"]  # the table LibreOffice was given
 
     def no_lookup():
         raise AssertionError("fonts are looked up only when a PDF is made")
