@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -79,6 +80,8 @@ CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # FMTID_UserDefin
 CUSTOM_VALUE_MAX = 255  # Word truncates longer text properties, so long lists are split
 DRAFT_STATUS = "草稿"
 
+COMPATIBILITY_MODE = 15
+EXTENDED_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
@@ -368,6 +371,11 @@ def _strip_template(doc) -> None:
             settings.remove(el)
     for el in settings.findall(qn("w:themeFontLang")):
         el.set(qn("w:eastAsia"), "zh-CN")
+    # Word 2013+ layout (compatibility mode 15): python-docx's template says 14, which Word 365 opens in
+    # “[兼容模式]”.
+    for el in settings.iter(qn("w:compatSetting")):
+        if el.get(qn("w:name")) == "compatibilityMode":
+            el.set(qn("w:val"), str(COMPATIBILITY_MODE))
 
 
 def _font_table(doc, profile: layout.Profile) -> None:
@@ -380,14 +388,13 @@ def _font_table(doc, profile: layout.Profile) -> None:
     for font in root.findall(qn("w:font")):
         if font.get(qn("w:name")) not in ("Times New Roman", "Symbol"):
             root.remove(font)
-    names = list(dict.fromkeys(profile.fonts.values()))
+    # Every face the document names: ours, and those of a reference document's styles.
+    named = [f.get(qn("w:eastAsia")) for f in doc.styles.element.iter(qn("w:rFonts"))]
+    names = list(dict.fromkeys([*profile.fonts.values(), *(n for n in named if n)]))
     for name in names:
         if name in (layout.LATIN_FONT, "Symbol"):
             continue
-        children = []
-        alt = layout.FONT_ALT_NAMES.get(name)
-        if alt:
-            children.append(_el("w:altName", {"w:val": alt}))
+        children = [_el("w:altName", {"w:val": layout.font_alt_name(name)})]
         children += [_el("w:charset", {"w:val": layout.FONT_CHARSET_GB2312}),
                      _el("w:family", {"w:val": layout.FONT_FAMILY.get(name, "auto")}),
                      _el("w:pitch", {"w:val": "variable"})]
@@ -418,6 +425,18 @@ def _setup_section(doc, profile: layout.Profile) -> None:
             del sect.attrib[attr]
 
 
+def _reference_page_setup(doc, ref_path: Path) -> None:
+    """A reference document's paper size, margins and grid replace GB/T 9704's, as pandoc's reference-doc
+    keeps them: an office that made a template has its own page."""
+    ref = docx.Document(str(ref_path))
+    ref_sect = ref.sections[-1]._sectPr
+    sect = doc.sections[0]._sectPr
+    for tag in ("w:pgSz", "w:pgMar", "w:docGrid"):
+        found = ref_sect.find(qn(tag))
+        if found is not None:
+            _put(sect, copy.deepcopy(found), SECTPR_ORDER)
+
+
 def _page_number_paragraph(p, profile: layout.Profile, odd: bool, direct: bool) -> None:
     """“— 1 —”: odd pages right, even pages left, each 空一字 (GB/T 9704 §7.5)."""
     for child in list(p):
@@ -432,9 +451,9 @@ def _page_number_paragraph(p, profile: layout.Profile, odd: bool, direct: bool) 
 
     def run(*content):
         rpr = _el("w:rPr", None, _rfonts(font, latin=font, hint=True) if direct else _rfonts_hint_only())
-        if direct:
-            for el in _size(profile.page_number_pt):
-                rpr.append(el)
+        # 4号 even under a reference document, whose footer style is often 小四 or 小三 (§7.5).
+        for el in _size(profile.page_number_pt):
+            rpr.append(el)
         return _el("w:r", None, rpr, *content)
 
     def text(value: str):
@@ -491,12 +510,18 @@ def split_gaps(text: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def _add_runs(p, text: str, east_asia: Optional[str]) -> None:
+_CENTRED_ROLES = ("title", "meta")
+
+
+def _add_runs(p, text: str, east_asia: Optional[str], upright: bool = False) -> None:
     """Runs for ``text``; newlines become w:br, and each 【待补充：……】 marker is its own highlighted run(s)
     (found before splitting lines, so a marker broken across title lines stays highlighted)."""
 
     def run(gap: bool, *content):
         rpr = _el("w:rPr", None, _rfonts(east_asia, hint=True) if east_asia else _rfonts_hint_only())
+        if upright:
+            _put(rpr, _el("w:i", {"w:val": "0"}), RPR_ORDER)
+            _put(rpr, _el("w:iCs", {"w:val": "0"}), RPR_ORDER)
         if gap:
             _put(rpr, _el("w:highlight", {"w:val": layout.HIGHLIGHT_GAPS}), RPR_ORDER)
         p.append(_el("w:r", None, rpr, *content))
@@ -523,8 +548,14 @@ def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> Non
             lines = layout.break_title(block.text, profile.title_max_chars)
         else:
             lines = block.text.strip("\n").split("\n")
-        p = _el("w:p", None, _el("w:pPr", None, _el("w:pStyle", {"w:val": sid})))
-        _add_runs(p, "\n".join(lines), profile.fonts[font_role] if direct else None)
+        ppr = _el("w:pPr", None, _el("w:pStyle", {"w:val": sid}))
+        if not direct and block.role in _CENTRED_ROLES:
+            # A reference's Title/Subtitle may be left-aligned or italic (Word's own Subtitle is): the title,
+            # speaker and date stay centred and upright whatever the template says.
+            _put(ppr, _el("w:jc", {"w:val": "center"}), PPR_ORDER)
+        p = _el("w:p", None, ppr)
+        _add_runs(p, "\n".join(lines), profile.fonts[font_role] if direct else None,
+                  upright=not direct and block.role in _CENTRED_ROLES)
         sect.addprevious(p)
         paragraphs.append((block.role, p))
     # One empty line after the title block (title and speaker/date), as after a 公文 title (§7.3.2).
@@ -536,6 +567,56 @@ def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> Non
             break
     if last_head is not None:
         _put(last_head.find(qn("w:pPr")), _spacing(0, profile.line_pitch_twips), PPR_ORDER)
+    _keep_closing_together(paragraphs, draft, profile, direct)
+
+
+KEEP_WHOLE_LINES = 6  # a last paragraph up to this long moves whole to the closing's page
+
+
+def closing_tail(draft: Draft, profile: layout.Profile) -> int:
+    """How many blocks at the end are closing lines (“谢谢大家！”, “散会。”): the trailing closing-role
+    blocks, or else a last paragraph that fits on one line."""
+    blocks = draft.blocks
+    n = 0
+    while n < len(blocks) - 1 and blocks[-1 - n].role == "closing":
+        n += 1
+    if n == 0 and len(blocks) > 1 and blocks[-1].role in ("paragraph", "closing") and (
+            len(blocks[-1].text) <= profile.chars_per_line - profile.first_line_indent_chars):
+        n = 1
+    return n
+
+
+def closing_keeps(draft: Draft, profile: layout.Profile) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """Block indices that get (keep with next, keep lines together, widow control) so the closing lines
+    never stand alone on the last page: they keep with the last body paragraph, which brings at least two
+    of its lines along. Widow control here costs no grid line, as nothing follows the last page."""
+    tail = closing_tail(draft, profile)
+    n = len(draft.blocks)
+    if not tail or n <= tail:
+        return frozenset(), frozenset(), frozenset()
+    last_body = n - tail - 1
+    # LibreOffice moves only one line of a paragraph kept with the next, widow control or not: a short last
+    # paragraph moves whole; a long one (which would leave a gap) brings what widow control gives it.
+    whole = len(draft.blocks[last_body].text) <= KEEP_WHOLE_LINES * profile.chars_per_line
+    return (frozenset(range(last_body, n - 1)), frozenset({last_body}) if whole else frozenset(),
+            frozenset(range(last_body, n)))
+
+
+def _keep_closing_together(paragraphs, draft: Draft, profile: layout.Profile, direct: bool) -> None:
+    keep_next, keep_whole, widow = closing_keeps(draft, profile)
+    if direct:
+        # One-line widows elsewhere: widow control for just the paragraphs whose last line the grid would
+        # put alone at the top of a page (predicted by layout.paginate), so every other page keeps 22 lines.
+        widow = widow | layout.plan_widow_control(draft.blocks, profile, keep_whole=keep_whole,
+                                                  keep_next=keep_next)
+    for k, (_, p) in enumerate(paragraphs):
+        ppr = p.find(qn("w:pPr"))
+        if k in keep_next:
+            _put(ppr, _el("w:keepNext"), PPR_ORDER)
+        if k in keep_whole:
+            _put(ppr, _el("w:keepLines"), PPR_ORDER)
+        if k in widow:
+            _put(ppr, _el("w:widowControl"), PPR_ORDER)
 
 
 # ---------------------------------------------------------------- properties
@@ -570,6 +651,26 @@ def _core_properties(doc, draft: Draft) -> None:
     if draft.seed is not None:
         note += f"生成种子：{draft.seed}。"
     cp.comments = note
+
+
+def _app_properties(doc, draft: Draft) -> None:
+    """docProps/app.xml with only what is true: python-docx's says “Microsoft Macintosh Word”, 1 page, 0 words.
+    Pages and lines depend on the office suite's layout, so they are left for it to fill in on saving."""
+    texts = [b.text for b in draft.blocks]
+    with_spaces = sum(len(t.replace("\n", "")) for t in texts)
+    without = sum(len(re.sub(r"\s", "", t)) for t in texts)
+    xml = (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+           f'<Properties xmlns="{EXTENDED_PROPS_NS}" xmlns:vt="{VT_NS}">'
+           f"<Application>draftgen {escape(__version__)}</Application><DocSecurity>0</DocSecurity>"
+           f"<Paragraphs>{len(texts)}</Paragraphs><Characters>{without}</Characters>"
+           f"<CharactersWithSpaces>{with_spaces}</CharactersWithSpaces></Properties>")
+    package = doc.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = xml.encode("utf-8")
+            return
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, xml.encode("utf-8"), package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
 def custom_properties(draft: Draft) -> list[tuple[str, str]]:
@@ -657,11 +758,14 @@ def write_docx(draft: Draft, path: Path, options: Optional[DocxOptions] = None,
         _apply_reference(doc, reference, profile, fonts)
     direct = reference is None  # with a reference document its styles decide, as pandoc does
     _setup_section(doc, profile)
+    if reference is not None:
+        _reference_page_setup(doc, reference)
     _write_footers(doc, profile, direct)
     _write_body(doc, draft, profile, direct)
     _font_table(doc, profile)
     _core_properties(doc, draft)
     _custom_properties_part(doc, draft)
+    _app_properties(doc, draft)
     try:
         doc.save(str(path))
     except OSError as e:
@@ -704,39 +808,173 @@ def find_soffice() -> Optional[str]:
 
 
 def convert_to_pdf(docx_path: Path, pdf_path: Path) -> None:
-    """Convert with LibreOffice headless in a throw-away profile, so a running LibreOffice or a parallel
-    conversion cannot block or share state with this one."""
+    """Convert one .docx to PDF with LibreOffice headless (see ``convert_many``)."""
+    convert_many([(Path(docx_path), Path(pdf_path))])
+
+
+def convert_many(pairs: list[tuple[Path, Path]], *, warn: bool = True) -> list[str]:
+    """Convert several .docx files to PDF in one LibreOffice run (start-up is most of the cost).
+
+    LibreOffice runs in a throw-away profile, so a running LibreOffice or a parallel conversion cannot block
+    or share state with this one. The profile carries a font replacement table for the Chinese faces the
+    documents name but this machine lacks, so title, body, headings and cues keep faces of their own kind
+    instead of all falling back to one sans face. Returns the missing faces; with ``warn``, says so once per
+    process on stderr."""
     soffice = find_soffice()
     if soffice is None:
         raise InputError(NO_SOFFICE)
-    docx_path = Path(docx_path)
-    if not docx_path.is_file():
-        raise DraftgenError(f"转换 PDF 失败：找不到“{docx_path}”")
+    for docx_path, _ in pairs:
+        if not docx_path.is_file():
+            raise DraftgenError(f"转换 PDF 失败：找不到“{docx_path}”")
     profile_dir = Path(tempfile.mkdtemp(prefix="draftgen-lo-profile-"))
+    in_dir = Path(tempfile.mkdtemp(prefix="draftgen-lo-in-"))
     out_dir = Path(tempfile.mkdtemp(prefix="draftgen-lo-out-"))
+    try:
+        installed = installed_font_families()
+        named: list[str] = []
+        sources = []
+        for i, (docx_path, _) in enumerate(pairs):
+            source = in_dir / f"{i:03d}.docx"  # plain names: LibreOffice names its output after its input
+            shutil.copyfile(docx_path, source)
+            named += east_asian_fonts(source)
+            sources.append(source)
+        named = list(dict.fromkeys(named))
+        plan = stand_in_plan(named, installed)
+        bold = {name for name, (_, b) in plan.items() if b}
+        if bold:
+            for source in sources:
+                _embolden_styles(source, bold)
+        (profile_dir / "user").mkdir()
+        (profile_dir / "user" / "registrymodifications.xcu").write_text(
+            font_replacement_xcu({name: family for name, (family, _) in plan.items()}), encoding="utf-8")
+        if warn and plan:
+            _warn_missing_fonts(plan)
+        _run_soffice(soffice, profile_dir, out_dir, sources, [docx_path.name for docx_path, _ in pairs])
+        for source, (docx_path, pdf_path) in zip(sources, pairs):
+            produced = out_dir / (source.stem + ".pdf")
+            if not produced.is_file():
+                raise DraftgenError(f"LibreOffice 未能把“{docx_path.name}”转换为 PDF")
+            try:
+                shutil.move(str(produced), str(pdf_path))
+            except OSError as e:
+                raise DraftgenError(f"无法写入“{pdf_path}”：{e.strerror or e}") from e
+        return list(plan)
+    finally:
+        for d in (profile_dir, in_dir, out_dir):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _run_soffice(soffice: str, profile_dir: Path, out_dir: Path, sources: list[Path], names: list[str]) -> None:
     cmd = [soffice, f"-env:UserInstallation={profile_dir.as_uri()}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nolockcheck", "--nodefault", "--convert-to", "pdf:writer_pdf_Export",
-           "--outdir", str(out_dir), str(docx_path.resolve())]
+           "--outdir", str(out_dir), *(str(s) for s in sources)]
+    timeout = CONVERT_TIMEOUT_S * max(1, len(sources) // 4)  # a batch takes longer than one file
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            out, err = proc.communicate(timeout=CONVERT_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise DraftgenError(f"LibreOffice 转换“{docx_path.name}”超时（{CONVERT_TIMEOUT_S} 秒），已中止") from None
-        produced = out_dir / (docx_path.stem + ".pdf")
-        if proc.returncode != 0 or not produced.is_file():
-            detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise DraftgenError(f"LibreOffice 未能把“{docx_path.name}”转换为 PDF（退出码 {proc.returncode}）"
-                                + (f"：{' '.join(detail)}" if detail else ""))
-        pdf_path = Path(pdf_path)
-        try:
-            shutil.move(str(produced), str(pdf_path))
-        except OSError as e:
-            raise DraftgenError(f"无法写入“{pdf_path}”：{e.strerror or e}") from e
-    finally:
-        shutil.rmtree(profile_dir, ignore_errors=True)
-        shutil.rmtree(out_dir, ignore_errors=True)
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise DraftgenError(f"LibreOffice 转换“{'、'.join(names)}”超时（{timeout} 秒），已中止") from None
+    missing = [name for s, name in zip(sources, names) if not (out_dir / (s.stem + ".pdf")).is_file()]
+    if proc.returncode != 0 or missing:
+        detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-3:]
+        shown = "、".join(missing or names)
+        raise DraftgenError(f"LibreOffice 未能把“{shown}”转换为 PDF（退出码 {proc.returncode}）"
+                            + (f"：{' '.join(detail)}" if detail else ""))
+
+
+# ---- fonts for the PDF: which are missing, and what stands in for them
+
+_warned_fonts: set[str] = set()
+
+
+def installed_font_families() -> Optional[set[str]]:
+    """Every family name fontconfig knows (Chinese and English names alike), or None without fontconfig
+    (Windows, macOS: LibreOffice's own substitution is left alone there)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        out = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {name.strip().casefold() for line in out.splitlines() for name in line.split(",") if name.strip()}
+
+
+def east_asian_fonts(docx_path: Path) -> list[str]:
+    """The East Asian faces a .docx names in its defaults, styles, body and footers."""
+    names: list[str] = []
+    with zipfile.ZipFile(docx_path) as zf:
+        for item in zf.namelist():
+            if re.fullmatch(r"word/(styles|document|footer\d*|header\d*)\.xml", item):
+                root = etree.fromstring(zf.read(item))
+                names += [f.get(qn("w:eastAsia")) for f in root.iter(qn("w:rFonts")) if f.get(qn("w:eastAsia"))]
+    return list(dict.fromkeys(names))
+
+
+def stand_in_plan(named: Iterable[str], installed: Optional[set[str]]) -> dict[str, tuple[str, bool]]:
+    """For each named face that is not installed: (installed stand-in of the same kind, set it bold)."""
+    if installed is None:
+        return {}
+    plan = {}
+    for name in named:
+        if name.casefold() in installed:
+            continue
+        kind = layout.font_kind(name)
+        for family, bold in layout.FONT_STAND_INS.get(kind or "song", ()):
+            if family.casefold() in installed:
+                plan[name] = (family, bold)
+                break
+    return plan
+
+
+def font_replacement_xcu(pairs: Mapping[str, str]) -> str:
+    """LibreOffice's font replacement table (Tools ▸ Options ▸ Fonts) as registrymodifications.xcu.
+    “Always” is needed: without it fontconfig's own fallback is taken first, and every missing face comes
+    out as the same sans face."""
+    items = ['<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+             '<prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>']
+    for i, (name, family) in enumerate(pairs.items()):
+        props = "".join(f'<prop oor:name="{key}" oor:op="fuse"><value>{escape(value)}</value></prop>'
+                        for key, value in (("Always", "true"), ("OnScreenOnly", "false"), ("ReplaceFont", name),
+                                           ("SubstituteFont", family)))
+        items.append('<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+                     f'<node oor:name="_{i}" oor:op="replace">{props}</node></item>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            + "\n".join(items) + "\n</oor:items>\n")
+
+
+def _embolden_styles(docx_path: Path, fonts: set[str]) -> None:
+    """Set bold the styles whose face is stood in for by a regular-weight family that the real face is
+    heavier than (小标宋 titles, 黑体 headings), in the copy being converted only."""
+    with zipfile.ZipFile(docx_path) as zf:
+        items = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    out: list[tuple[zipfile.ZipInfo, bytes]] = []
+    for info, data in items:
+        if info.filename == "word/styles.xml":
+            root = etree.fromstring(data)
+            for st in root.findall(qn("w:style")):
+                rpr = st.find(qn("w:rPr"))
+                fonts_el = rpr.find(qn("w:rFonts")) if rpr is not None else None
+                if fonts_el is not None and fonts_el.get(qn("w:eastAsia")) in fonts:
+                    _put(rpr, _el("w:b"), RPR_ORDER)
+                    _put(rpr, _el("w:bCs"), RPR_ORDER)
+            data = _xml_bytes(root)
+        out.append((info, data))
+    with zipfile.ZipFile(docx_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in out:
+            zf.writestr(info, data)
+
+
+def _warn_missing_fonts(plan: Mapping[str, tuple[str, bool]]) -> None:
+    new = [name for name in plan if name not in _warned_fonts]
+    if not new:
+        return
+    _warned_fonts.update(plan)
+    used = "，".join(f"{name} → {family}{'（加粗）' if bold else ''}" for name, (family, bold) in plan.items())
+    print(f"提示：本机没有安装 {'、'.join(plan)}，PDF 中用相近字体代替（{used}）。"
+          "在装有这些字体的电脑上用 Word 或 WPS 打开 .docx，可以看到标准字体。", file=sys.stderr)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -12,6 +12,7 @@ Units: Word measures lengths and character spacing in twips (1/20 pt, 1/1440 inc
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
@@ -91,9 +92,52 @@ DEFAULT_FONTS: Mapping[str, str] = MappingProxyType(
         "page_number": "宋体",  # §7.5 半角宋体: the digits too, so no Latin font for page numbers
     }
 )
-# Names Word may try when a font is missing (fontTable w:altName): newer Windows ship 仿宋/楷体 without _GB2312.
-FONT_ALT_NAMES: Mapping[str, str] = MappingProxyType({"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"})
-# fontTable hints so a substitute is still a Chinese serif/sans face: charset 86 = GB2312.
+# What each Chinese face is, by its name, so a missing font can be given a stand-in of the same kind:
+# 小标宋 (a heavy Song for titles), 仿宋, 楷体, 黑体, 宋体. Checked in this order (方正小标宋 contains 宋).
+FONT_KIND_MARKERS = (("xbs", ("小标宋", "标宋", "中宋", "XBS", "Zhongsong")), ("fangsong", ("仿宋", "FangSong", "Fangsong")),
+                     ("kai", ("楷", "Kai")), ("hei", ("黑", "Hei", "雅黑", "YaHei")), ("song", ("宋", "Song", "Sun")))
+# w:altName in the font table: the face Word and WPS on Windows use when the named one is missing. Every
+# Windows since 7 ships 宋体, 黑体, 仿宋 and 楷体 (SimSun, SimHei, FangSong, KaiTi); none ships 小标宋.
+FONT_ALT_NAMES: Mapping[str, str] = MappingProxyType(
+    {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "方正小标宋_GBK": "宋体", "黑体": "SimHei",
+     "宋体": "SimSun", "仿宋": "FangSong", "楷体": "KaiTi"}
+)
+_KIND_ALT_NAMES: Mapping[str, str] = MappingProxyType(
+    {"xbs": "宋体", "fangsong": "仿宋", "kai": "楷体", "hei": "黑体", "song": "宋体"})
+
+
+def font_kind(name: str) -> str | None:
+    for kind, markers in FONT_KIND_MARKERS:
+        if any(m in name for m in markers):
+            return kind
+    return None
+
+
+def font_alt_name(name: str) -> str:
+    """The Windows face Word and WPS fall back to when ``name`` is missing (宋体 for an unknown Chinese face)."""
+    if name in FONT_ALT_NAMES:
+        return FONT_ALT_NAMES[name]
+    alt = _KIND_ALT_NAMES.get(font_kind(name) or "song", "宋体")
+    return "SimSun" if alt == name else alt
+
+
+# Stand-ins for LibreOffice (PDF export) on machines without the named face, most alike first:
+# (family as fontconfig lists it, set bold). The last of each list is in fonts-noto-cjk, which is all that
+# many Linux machines have; with it the four roles still look different — title bold serif, body serif,
+# 一、 headings bold sans, 楷体 roles (speaker line, （一） headings, a host's cues) plain sans.
+FONT_STAND_INS: Mapping[str, tuple[tuple[str, bool], ...]] = MappingProxyType({
+    "xbs": (("方正小标宋简体", False), ("方正小标宋_GBK", False), ("华文中宋", False), ("STZhongsong", False),
+            ("Source Han Serif SC", True), ("思源宋体", True), ("Noto Serif CJK SC", True)),
+    "fangsong": (("仿宋", False), ("FangSong", False), ("仿宋_GB2312", False), ("华文仿宋", False), ("STFangsong", False),
+                 ("Source Han Serif SC", False), ("思源宋体", False), ("Noto Serif CJK SC", False)),
+    "kai": (("楷体", False), ("KaiTi", False), ("楷体_GB2312", False), ("华文楷体", False), ("STKaiti", False),
+            ("AR PL UKai CN", False), ("AR PL KaitiM GB", False), ("LXGW WenKai", False), ("霞鹜文楷", False),
+            ("Noto Sans CJK SC", False)),
+    "hei": (("黑体", False), ("SimHei", False), ("Source Han Sans SC", True), ("思源黑体", True),
+            ("Noto Sans CJK SC", True)),
+    "song": (("宋体", False), ("SimSun", False), ("NSimSun", False), ("Source Han Serif SC", False), ("思源宋体", False),
+             ("Noto Serif CJK SC", False)),
+})
 FONT_CHARSET_GB2312 = "86"
 FONT_FAMILY: Mapping[str, str] = MappingProxyType(
     {"仿宋_GB2312": "modern", "仿宋": "modern", "楷体_GB2312": "modern", "楷体": "modern", "黑体": "modern",
@@ -244,32 +288,69 @@ def get_profile(name: str = "standard", fonts: Mapping[str, str] | None = None) 
 
 # ---------------------------------------------------------------- title lines (§7.3.1 梯形或菱形)
 
+# Widths in hundredths of an em of title type. An office suite sets digits and Latin letters in the Latin font
+# (Times New Roman: 0.5 em; its stand-ins on machines without it, e.g. DejaVu Serif, up to 0.64 em) and adds
+# space between Chinese and a digit run (Word's and LibreOffice's autoSpaceDN, about a quarter em). Counting
+# “2026” as two full-width characters left 2.25 pt of slack on a 20-character line, and the real line wrapped.
+EM = 100
+LATIN_WIDTH = 64
+ASIAN_LATIN_GAP = 25
+
 # Closing marks never start a line, opening marks never end one (避头尾).
 _NO_LINE_START = set("，。、；：？！）》」』”’〕】…·%％")
 _NO_LINE_END = set("（《「『“‘〔【")
-# Natural break points in meeting titles: “…会上 | 的讲话”, “…在 | …”, “书记 | 抓基层党建”, after 暨 and punctuation.
-_GOOD_BEFORE = ("的讲话", "暨", "——", "在", "抓")
-_GOOD_AFTER = ("在", "上", "暨", "，", "、", "：", "；")
-# Words frequent in meeting titles that must not be split (no segmenter on the build path).
-_NO_SPLIT_WORDS = (
-    "书记", "党组织", "党委", "党组", "党支部", "党总支", "基层", "党建", "工作", "述职", "评议", "评议会",
-    "会议", "大会", "讲话", "同志", "年度", "全面", "从严", "治党", "建设", "主题", "教育", "民主", "生活会",
-    "组织", "领导", "干部", "推进", "会上", "部署", "动员", "总结", "表彰", "专题", "学习", "贯彻", "落实",
-    "精神", "全县", "全市", "全省", "全区", "全镇", "全乡", "全校", "全院", "全系统", "集团", "公司",
-    "学校", "医院", "社区", "街道", "乡镇", "委员会", "中共", "暨",
+# Terms that a title line must neither end nor start inside (no segmenter on the build path). Longer terms
+# first only for readability: every occurrence of each is protected.
+PROTECTED_TERMS = (
+    "全面从严治党", "抓基层党建", "基层党组织", "党组织书记", "党支部书记", "党总支书记", "党委书记", "支部书记", "民主生活会", "组织生活会", "述职评议会", "述职评议", "基层党建", "党建工作", "主题教育",
+    "党组织", "党支部", "党总支", "党工委", "党委", "党组", "委员会", "工作会议", "工作会", "推进会", "动员会",
+    "部署会", "座谈会", "表彰会", "总结会", "培训班", "读书班", "开班式", "结业式", "评议会", "主持词",
+    "书记", "基层", "党建", "工作", "述职", "评议", "会议", "大会", "讲话", "同志", "年度", "全面", "从严",
+    "治党", "建设", "教育", "民主", "生活会", "组织", "领导", "干部", "推进", "会上", "部署", "动员", "总结",
+    "表彰", "专题", "学习", "贯彻", "落实", "精神", "全县", "全市", "全省", "全区", "全镇", "全乡", "全校",
+    "全院", "全系统", "集团", "公司", "学校", "医院", "社区", "街道", "乡镇", "机关", "系统", "中共", "召开",
 )
-_BREAK_COST = 6  # an ordinary break between two characters
+# A year or date stays whole: “2025年度”, “1月20日”.
+_DATE_RE = re.compile(r"\d+年度?|\d+月\d+日")
+# Natural break points in meeting titles, cost 0: “…书记 | 抓基层党建”, “王明同志 | 在……”, “…召开 | 2025年度……”,
+# around 暨 and after punctuation.
+_GOOD_BEFORE = ("抓", "在", "暨", "——")
+_GOOD_AFTER = ("召开", "暨", "，", "、", "：", "；", "》")
+# Particles that read badly at a line end or start: “在 | …会议上的讲话”, “… | 的讲话”.
+_BAD_AFTER = ("在", "抓", "的", "和", "与", "及", "对", "把")
+_BAD_BEFORE = ("的", "和", "与", "及", "之", "上的")
+_BREAK_COST = 6  # an ordinary break between two words
 _GOOD_BREAK_COST = 0
-_SPLIT_WORD_COST = 14
-_SPLIT_BOOK_TITLE_COST = 20  # inside 《…》
-_IMBALANCE_COST = 2  # per character between the longest and the shortest line
-_HOURGLASS_COST = 6  # three lines with the middle one shortest: neither 梯形 nor 菱形
-_EXTRA_LINE_COST = 10
+_BAD_PARTICLE_COST = 10
+_SPLIT_TERM_COST = 40
+_SPLIT_BOOK_TITLE_COST = 40  # inside 《…》, when the book title fits on a line
+# Per character between the longest and the shortest line, growing with the gap: a 19 | 9 title is top-heavy.
+_IMBALANCE_COST = 2
+_IMBALANCE_SQUARE_COST = 0.25
+_HOURGLASS_COST = 12  # three lines with the middle one shortest: neither 梯形 nor 菱形
+_EXTRA_LINE_COST = 14
+_MIN_LINE_CHARS = 3  # never a lone character (nor two) on a line of its own
+MAX_TITLE_LINES = 3
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".-/%")
 
 
 def _char_width(ch: str) -> int:
-    """Width in half-characters: ASCII letters and digits are 半角."""
-    return 1 if ord(ch) < 0x2E80 and ch not in "—…·“”‘’" else 2
+    if ch == " ":
+        return 30
+    return LATIN_WIDTH if ch.isascii() else EM
+
+
+def title_width(text: str) -> int:
+    """Width of a title line as an office suite sets it, in hundredths of an em (conservative)."""
+    width = sum(_char_width(c) for c in text)
+    for a, b in zip(text, text[1:]):
+        if _is_latin(a) != _is_latin(b) and not a.isspace() and not b.isspace() and (
+                not a.isascii() or not b.isascii()):
+            width += ASIAN_LATIN_GAP
+    return width
 
 
 def _title_units(text: str) -> list[str]:
@@ -279,9 +360,9 @@ def _title_units(text: str) -> list[str]:
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch.isascii() and (ch.isalnum() or ch in ".-/%"):
+        if _is_latin(ch):
             j = i
-            while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in ".-/%"):
+            while j < len(text) and _is_latin(text[j]):
                 j += 1
             units.append(text[i:j])
             i = j
@@ -310,26 +391,29 @@ def _title_units(text: str) -> list[str]:
     return merged
 
 
-def _break_costs(text: str, units: list[str]) -> list[int]:
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every protected term and date in ``text``."""
+    spans = [m.span() for m in _DATE_RE.finditer(text)]
+    for term in PROTECTED_TERMS:
+        start = text.find(term)
+        while start != -1:
+            spans.append((start, start + len(term)))
+            start = text.find(term, start + 1)
+    return spans
+
+
+def _break_costs(text: str, units: list[str], limit: int) -> list[int]:
     """Cost of a line break before unit k (index k, 1 ≤ k < len(units))."""
     offsets = [0]
     for u in units:
         offsets.append(offsets[-1] + len(u))
-    inside_word: set[int] = set()
-    for word in _NO_SPLIT_WORDS:
-        start = text.find(word)
-        while start != -1:
-            inside_word.update(range(start + 1, start + len(word)))
-            start = text.find(word, start + 1)
-    depth = 0
+    inside_term: set[int] = set()
+    for start, end in protected_spans(text):
+        inside_term.update(range(start + 1, end))
     in_book: set[int] = set()
-    for pos, ch in enumerate(text):
-        if ch == "《":
-            depth += 1
-        elif ch == "》":
-            depth = max(0, depth - 1)
-        if depth:
-            in_book.add(pos + 1)
+    for m in re.finditer(r"《[^》]*》", text):
+        if title_width(m.group(0)) <= limit:
+            in_book.update(range(m.start() + 1, m.end()))
     costs = [0] * len(units)
     for k in range(1, len(units)):
         pos = offsets[k]
@@ -337,8 +421,10 @@ def _break_costs(text: str, units: list[str]) -> list[int]:
         cost = _BREAK_COST
         if after.startswith(_GOOD_BEFORE) or before.endswith(_GOOD_AFTER):
             cost = _GOOD_BREAK_COST
-        if pos in inside_word:
-            cost += _SPLIT_WORD_COST
+        if before.endswith(_BAD_AFTER) or after.startswith(_BAD_BEFORE):
+            cost += _BAD_PARTICLE_COST
+        if pos in inside_term:
+            cost += _SPLIT_TERM_COST
         if pos in in_book:
             cost += _SPLIT_BOOK_TITLE_COST
         costs[k] = cost
@@ -348,59 +434,129 @@ def _break_costs(text: str, units: list[str]) -> list[int]:
 def break_title(text: str, max_chars: int = 20) -> list[str]:
     """Break a title into balanced centred lines (GB/T 9704 §7.3.1: 词意完整，排列对称，梯形或菱形).
 
-    Every line fits ``max_chars`` full-width characters, no line is a lone character, breaks prefer natural
-    points (after 在/上/暨 and punctuation, before 的讲话) and avoid splitting common words, and the lines are
-    as even as possible. A title the author already broke with newlines is kept as written.
+    Every line fits ``max_chars`` full-width characters as an office suite sets them (digits and the space
+    before and after them counted generously), no line holds fewer than three characters, breaks fall
+    between words (before 抓 and 在, after 召开, around 暨, never inside 基层党建, 党组织, 述职评议, a year or a
+    《》 that fits a line), up to three lines keep a 梯形 or 菱形 shape, and the lines are as even as possible.
+    A title the author already broke with newlines is kept as written.
     """
     text = text.strip()
     if "\n" in text:
         return [line.strip() for line in text.splitlines() if line.strip()]
-    limit = max_chars * 2
-    units = _title_units(text)
-    widths = [sum(_char_width(c) for c in u) for u in units]
-    total = sum(widths)
-    if total <= limit or len(units) < 4:
+    limit = max_chars * EM
+    if title_width(text) <= limit:
         return [text]
-    costs = _break_costs(text, units)
-    prefix = [0]
-    for w in widths:
-        prefix.append(prefix[-1] + w)
-    min_lines = math.ceil(total / limit)
+    units = _title_units(text)
+    if len(units) < 2 * _MIN_LINE_CHARS:
+        return [text]
+    costs = _break_costs(text, units, limit)
+    width = _slice_widths(units)
+    total = width(0, len(units))
+    min_lines = max(2, math.ceil(total / limit))
     best: tuple[float, list[int]] | None = None
-    for n in (min_lines, min_lines + 1):
-        if n > 6:  # absurdly long; fall back below
-            break
-        # A line 8 characters short of an even split costs more than any break saves: skip such splits,
-        # which keeps long titles fast.
-        min_width = max(4, total // n - 16)
-        for cuts in _cut_sets(prefix, n, limit, min_width=min_width):
-            bounds = [0, *cuts, len(units)]
-            line_w = [prefix[b] - prefix[a] for a, b in zip(bounds, bounds[1:])]
-            cost = sum(costs[c] for c in cuts)
-            cost += _IMBALANCE_COST * (max(line_w) - min(line_w)) / 2
-            if n == 3 and line_w[1] < line_w[0] and line_w[1] < line_w[2]:
-                cost += _HOURGLASS_COST
-            cost += _EXTRA_LINE_COST * (n - min_lines)
+    for n in range(min_lines, max(min_lines + 1, MAX_TITLE_LINES) + 1):
+        found = _best_cuts(n, len(units), width, costs, limit, total) if n <= MAX_TITLE_LINES else \
+            _best_cuts_dp(n, len(units), width, costs, limit, total)
+        if found is not None:
+            cost = found[0] + _EXTRA_LINE_COST * (n - min_lines)
             if best is None or cost < best[0]:
-                best = (cost, cuts)
+                best = (cost, found[1])
     if best is None:
-        return _greedy_lines(units, widths, limit)
+        return _greedy_lines(units, limit)
     bounds = [0, *best[1], len(units)]
     return ["".join(units[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
-def _cut_sets(prefix: list[int], n: int, limit: int, min_width: int):
-    """Every choice of n−1 break indices whose lines are each within [min_width, limit] half-characters."""
-    end = len(prefix) - 1
+def _slice_widths(units: list[str]):
+    """width(a, b): title_width of units[a:b] in O(1), from prefix sums of unit widths and the gaps
+    between neighbouring units."""
+    own = [title_width(u) for u in units]
+    gaps = [0] + [title_width(a + b) - title_width(a) - title_width(b) for a, b in zip(units, units[1:])]
+    pw, pg = [0], [0]
+    for w in own:
+        pw.append(pw[-1] + w)
+    for g in gaps:
+        pg.append(pg[-1] + g)
+
+    def width(a: int, b: int) -> int:
+        return pw[b] - pw[a] + (pg[b] - pg[a + 1] if b > a else 0)
+
+    return width
+
+
+def _shape_cost(line_w: list[int]) -> float:
+    gap = (max(line_w) - min(line_w)) / EM
+    imbalance = _IMBALANCE_COST * gap + _IMBALANCE_SQUARE_COST * gap * gap
+    if len(line_w) >= 3:
+        if _is_trapezoid_or_diamond(line_w):
+            return imbalance / 2  # uneven lines are what a 梯形 or 菱形 is made of
+        return imbalance + _HOURGLASS_COST
+    return imbalance
+
+
+def _best_cuts(n: int, count: int, width, costs: list[int], limit: int, total: int):
+    """Every way to cut two or three lines (at most count² candidates), each line within bounds."""
+    min_width = max(_MIN_LINE_CHARS * EM, total // n - 8 * EM)
+    best: tuple[float, list[int]] | None = None
+    for cuts in _cut_sets(count, width, n, limit, min_width):
+        bounds = [0, *cuts, count]
+        line_w = [width(a, b) for a, b in zip(bounds, bounds[1:])]
+        cost = sum(costs[c] for c in cuts) + _shape_cost(line_w)
+        if best is None or cost < best[0]:
+            best = (cost, cuts)
+    return best
+
+
+def _best_cuts_dp(n: int, count: int, width, costs: list[int], limit: int, total: int):
+    """Titles of four lines or more (rare): dynamic programming on break costs plus each line's distance
+    from an even split, so the time stays polynomial however long the title."""
+    avg = total / n
+    min_width = _MIN_LINE_CHARS * EM
+    inf = float("inf")
+    # best[k][i]: cheapest way to set units[:i] in k lines; prev for the path back.
+    best = [[inf] * (count + 1) for _ in range(n + 1)]
+    prev = [[-1] * (count + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for k in range(1, n + 1):
+        for i in range(1, count + 1):
+            for j in range(i - 1, -1, -1):
+                w = width(j, i)
+                if w > limit:
+                    break
+                if w < min_width or best[k - 1][j] == inf:
+                    continue
+                dev = abs(w - avg) / EM
+                cost = best[k - 1][j] + (costs[j] if j else 0) + _IMBALANCE_COST * dev + _IMBALANCE_SQUARE_COST * dev * dev
+                if cost < best[k][i]:
+                    best[k][i], prev[k][i] = cost, j
+    if best[n][count] == inf:
+        return None
+    cuts, i = [], count
+    for k in range(n, 0, -1):
+        i = prev[k][i]
+        cuts.append(i)
+    return best[n][count], sorted(c for c in cuts if c)
+
+
+def _is_trapezoid_or_diamond(widths: list[int]) -> bool:
+    """梯形: lines grow or shrink steadily; 菱形: they grow to a widest middle, then shrink (±1 character)."""
+    tol = EM
+    peak = widths.index(max(widths))
+    rising = all(b >= a - tol for a, b in zip(widths[:peak + 1], widths[1:peak + 1]))
+    falling = all(b <= a + tol for a, b in zip(widths[peak:], widths[peak + 1:]))
+    return rising and falling
+
+
+def _cut_sets(count: int, width, n: int, limit: int, min_width: int):
+    """Every choice of n−1 break indices whose lines are each within [min_width, limit]."""
 
     def rec(start: int, lines_left: int):
         if lines_left == 1:
-            w = prefix[end] - prefix[start]
-            if min_width <= w <= limit:
+            if min_width <= width(start, count) <= limit:
                 yield []
             return
-        for k in range(start + 1, end):
-            w = prefix[k] - prefix[start]
+        for k in range(start + 1, count):
+            w = width(start, k)
             if w > limit:
                 break
             if w < min_width:
@@ -411,15 +567,180 @@ def _cut_sets(prefix: list[int], n: int, limit: int, min_width: int):
     yield from rec(0, n)
 
 
-def _greedy_lines(units: list[str], widths: list[int], limit: int) -> list[str]:
+def _greedy_lines(units: list[str], limit: int) -> list[str]:
     lines: list[str] = []
-    cur, cur_w = "", 0
-    for u, w in zip(units, widths):
-        if cur and cur_w + w > limit:
+    cur = ""
+    for u in units:
+        if cur and title_width(cur + u) > limit:
             lines.append(cur)
-            cur, cur_w = "", 0
+            cur = ""
         cur += u
-        cur_w += w
     if cur:
         lines.append(cur)
     return lines
+
+
+# ---------------------------------------------------------------- pagination model (one-line widows)
+
+# The body is set on a fixed grid (28 full-width cells a line, 22 lines a page, widow control off so every
+# full page holds 22 lines), so where each line and page breaks can be worked out here, exactly enough to
+# predict a paragraph's last line falling alone at the top of a page (checked against LibreOffice's
+# rendering in tests/test_layout_lo.py and benchmarks/widows.py). Digits and Latin letters are taken at
+# 0.55 em with a small gap beside Chinese: between Times New Roman (0.5 em) and its stand-ins.
+_BODY_LATIN_EM = 0.55
+_BODY_ASIAN_LATIN_GAP_PT = 3.0
+KEEP_WITH_NEXT_ROLES = frozenset({"title", "meta", "salutation", "heading1", "heading2"})
+BODY_ROLES = frozenset({"paragraph", "closing", "cue"})
+
+
+def _body_units(text: str) -> list[str]:
+    units: list[str] = []
+    i = 0
+    while i < len(text):
+        if _is_latin(text[i]):
+            j = i
+            while j < len(text) and _is_latin(text[j]):
+                j += 1
+            units.append(text[i:j])
+            i = j
+        else:
+            units.append(text[i])
+            i += 1
+    return units
+
+
+def body_lines(text: str, profile: Profile = None, indent_chars: int | None = None) -> list[str]:
+    """The lines a body paragraph takes on the grid: 28 cells, 避头尾 (a closing mark never starts a line:
+    the character before it moves down with it; an opening mark never ends one)."""
+    profile = profile or STANDARD
+    spacing = profile.char_spacing_twips / TWIPS_PER_PT
+    cell = profile.body_pt + spacing
+    latin = profile.body_pt * _BODY_LATIN_EM + spacing
+    width = profile.text_width_twips / TWIPS_PER_PT + 0.01
+    indent = profile.first_line_indent_chars if indent_chars is None else indent_chars
+    lines: list[str] = []
+    for piece in text.split("\n"):
+        cur: list[str] = []
+        used = indent * cell if not lines else 0.0
+
+        def w(u: str, prev: str | None) -> float:
+            if _is_latin(u[0]):
+                return len(u) * latin + (_BODY_ASIAN_LATIN_GAP_PT if prev and not _is_latin(prev[-1]) else 0)
+            return cell + (_BODY_ASIAN_LATIN_GAP_PT if prev and _is_latin(prev[-1]) else 0)
+
+        prev = None
+        for u in _body_units(piece):
+            uw = w(u, prev)
+            if cur and used + uw > width:
+                carry: list[str] = []
+                if u[0] in _NO_LINE_START and len(cur) > 1:
+                    carry.insert(0, cur.pop())
+                while len(cur) > 1 and cur[-1][-1] in _NO_LINE_END:
+                    carry.insert(0, cur.pop())
+                lines.append("".join(cur))
+                cur, used, prev = carry, 0.0, None
+                for c in carry:
+                    used += w(c, prev)
+                    prev = c
+                uw = w(u, prev)
+            cur.append(u)
+            used += uw
+            prev = u
+        lines.append("".join(cur))
+    return lines
+
+
+def block_line_counts(blocks, profile: Profile = None) -> list[int]:
+    """Grid lines each block takes: title lines as broken, every other block as set on the grid."""
+    profile = profile or STANDARD
+    counts = []
+    for block in blocks:
+        if block.role == "title":
+            counts.append(len(break_title(block.text, profile.title_max_chars)))
+        elif block.role in ("meta", "salutation"):
+            counts.append(len(block.text.strip("\n").split("\n")))
+        else:
+            counts.append(len(body_lines(block.text.strip("\n"), profile)))
+    return counts
+
+
+def paginate(blocks, profile: Profile = None, *, widow_control: frozenset[int] = frozenset(),
+             keep_whole: frozenset[int] = frozenset(), keep_next: frozenset[int] = frozenset()) -> list[list[int]]:
+    """Page of every line of every block, as an office suite fills the grid: blocks with keep-with-next
+    stay on the page of the next block's first line; ``widow_control`` blocks leave no single line at
+    either end of a page; ``keep_whole`` blocks are never split. Returns per block the page of each line."""
+    profile = profile or STANDARD
+    per_page = profile.lines_per_page
+    counts = block_line_counts(blocks, profile)
+    # The title block (title and speaker/date) is followed by one empty line (spacing after).
+    head = 0
+    while head < len(blocks) and blocks[head].role in ("title", "meta"):
+        head += 1
+    keeps = {i for i, b in enumerate(blocks) if b.role in KEEP_WITH_NEXT_ROLES} | set(keep_next)
+    whole = {i for i, b in enumerate(blocks) if b.role in KEEP_WITH_NEXT_ROLES} | set(keep_whole)
+    pages: list[list[int]] = [[] for _ in blocks]
+    page, line = 0, 0  # line = grid lines used on the current page
+    i = 0
+    while i < len(blocks):
+        # A chain of keep-with-next blocks travels with the first line of the block after it.
+        j = i
+        while j in keeps and j + 1 < len(blocks):
+            j += 1
+        if j > i:
+            chain = sum(counts[i:j]) + (counts[j] if j in whole else 1)
+            if line + chain > per_page and line > 0 and chain <= per_page:
+                page, line = page + 1, 0
+        for k in range(i, j + 1):
+            n = counts[k]
+            room = per_page - line
+            if k in whole and n > room and line > 0 and n <= per_page:
+                page, line = page + 1, 0
+                room = per_page
+            elif k in widow_control and n > room and line > 0:
+                first = min(room, n - 2)
+                if first < 2:
+                    page, line = page + 1, 0
+                    room = per_page
+                else:
+                    room = first
+            placed = 0
+            while placed < n:
+                take = min(n - placed, room)
+                pages[k] += [page] * take
+                placed += take
+                line += take
+                if placed < n:
+                    page, line = page + 1, 0
+                    room = per_page
+                elif line >= per_page:
+                    page, line = page + 1, 0
+            if k + 1 == head:
+                line += 1  # the empty line after the title block
+                if line >= per_page:
+                    page, line = page + 1, 0
+        i = j + 1
+    return pages
+
+
+def widow_blocks(pages: list[list[int]], blocks) -> list[int]:
+    """Body blocks whose last line stands alone at the top of a page."""
+    out = []
+    for i, (block, ps) in enumerate(zip(blocks, pages)):
+        if block.role in BODY_ROLES and len(ps) > 1 and ps[-1] != ps[-2] and (len(ps) < 3 or ps[-2] == ps[-3]):
+            out.append(i)
+    return out
+
+
+def plan_widow_control(blocks, profile: Profile = None, *, keep_whole: frozenset[int] = frozenset(),
+                       keep_next: frozenset[int] = frozenset()) -> frozenset[int]:
+    """The paragraphs that need widow control: those whose last line would stand alone at the top of a
+    page. Only they get it, so every other page keeps its 22 lines; each costs its page one line."""
+    chosen: set[int] = set()
+    for _ in range(len(blocks)):
+        pages = paginate(blocks, profile, widow_control=frozenset(chosen), keep_whole=keep_whole,
+                         keep_next=keep_next)
+        widows = [i for i in widow_blocks(pages, blocks) if i not in chosen]
+        if not widows:
+            break
+        chosen.add(widows[0])  # earliest first: fixing it moves every later line
+    return frozenset(chosen)

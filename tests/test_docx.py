@@ -132,39 +132,91 @@ def test_reading_profile_is_larger_with_wider_pitch():
 # ---------------------------------------------------------------- title balancing (pure)
 
 
-@pytest.mark.parametrize(
-    "title",
-    [
-        TITLE,
-        "在2025年度基层党组织书记抓基层党建工作述职评议会上的讲话",
-        "在全市教育系统基层党组织书记述职评议会议上的讲话",
-        "在中共某某市委员会2025年度全市基层党组织书记抓基层党建工作述职评议会暨基层党建工作推进会上的讲话",
-        "王明同志在学习贯彻《中国共产党章程》专题读书班结业式上的讲话",
-        "在全县基层党组织书记抓基层党建工作述职评议会上的讲话的",  # 27: must not leave a lone character
-    ],
-)
+# Titles of every kind the examples and tests make, plus long ones and ones with 《》.
+TITLES = [
+    TITLE,
+    "在2025年度基层党组织书记抓基层党建工作述职评议会上的讲话",
+    "在2025年度党支部书记抓基层党建工作述职评议会上的讲话",
+    "在2026年全区机关基层党建工作会议上的讲话",
+    "医院党委召开2025年度党支部书记抓基层党建工作述职评议会",
+    "区直机关工委召开2026年全区机关基层党建工作会议",
+    "市发改委机关党委召开2025年度基层党组织书记抓基层党建工作述职评议会",
+    "2025年度基层党组织书记抓基层党建工作述职评议会主持词",
+    "2026年全区机关基层党建工作会议主持词",
+    "在全市教育系统基层党组织书记述职评议会议上的讲话",
+    "在全区2025年度基层党组织书记抓基层党建工作述职评议会上的讲话",
+    "在中共某某市委员会2025年度全市基层党组织书记抓基层党建工作述职评议会暨基层党建工作推进会上的讲话",
+    "在2026年全市卫生健康系统全面从严治党暨党风廉政建设工作会议上的讲话",
+    "王明同志在学习贯彻《中国共产党章程》专题读书班结业式上的讲话",
+    "在学习贯彻《关于新时代党的建设总要求》专题读书班上的讲话",
+    "在《中国共产党支部工作条例（试行）》专题学习会上的讲话",
+    "在全县基层党组织书记抓基层党建工作述职评议会上的讲话的",  # 27: must not leave a lone character
+]
+
+
+def split_terms(lines: list[str]) -> list[str]:
+    """Protected terms (基层党建, 党组织, 述职评议, years …) that a break between these lines cuts."""
+    text = "".join(lines)
+    cuts, pos = set(), 0
+    for line in lines[:-1]:
+        pos += len(line)
+        cuts.add(pos)
+    return [text[a:b] for a, b in layout.protected_spans(text) if any(a < c < b for c in cuts)]
+
+
+@pytest.mark.parametrize("title", TITLES)
 def test_title_lines_fit_balance_and_keep_every_character(title):
     lines = break_title(title, 20)
     assert "".join(lines) == title
-    widths = [sum(2 if ord(c) >= 0x2E80 else 1 for c in line) / 2 for line in lines]
-    assert all(wd <= 20 for wd in widths)
-    assert all(wd >= 2 for wd in widths)  # never a lone character
-    assert len(lines) == -(-int(sum(widths) * 2) // 40)  # as few lines as fit
-    assert max(widths) - min(widths) <= 6  # balanced: 梯形 or 菱形, not one long line and a stub
+    assert all(layout.title_width(line) <= 2000 for line in lines)  # digits and their spacing counted generously
+    assert all(len(line) >= 3 for line in lines)  # never a lone character
+    assert len(lines) <= 3
+    assert split_terms(lines) == []  # 基层党建, 党组织, 述职评议, 2025年度 stay whole
     for line in lines[1:]:
         assert line[0] not in "，。、；：？！）》”"
+    for line in lines[:-1]:
+        assert line[-1] not in "（《“"
+    for book in re.findall(r"《[^》]*》", title):
+        assert any(book in line for line in lines)  # a book title that fits a line is never broken
+    chars = [layout.title_width(line) / 100 for line in lines]
+    if len(lines) == 2:
+        assert max(chars) - min(chars) <= 9.5  # not one long line over a stub
+    if len(lines) == 3:  # 梯形 (steadily longer or shorter) or 菱形 (widest in the middle), never an hourglass
+        assert not (chars[1] < chars[0] - 1 and chars[1] < chars[2] - 1)
     assert not re.search(r"\d\n\d", "\n".join(lines))  # digits stay together
 
 
 def test_title_breaks_at_natural_points():
     assert break_title(TITLE) == ["在某某中学2025年度党支部书记", "抓基层党建工作述职评议会上的讲话"]
     assert break_title("在全市教育系统基层党组织书记述职评议会议上的讲话") == [
-        "在全市教育系统基层党组织", "书记述职评议会议上的讲话"]
+        "在全市教育系统基层党组织书记", "述职评议会议上的讲话"]
+    # 20 characters counting “2026” as two: the real line is wider, so it is broken (it once left “话” alone).
+    assert break_title("在2026年全区机关基层党建工作会议上的讲话") == ["在2026年全区机关", "基层党建工作会议上的讲话"]
+    assert break_title("医院党委召开2025年度党支部书记抓基层党建工作述职评议会") == [
+        "医院党委召开2025年度党支部书记", "抓基层党建工作述职评议会"]
     lines = break_title("在中共某某市委员会2025年度全市基层党组织书记抓基层党建工作述职评议会暨基层党建工作推进会上的讲话")
     assert len(lines) == 3 and lines[2].startswith("暨")
+    assert break_title("在学习贯彻《关于新时代党的建设总要求》专题读书班上的讲话") == [
+        "在学习贯彻", "《关于新时代党的建设总要求》", "专题读书班上的讲话"]  # 菱形, not 19 over 9
+    assert break_title("市发改委机关党委召开2025年度基层党组织书记抓基层党建工作述职评议会") == [
+        "市发改委机关党委召开", "2025年度基层党组织书记", "抓基层党建工作述职评议会"]  # 梯形
     assert break_title("在全校党建工作会议上的讲话") == ["在全校党建工作会议上的讲话"]
     assert break_title("在述职评议会上的讲话\n（摘要）") == ["在述职评议会上的讲话", "（摘要）"]  # author's own breaks
     assert "《中国共产党章程》" in "".join(break_title("王明同志在学习贯彻《中国共产党章程》专题读书班结业式上的讲话")[:1])
+
+
+def test_very_long_titles_still_fit_and_balance():
+    title = "在" + "基层党建工作推进会暨" * 16 + "上的讲话"  # 165 characters: nine lines or more
+    lines = break_title(title, 20)
+    assert "".join(lines) == title and len(lines) >= 9
+    assert all(3 * 100 <= layout.title_width(line) <= 2000 for line in lines)
+    assert split_terms(lines) == []
+
+
+def test_title_width_counts_digits_and_their_spacing():
+    assert layout.title_width("基层党建") == 400
+    assert layout.title_width("在2026年") == 200 + 4 * layout.LATIN_WIDTH + 2 * layout.ASIAN_LATIN_GAP
+    assert layout.title_width("2026年") == 100 + 4 * layout.LATIN_WIDTH + layout.ASIAN_LATIN_GAP
 
 
 # ---------------------------------------------------------------- page set-up
@@ -677,3 +729,169 @@ def test_pdf_page_numbers_odd_right_even_left_7mm_below(pdf):
             assert box["x0"] - left == pytest.approx(14, abs=2)  # left, 空一字
         below_mm = ((box["y0"] + box["y1"]) / 2 - bottom) / PT_PER_MM
         assert below_mm == pytest.approx(7, abs=1.5)
+
+
+# ---------------------------------------------------------------- Word 365, properties, fallbacks
+
+
+def test_settings_declare_word_2013_and_later_layout(built):
+    settings = part(built, "word/settings.xml")
+    modes = settings.xpath("w:compat/w:compatSetting[@w:name='compatibilityMode']", namespaces=NS)
+    assert [m.get(w("val")) for m in modes] == ["15"]
+
+
+def test_app_properties_carry_nothing_false(built):
+    root = part(built, "docProps/app.xml")
+    fields = {etree.QName(el).localname: el.text for el in root}
+    assert fields["Application"] == f"draftgen {__version__}"
+    assert "Pages" not in fields and "Words" not in fields and "Lines" not in fields  # the office suite counts
+    assert "AppVersion" not in fields and "Template" not in fields
+    draft = make_draft()
+    assert int(fields["Paragraphs"]) == len(draft.blocks)
+    assert int(fields["Characters"]) == sum(len(re.sub(r"\s", "", b.text)) for b in draft.blocks)
+    assert "Macintosh" not in etree.tostring(root, encoding="unicode")
+
+
+def test_every_chinese_face_has_a_windows_fallback(tmp_path):
+    path = tmp_path / "fonts.docx"
+    write_docx(make_draft(1), path, DocxOptions(fonts={"title": "方正小标宋_GBK", "heading1": "微软雅黑"}))
+    table = {f.get(w("name")): f for f in part(path, "word/fontTable.xml").findall(w("font"))}
+    alt = {name: attr(f, "w:altName", "val") for name, f in table.items() if name not in (TNR, "Symbol")}
+    assert alt == {"仿宋_GB2312": "仿宋", "方正小标宋_GBK": "宋体", "微软雅黑": "黑体", "楷体_GB2312": "楷体",
+                   "宋体": "SimSun"}
+    assert layout.font_alt_name("方正小标宋简体") == "宋体" and layout.font_alt_name("某某体") == "宋体"
+
+
+def test_closing_keeps_with_the_last_paragraph(tmp_path):
+    path = tmp_path / "closing.docx"
+    draft = make_draft(1)
+    draft = Draft(**{**draft.__dict__, "blocks": draft.blocks + (Block("closing", "谢谢大家！"),)})
+    write_docx(draft, path)
+    paras = body_paragraphs(path)
+    last_body, closing, thanks = paras[-3], paras[-2], paras[-1]
+    for p in (last_body, closing):
+        assert p.xpath("w:pPr/w:keepNext", namespaces=NS)
+    for p in (last_body, closing, thanks):
+        assert attr(p, "w:pPr/w:widowControl", "val") is None  # on (Normal has it off for the 22-line grid)
+    assert not thanks.xpath("w:pPr/w:keepNext", namespaces=NS)
+    assert not paras[-4].xpath("w:pPr/w:keepNext|w:pPr/w:widowControl", namespaces=NS)
+
+
+# ---------------------------------------------------------------- stand-in fonts for the PDF (no LibreOffice)
+
+
+def test_stand_ins_keep_the_roles_apart_with_noto_only():
+    from generator.docx_export import stand_in_plan
+
+    noto = {"noto serif cjk sc", "noto sans cjk sc", "dejavu serif"}
+    plan = stand_in_plan(["方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"], noto)
+    assert plan == {"方正小标宋简体": ("Noto Serif CJK SC", True), "仿宋_GB2312": ("Noto Serif CJK SC", False),
+                    "黑体": ("Noto Sans CJK SC", True), "楷体_GB2312": ("Noto Sans CJK SC", False),
+                    "宋体": ("Noto Serif CJK SC", False)}
+    assert len({plan[f] for f in ("方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312")}) == 4
+    # Installed faces are left alone; a real 楷体 stand-in is preferred to a sans.
+    plan = stand_in_plan(["仿宋_GB2312", "楷体_GB2312"], noto | {"仿宋_gb2312", "ar pl ukai cn"})
+    assert plan == {"楷体_GB2312": ("AR PL UKai CN", False)}
+    assert stand_in_plan(["仿宋_GB2312"], None) == {}  # no fontconfig: LibreOffice's own choice
+
+
+def test_font_replacement_table_is_registry_xml():
+    from generator.docx_export import font_replacement_xcu
+
+    root = etree.fromstring(font_replacement_xcu({"仿宋_GB2312": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC"}).encode())
+    pairs = root.xpath("//node")
+    assert len(pairs) == 2
+    props = {p.get("{http://openoffice.org/2001/registry}name"): p.findtext("value") for p in pairs[0]}
+    assert props == {"Always": "true", "OnScreenOnly": "false", "ReplaceFont": "仿宋_GB2312",
+                     "SubstituteFont": "Noto Serif CJK SC"}
+    assert root.xpath("//item[1]/prop/value")[0].text == "true"  # the table is switched on
+
+
+def test_missing_fonts_are_reported_once(capsys, monkeypatch):
+    from generator import docx_export as dx
+
+    monkeypatch.setattr(dx, "_warned_fonts", set())
+    plan = {"方正小标宋简体": ("Noto Serif CJK SC", True)}
+    dx._warn_missing_fonts(plan)
+    dx._warn_missing_fonts(plan)
+    err = capsys.readouterr().err
+    assert err.count("提示：本机没有安装 方正小标宋简体") == 1
+    assert "Noto Serif CJK SC（加粗）" in err and "Word 或 WPS" in err
+
+
+# ---------------------------------------------------------------- reference mode: template's page, our roles
+
+
+def make_reference_with_page(tmp_path: Path) -> Path:
+    """A template with its own margins, a left-aligned italic Subtitle and a 小三 footer style."""
+    base = make_reference(tmp_path)
+    ref = base / "模板.docx"
+    doc = docx.Document(str(ref))
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = docx.shared.Mm(20)
+    section.top_margin = docx.shared.Mm(30)
+    sub = doc.styles["Subtitle"].element
+    sub.find(f"{w('pPr')}/{w('jc')}").set(w("val"), "left")
+    _put_italic = etree.SubElement(sub.find(w("rPr")), w("i"))
+    sub.find(w("rPr")).remove(_put_italic)
+    sub.find(w("rPr")).insert(1, _put_italic)
+    doc.styles["Footer"].element.find(f"{w('rPr')}/{w('sz')}").set(w("val"), "30")
+    doc.save(str(ref))
+    return base
+
+
+def test_reference_keeps_its_page_setup_and_our_roles(tmp_path):
+    base = make_reference_with_page(tmp_path)
+    path = tmp_path / "out.docx"
+    write_docx(make_draft(1), path, DocxOptions(reference="模板.docx"), base_dir=base)
+    sect = part(path, "word/document.xml").xpath("//w:body/w:sectPr", namespaces=NS)[0]
+    assert attr(sect, "w:pgMar", "left") == attr(sect, "w:pgMar", "right") == str(layout.mm_to_twips(20))
+    assert attr(sect, "w:pgMar", "top") == str(layout.mm_to_twips(30))
+    paras = body_paragraphs(path)
+    for p in paras[:2]:  # title and speaker/date: centred and upright whatever the template says
+        assert attr(p, "w:pPr/w:jc", "val") == "center"
+        assert all(r.xpath("w:rPr/w:i/@w:val", namespaces=NS) == ["0"] for r in p.findall(w("r")))
+    with zipfile.ZipFile(path) as zf:
+        footers = [n for n in zf.namelist() if re.fullmatch(r"word/footer\d+\.xml", n)]
+    for name in footers:
+        assert {s.get(w("val")) for s in part(path, name).iter(w("sz"))} == {"28"}  # 4号, not the template's 15 pt
+
+
+# ---------------------------------------------------------------- pagination model (pure)
+
+
+def widow_draft() -> Draft:
+    """Page 1: one title line, two meta lines and a blank line, then 18 body lines: the salutation, three
+    4-line paragraphs and a 2-line one use 15, so the next 4-line paragraph leaves its last line to page 2."""
+    four = ("基层党建工作要抓实抓细" * 10)[:109] + "。"  # 2 + 110 = 4 × 28: exactly four lines
+    two = ("党员教育管理要常抓不懈" * 4)[:39] + "。"
+    blocks = [Block("title", "在全校党建工作会议上的讲话"), Block("meta", "王明\n（2026年1月20日）"),
+              Block("salutation", "同志们：")]
+    blocks += [Block("paragraph", four) for _ in range(3)] + [Block("paragraph", two)]
+    blocks += [Block("paragraph", four) for _ in range(4)]
+    return Draft(kind="review", title=blocks[0].text, blocks=tuple(blocks))
+
+
+def test_body_lines_follow_the_grid():
+    assert layout.body_lines("基" * 26) == ["基" * 26]
+    assert layout.body_lines("基" * 27) == ["基" * 26, "基"]
+    # 避头: a full stop never starts a line; the character before it comes down with it.
+    assert layout.body_lines("基" * 25 + "层。") == ["基" * 25, "层。"]
+    assert len(layout.body_lines(("基层党建工作要抓实抓细" * 10)[:109] + "。")) == 4
+
+
+def test_widow_control_only_where_a_last_line_would_stand_alone(tmp_path):
+    draft = widow_draft()
+    blocks = draft.blocks
+    pages = layout.paginate(blocks)
+    assert [len(p) for p in pages] == [1, 2, 1, 4, 4, 4, 2, 4, 4, 4, 4]
+    assert pages[7] == [0, 0, 0, 1]  # three lines fill page 1, the last stands alone atop page 2
+    assert layout.widow_blocks(pages, blocks) == [7]
+    chosen = layout.plan_widow_control(blocks)
+    assert chosen == {7}
+    fixed = layout.paginate(blocks, widow_control=chosen)
+    assert fixed[7] == [0, 0, 1, 1] and layout.widow_blocks(fixed, blocks) == []
+    path = tmp_path / "w.docx"
+    write_docx(draft, path)
+    flagged = [i for i, p in enumerate(body_paragraphs(path)) if p.xpath("w:pPr/w:widowControl", namespaces=NS)]
+    assert flagged == [7]  # nowhere else: every other page keeps its 22 lines
