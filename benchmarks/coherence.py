@@ -6,11 +6,14 @@ Per unit type and kind: paragraphs whose entries come from more than one facet, 
 criticised, problems no directive answers, brief facts missing from the text, seam phrases, the largest
 share of sentences two seeds have in common (leaving out the sentences that carry the brief's facts), the worst length error at 3,000 字, and the share of headlines
 whose content words reappear in their paragraph. Then the same headline share on sample speeches 3 and 4,
-and the length error at 1,500–8,000 字 for both kinds.
+and the length error at 1,500–8,000 字 for both kinds. Then, for place and time: hallmarks of each unit type
+present, its banned terms, time words that do not fit the meeting's date and period, drafts that carry the
+day's formulas, and the spread (standard deviation) of sentence lengths in the directive part.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from itertools import combinations
 from pathlib import Path
@@ -19,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.bank import default_bank  # noqa: E402
-from generator.coherence import (brief_words, headline_echo, item_paragraphs, measure, shared_sentences,  # noqa: E402
-                                 text_paragraphs)
+from generator.coherence import (brief_words, directive_sentence_lengths, headline_echo,  # noqa: E402
+                                 item_paragraphs, measure, shared_sentences, spread, text_paragraphs)
 from generator.models import ORG_TYPES  # noqa: E402
 from generator.pipeline import generate  # noqa: E402
 from generator.samplebriefs import sample_brief  # noqa: E402
@@ -32,6 +35,55 @@ SEEDS = (0, 1, 2)
 def build(org_type: str, kind: str, seed: int, length: int = 3000):
     loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True, length=length)
     return generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+
+
+# Meetings whose time words are checked: a January review, a June half-year review, a July half-year review.
+DATES = ((dt.date(2026, 1, 16), "2025年度基层党组织书记抓基层党建工作述职评议会"),
+         (dt.date(2021, 6, 25), "2021年上半年基层党组织书记抓基层党建工作述职评议会"),
+         (dt.date(2026, 7, 1), "2026年上半年基层党组织书记抓基层党建工作述职评议会"))
+YEAR_WORDS = ("一年来", "过去一年", "全年", "新的一年", "明年")
+FORMULAS = {2026: ("二十届四中全会", "十五五"), 2021: ("党史学习教育", "建党100周年", "十四五")}
+
+
+def time_violations(text: str, date: dt.date, name: str) -> int:
+    bad = 0
+    if date.month not in (12, 1, 2):
+        bad += text.count("岁末年初")
+    bad += sum(text.count(w) for w in ("迎接“十五五”开局之年", "迎接十五五")) if date.year == 2026 else 0
+    if "上半年" in name:
+        bad += sum(text.count(w) for w in YEAR_WORDS) + (0 if "下半年" in text else 1)
+    return bad
+
+
+def place_and_time(bank) -> None:
+    """Issue of place and time: per unit type and kind, over 3 seeds and the three meeting dates."""
+    print("\nplace and time (3 seeds × 3 meeting dates): hallmarks present / wanted, banned terms, time-word "
+          "violations, drafts with the day's formulas, directive sentence-length spread (min)")
+    print("unit        kind    hallmarks banned time formulas  spread")
+    for kind in ("review", "work"):
+        for org_type in ORG_TYPES:
+            profile = bank.profiles.get(org_type, {})
+            have = want = banned = bad = formulas = drafts = 0
+            spreads = []
+            for date, name in DATES:
+                for seed in SEEDS:
+                    loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True, date=date)
+                    brief = loaded.brief.model_copy(update={"meeting": loaded.brief.meeting.model_copy(
+                        update={"name": name, "date": date})})
+                    loaded = type(loaded)(brief=brief, org=loaded.org, path=loaded.path, digest=loaded.digest + name)
+                    result = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+                    text = result.draft.body_text
+                    hallmarks = profile.get("hallmarks", ())
+                    want += len(hallmarks)
+                    have += sum(any(f in text for f in h.split("|")) for h in hallmarks)
+                    banned += sum(text.count(w) for w in profile.get("banned", ()))
+                    bad += time_violations(text, date, name)
+                    wanted = FORMULAS.get(date.year, ())
+                    formulas += "习近平新时代中国特色社会主义思想" in text and (not wanted or any(w in text for w in wanted))
+                    drafts += 1
+                    spreads.append(spread(directive_sentence_lengths(result.plan)))
+            print(f"{org_type:<11} {kind:<7} {have:>4}/{want:<4} {banned:>6} {bad:>4} {formulas:>4}/{drafts:<4} "
+                  f"{min(spreads):>6.1f}")
 
 
 def main() -> None:
@@ -65,6 +117,7 @@ def main() -> None:
             pairs = text_paragraphs(path.read_text(encoding="utf-8"))
             echo = sum(headline_echo(h, b) for h, b in pairs) / max(len(pairs), 1)
             print(f"sample {name}: {len(pairs)} headlines, {echo:.0%} with a content word in their paragraph")
+    place_and_time(bank)
     print("\nlength error (worst / mean |error|) over 8 unit types × 3 seeds, briefs with facts")
     for target in (1500, 2000, 3000, 5000, 6500, 8000):
         cells = []

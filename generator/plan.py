@@ -618,7 +618,8 @@ def _sections_work(required: list[Wanted], n: int, bank: PhraseBank, chooser: Ch
     tasks = _sections_separate(tasks_required, task_count, bank, chooser, rng, allowed_groups=WORK_TASK_GROUPS)
     for sec in tasks:
         sec.style = "ordinal"
-        if len(tasks) == 1:
+        if len(tasks) == 1 and len(sec.groups) > 1:
+            # One section holds tasks of several groups: a headline on the year's tasks as a whole.
             sec.headline = chooser.need("work_section_headline", group="任务")
     sections += tasks
     guarantee = _SectionDraft(["责任落实"], chooser.need("work_section_headline", group="保障"),
