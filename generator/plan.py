@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Optional
 
@@ -97,10 +98,12 @@ class Chooser:
         # Words the unit's kind of speech must not use (another kind's, or the sector seen from outside).
         self.banned = tuple(w for w in bank.profiles.get(ctx.org_type, {}).get("banned", ())
                             if w not in ctx.brief_text)
+        # Seeds 3k, 3k+1 and 3k+2 take different lanes of one dealing; each block of three seeds, and each
+        # unit, is dealt afresh, so the unit next door with the same seed reads differently too.
         self.lane = (ctx.seed or 0) % LANES
         # “讲两点意见” keeps every point in one section: asked for at great length, its points run fuller.
         self.max_sentences = MAX_POINT_SENTENCES + (3 if layout == "two_part" and ctx.length > TWO_PART_MAX_LENGTH else 0)
-        self.lanes = _lanes(bank, ctx.org_type)
+        self.lanes = _lanes(bank, ctx.org_type, f"{ctx.org.name}/{(ctx.seed or 0) // LANES}")
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
         self.grams: dict[str, int] = {}
@@ -210,25 +213,30 @@ def _gram_rules(length: int) -> tuple[int, tuple[str, ...]]:
     return limit, threshold, tuple(sorted(rules.ignore, key=len, reverse=True))
 
 
-def _lanes(bank: PhraseBank, org_type: str) -> dict[str, int]:
+def _lanes(bank: PhraseBank, org_type: str, block: str) -> dict[str, int]:
     """Entry id → lane: the entries a unit of this type may use, of each pool (one slot and facet, or slot
-    and group), dealt out in turn — its type's own entries first, so that every lane gets some."""
-    key = (id(bank), org_type)
+    and group), dealt out in turn — its type's own entries first, so that every lane gets some — in an order
+    that depends on the block of three seeds: seeds 3k, 3k+1, 3k+2 take disjoint thirds of each pool, and
+    another block deals the pools afresh."""
+    key = (id(bank), org_type, block)
     cached = _LANE_CACHE.get(key)
     if cached is not None and cached[0] is bank:
         return cached[1]
     lanes: dict[str, int] = {}
     counts: dict[tuple, int] = {}
     usable = [e for e in bank.entries if not e.org_types or org_type in e.org_types]
-    for e in sorted(usable, key=lambda e: not e.org_types):  # stable: bank order within each kind
+    deal = lambda e: (not e.org_types, zlib.crc32(f"{block}:{e.id}".encode()))  # noqa: E731
+    for e in sorted(usable, key=deal):
         pool = (e.slot, e.facet, e.group)
         lanes[e.id] = counts.get(pool, 0) % LANES
         counts[pool] = counts.get(pool, 0) + 1
+    if len(_LANE_CACHE) > 64:
+        _LANE_CACHE.clear()
     _LANE_CACHE[key] = (bank, lanes)
     return lanes
 
 
-_LANE_CACHE: dict[tuple[int, str], tuple[PhraseBank, dict[str, int]]] = {}
+_LANE_CACHE: dict[tuple[int, str, str], tuple[PhraseBank, dict[str, int]]] = {}
 
 
 def _by_lane(options: list[str], lane: int, rng: random.Random) -> list[str]:
@@ -296,7 +304,8 @@ LEADING_VERBS = tuple("""完成 组织 开展 建成 创建 调整 新建 发展
 排查 整改 帮助 解决 收集 走访 设立 成立 组建 选树 表彰 命名 制定 出台 修订 印发 引进 培养 吸收 整顿 转化 推出 实施 举行
 慰问 结对 投入 筹集 争取 承办 获评 获得 荣获 入选 选拔 配备 设置 优化 规范 深化 推进 拓展 提升 提高 改造 建设 创办 编印
 编发 录制 征集 查处 约谈 督查 检查 考核 表扬 评定 认定 选聘 聘请 共 办结 办理 回应 化解 受理 覆盖 联系 服务 参与 选送
-举办 形成 总结 推广 挂牌 修建 改建 培育 打通 安排 派出 选拔 统筹 招录 接收 处理 开设 上线 录用 采集 建立健全""".split())
+举办 形成 总结 推广 挂牌 修建 改建 培育 打通 安排 派出 选拔 统筹 招录 接收 处理 开设 上线 录用 采集 建立健全
+为 在 对 向 与 通过 围绕 按照 结合 确定 推行 实行 坚持 开通 制作 评出 命名 表彰""".split())
 # Facts that carry their own time or scope words are used as they stand.
 OWN_SUBJECT = re.compile(r"^(\d{4}年|全年|全[院校村区县市镇乡省部局委厂]|全公司|全社区|全系统|各|所属|我们|本|今年|去年|年内|一年来|年度)")
 # Fixed seams that glue a fact to the end of a paragraph ("……。具体表现为：……"); facts lead instead.
@@ -315,10 +324,40 @@ class _FactGroup:
     examples: list[Example] = field(default_factory=list)
 
 
-def rank_facets(text: str, topic: Topic) -> list[str]:
-    """The topic's facets whose keywords the text names, best first (longer keywords weigh more)."""
+def rank_facets(text: str, topic: Topic, bank: Optional[PhraseBank] = None) -> list[str]:
+    """The topic's facets whose keywords the text names, best first (longer keywords weigh more); when no
+    keyword is named and a bank is given, the facets whose own entries share the most words with the text."""
     scores = {f.id: sum(len(k) for k in f.keywords if k in text) for f in topic.facets}
-    return [f for f, n in sorted(scores.items(), key=lambda kv: -kv[1]) if n > 0]
+    ranked = [f for f, n in sorted(scores.items(), key=lambda kv: -kv[1]) if n > 0]
+    if ranked or bank is None:
+        return ranked
+    grams = _bigrams(text)
+    vocab = _facet_vocabulary(bank)
+    shared = {f.id: len(grams & vocab.get(f.id, frozenset())) for f in topic.facets}
+    return [f for f, n in sorted(shared.items(), key=lambda kv: -kv[1]) if n >= 2]
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return frozenset(han[i:i + 2] for i in range(len(han) - 1)) - COMMON_BIGRAMS
+
+
+# Bigrams every facet's entries use: they say nothing of which facet a fact belongs to.
+COMMON_BIGRAMS = frozenset("党组 组织 支部 党员 各党 党支 工作 建设 推动 加强 坚持 党建 基层 一些 有的 进一步 我们".split())
+_VOCAB_CACHE: dict[int, tuple[PhraseBank, dict[str, frozenset[str]]]] = {}
+
+
+def _facet_vocabulary(bank: PhraseBank) -> dict[str, frozenset[str]]:
+    cached = _VOCAB_CACHE.get(id(bank))
+    if cached is not None and cached[0] is bank:
+        return cached[1]
+    vocab: dict[str, set[str]] = {}
+    for e in bank.entries:
+        if e.facet:
+            vocab.setdefault(e.facet, set()).update(_bigrams(e.text))
+    frozen = {k: frozenset(v) for k, v in vocab.items()}
+    _VOCAB_CACHE[id(bank)] = (bank, frozen)
+    return frozen
 
 
 def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGroup]:
@@ -334,10 +373,10 @@ def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGro
         if not facts and not tf.examples:
             out.setdefault((tf.topic, tf.facet), _FactGroup(tf.topic, tf.facet))
         for fact in facts:
-            facet = tf.facet or next(iter(rank_facets(fact, topic)), None)
+            facet = tf.facet or next(iter(rank_facets(fact, topic, bank)), None)
             out.setdefault((tf.topic, facet), _FactGroup(tf.topic, facet)).facts.append(fact)
         for ex in tf.examples:
-            loose.append((tf.topic, tf.facet or next(iter(rank_facets(ex.did, topic)), None), ex))
+            loose.append((tf.topic, tf.facet or next(iter(rank_facets(ex.did, topic, bank)), None), ex))
     for topic, facet, ex in loose:
         # A named example goes with the facts of its topic when its own words do not say where it belongs.
         if facet is None:
@@ -419,9 +458,12 @@ class _Review:
             items.append(self.item(g, facet, "problem"))
         return items
 
-    def achievements(self, groups: list[_FactGroup], criticised: set[str]) -> list[_ItemDraft]:
+    def achievements(self, groups: list[_FactGroup], criticised: set[str],
+                     criticised_topics: set[str] = frozenset()) -> list[_ItemDraft]:
         items, used = [], set(criticised)
         for g in groups:
+            if g.topic in criticised_topics and not (g.facts or g.examples):
+                continue  # praising in general what the problems then criticise reads as a contradiction
             facet = g.facet
             if facet in used:
                 # Never praise what the problems criticise: take the next facet the facts point to.
@@ -437,7 +479,8 @@ class _Review:
 
     def item(self, g: _FactGroup, facet: str, family: str) -> _ItemDraft:
         ch = self.chooser
-        headline = ch.need(f"{family}_headline", facet=facet)
+        said = _bigrams("".join(g.facts) + "".join(e.did for e in g.examples))
+        headline = ch.need(f"{family}_headline", facet=facet, prefer=_about(said))
         item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
                           f"{family}_elaboration")
         if g.facts:
@@ -449,8 +492,27 @@ class _Review:
         if family == "achievement" and not g.facts and not g.examples:
             item.gap = f"【待补充：{facet}方面的具体做法、数据或典型事例】"
             ch._count(Chosen("", item.gap), +1)  # its words count towards repetition like any other
-        item.elaborations.append(ch.need(item.slot, facet=facet, prefer=_not_echoing(headline)))
+        first = _not_echoing(headline)
+        about = _about(said)
+        # After a fact, a sentence that takes it up, not one that opens with another time phrase.
+        after_fact = (lambda e: first(e) * about(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)) if g.facts \
+            else first
+        item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
         return item
+
+
+TIME_OPENING = re.compile(r"^(?:一年来|过去一年|这一年|\{year\}年|\{period\}|\d{4}年|半年来|上半年)")
+
+
+def _about(said: frozenset[str]) -> Callable[[Entry], float]:
+    """Prefer wording that shares words with what the brief says here, but not wording that restates it."""
+    def weight(e: Entry) -> float:
+        if not said:
+            return 1.0
+        mine = _bigrams(e.text)
+        shared = len(said & mine) / max(1, min(len(said), len(mine)))
+        return 0.1 if shared > 0.6 else 1.0 + 8.0 * shared
+    return weight
 
 
 def _fact_slot(fact: str, family: str) -> str:
@@ -516,14 +578,27 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     else:
         # A work speech reviews last year only through what the brief says of it: no gaps to fill.
         ach_groups = [g for g in ach_groups if g.facts or g.examples]
+    # Real speeches name two to four problems: the brief's first, then, stated generally and hedged, ones
+    # nearly every unit has (never on a topic the brief praises with facts).
+    if pro_groups:
+        wanted_problems = 2 if ctx.length <= SHORT_SPEECH else 3
+        praised = {g.topic for g in ach_groups if g.facts or g.examples}
+        for topic in FALLBACK_PROBLEM_TOPICS:
+            if len(pro_groups) >= wanted_problems:
+                break
+            if topic not in {g.topic for g in pro_groups} | praised:
+                pro_groups.append(_FactGroup(topic, None))
+        pro_groups = by_order(pro_groups)
     # Problems are placed first so that no achievement praises a facet they criticise.
     problems = review.problems(pro_groups)
-    achievements = review.achievements(by_order(ach_groups), {i.facet for i in problems})
+    achievements = review.achievements(by_order(ach_groups), {i.facet for i in problems},
+                                       {i.topic for i in problems})
     achievements.sort(key=lambda i: topic_order[i.topic])
     if achievements:
         frames["achievements_intro"] = chooser.need("achievements_intro")
     if problems:
-        frames["problems_intro"] = chooser.need("problems_intro")
+        frames["problems_intro"] = chooser.need("problems_intro", prefer=None if achievements else (
+            lambda e: 0.0 if "成绩" in e.text else 1.0))
         frames["problems_outro"] = chooser.need("problems_outro")
 
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
@@ -574,7 +649,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         return (fixed + frame_len + sum(i.length() for i in achievements) + sum(i.length() for i in problems)
                 + sum(s.length() for s in sections))
 
-    _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout)
+    _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames)
     for sec in sections:
         if sec.headline is None:
             # Headlines last, once each section's points are known, so a headline speaks of what follows it.
@@ -661,6 +736,9 @@ def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDra
         for group in groups:
             if any(fits(e) for e in chooser.available("parallel", group=group)):
                 sec.parallel = chooser.pick("parallel", group=group, prefer=fits)
+                if sec.lead:  # the 排比 takes the place of the section's plain lead: one opening, not two
+                    chooser.release(*sec.lead)
+                    sec.lead = []
                 return
 
 
@@ -683,8 +761,13 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
         placed = False
         for family, items in (("directive", [i for s in sections for i in s.items]), ("achievement", achievements),
                               ("problem", problems)):
-            # The shortest paragraph of a fitting facet takes the sentence, so no point swells.
-            for item in sorted(items, key=lambda i: (len(i.elaborations), rng.random())):
+            # A paragraph whose carrying entry lies in this seed's lane first (so seeds differ), then the
+            # shortest, so no point swells.
+            def order(i: _ItemDraft) -> tuple:
+                lanes = {chooser.lanes.get(e.id) for e in chooser.available(f"{family}_elaboration", facet=i.facet)
+                         if carries(e)}
+                return (chooser.lane not in lanes, len(i.elaborations), rng.random())
+            for item in sorted(items, key=order):
                 if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
                     chosen = chooser.pick(f"{family}_elaboration", facet=item.facet, prefer=carries)
                     if item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
@@ -769,7 +852,9 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             continue
         item = _ItemDraft(topic, f, headline, [elaboration])
         # Some points open with a short principle rather than a verb: the rhythm of a speech, not a list.
-        if rng.random() < PRINCIPLE_SHARE:
+        # (only from the seed's own lane: with two principles a facet, another seed's would repeat)
+        if rng.random() < PRINCIPLE_SHARE and any(chooser.lanes.get(e.id) == chooser.lane
+                                                  for e in chooser.available("principle", facet=f)):
             item.opener = chooser.pick("principle", facet=f)
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
@@ -873,7 +958,7 @@ def _sections_two_part(required: list[Wanted], bank: PhraseBank, chooser: Choose
     return [review, deploy]
 
 
-def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout) -> None:
+def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames) -> None:
     """Add elaboration and points, in the order a writer would, until the draft reaches its length budget.
 
     Nothing is ever cut mid-sentence and nothing is padded: each step adds one whole bank entry of the
@@ -922,7 +1007,7 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
     # a speech grow — fuller points before more points, so the points stay of a similar weight.
     # Achievement and problem paragraphs stay short (fact + one or two sentences) below about 5,000 字:
     # their facets are the brief's, the same for every seed, and their pools are the smallest.
-    review_depth = 2 if target <= 5000 else 3
+    review_depth = 2 if target <= 3000 else 3
     # More facets before fuller points: every facet brings its own pool, so seeds share less.
     rounds = [
         ("achievements", 1), ("directives", 2), ("items", per_section[0], 2), ("problems", 2),
@@ -951,8 +1036,18 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                 candidates = [s for s in directive_sections if len(s.items) < min(limit, s.max_items)]
                 steps = [lambda s=s: add_item(s, extra[0]) for s in candidates]
             elif what == "lead":
+                limit = 1 if "situation" in frames else limit  # the frame of the day is a lead already
                 steps = [lambda s=s: add_lead(s) for s in directive_sections if s.lead and len(s.lead) < limit]
             else:
+                if what == "achievements" and target <= 3000:
+                    # A paragraph the brief's fact carries needs one sentence more, not three.
+                    pool = [i for i in achievements if not (i.evidence and len(i.elaborations) >= 1)]
+                    steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
+                    for step in steps:
+                        if estimate() >= target * 0.98:
+                            return
+                        progress = step() or progress
+                    continue
                 pool = {"achievements": achievements, "problems": problems}[what] if what != "directives" else [
                     i for s in sections for i in s.items if len(i.elaborations) < s.max_elaborations]
                 steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
