@@ -687,7 +687,10 @@ def paginate(blocks, profile: Profile = None, *, widow_control: frozenset[int] =
         while j in keeps and j + 1 < len(blocks):
             j += 1
         if j > i:
-            chain = sum(counts[i:j]) + (counts[j] if j in whole else 1)
+            # (the next block's first line — with widow control, the least it can leave at a page's foot:
+            # two lines, or all of a block of three or fewer, which cannot split two and one)
+            first = counts[j] if j in whole else ((2 if counts[j] >= 4 else counts[j]) if j in widow_control else 1)
+            chain = sum(counts[i:j]) + first
             if line + chain > per_page and line > 0 and chain <= per_page:
                 page, line = page + 1, 0
         for k in range(i, j + 1):

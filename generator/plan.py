@@ -21,6 +21,7 @@ from .models import LAYOUTS, Chosen, Context, Example, Item, Plan, Section, Topi
 # Topics a speech falls back on when the brief names none, in the order real speeches take them.
 FALLBACK_ACHIEVEMENT_TOPICS = ("政治建设", "组织建设", "党建与业务融合")
 FALLBACK_PROBLEM_TOPICS = ("责任落实", "党建与业务融合", "党员教育管理")
+GROUP_FILL_TOPICS = ("理论武装", "组织生活", "服务群众", "作风建设")
 # When a speech needs more sections than the brief's topics cover, groups are added in this order.
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
@@ -107,6 +108,7 @@ class Chooser:
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
         self.grams: dict[str, int] = {}
+        self.sentences: set[str] = set()
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
 
     def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
@@ -133,6 +135,8 @@ class Chooser:
              prefer: Callable[[Entry], float] | None = None, extra: Mapping[str, str] = {}) -> Chosen | None:
         """Draw an entry; ``extra`` gives values only this place has (the brief's fact for a fact frame)."""
         cands = self.available(slot, topic=topic, group=group, facet=facet, extra=extra)
+        # A sentence never comes twice in one speech (a principle may open an elaboration of its facet).
+        cands = [e for e in cands if not (_SENTENCES(e.text) & self.sentences)]
         # Entries used in earlier drafts for this unit are avoided while fresh ones remain.
         fresh = [e for e in cands if e.id not in self.avoid] or cands
         if not fresh:
@@ -172,6 +176,10 @@ class Chooser:
             self._count(c, -1)
 
     def _count(self, chosen: Chosen, sign: int) -> None:
+        if sign > 0:
+            self.sentences |= _SENTENCES(chosen.text)
+        else:
+            self.sentences -= _SENTENCES(chosen.text)
         for g in _grams(chosen.text, self.gram_ignore):
             self.grams[g] = self.grams.get(g, 0) + sign
         for p in REPEATING_VALUES:
@@ -189,6 +197,10 @@ class Chooser:
 def _brevity(e: Entry) -> float:
     """A short speech prefers the shorter wording of its frames (opening, affirmation, closing…)."""
     return (80 / max(len(e.text), 40)) ** 2 if SLOTS[e.slot]["family"] in ("frames", "work", "situation") else 1.0
+
+
+def _SENTENCES(text: str) -> frozenset[str]:
+    return frozenset(x for x in re.findall(r"[^。！？]+[。！？]", text) if len(x) >= 6)
 
 
 def _count_sentences(text: str) -> int:
@@ -582,7 +594,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     # nearly every unit has (never on a topic the brief praises with facts).
     if pro_groups:
         wanted_problems = 2 if ctx.length <= SHORT_SPEECH else 3
-        praised = {g.topic for g in ach_groups if g.facts or g.examples}
+        praised = {g.topic for g in ach_groups}  # (the focus topics among them: they are praised too)
         for topic in FALLBACK_PROBLEM_TOPICS:
             if len(pro_groups) >= wanted_problems:
                 break
@@ -591,8 +603,19 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         pro_groups = by_order(pro_groups)
     # Problems are placed first so that no achievement praises a facet they criticise.
     problems = review.problems(pro_groups)
-    achievements = review.achievements(by_order(ach_groups), {i.facet for i in problems},
-                                       {i.topic for i in problems})
+    criticised_topics = {i.topic for i in problems}
+    if ctx.speech_kind == "review":
+        # A review praises at least three things: where the brief's topics are all criticised, the ones
+        # nearly every unit can name.
+        fill = [t for t in (*FALLBACK_ACHIEVEMENT_TOPICS, *GROUP_FILL_TOPICS) if t not in criticised_topics]
+        named = {g.topic for g in ach_groups if g.topic not in criticised_topics or g.facts or g.examples}
+        for topic in fill:
+            if len(named) >= min(3, achievements_for_length(ctx.length)):
+                break
+            if topic not in named:
+                ach_groups.append(_FactGroup(topic, None))
+                named.add(topic)
+    achievements = review.achievements(by_order(ach_groups), {i.facet for i in problems}, criticised_topics)
     achievements.sort(key=lambda i: topic_order[i.topic])
     if achievements:
         frames["achievements_intro"] = chooser.need("achievements_intro")
@@ -617,8 +640,8 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             sections = _sections_two_part(required, bank, chooser, rng)
     else:
         frames["work_context"] = chooser.need("work_context")
-        frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float(
-            ("report_by" in e.placeholders) == (ctx.preceding_report is not None)))
+        if ctx.preceding_report:  # no report was given before the speech: none to acknowledge
+            frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float("report_by" in e.placeholders))
         frames["work_transition"] = chooser.need("work_transition")
         frames["work_closing"] = chooser.need("work_closing", prefer=lambda e: with_milestone(e) * to_audience(e))
         if not required:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from .models import Brief, Example, LoadedBrief, Meeting, Org, Speaker, TopicFacts
+from .models import Brief, Example, LoadedBrief, Meeting, Org, PrecedingReport, Speaker, TopicFacts
 
 UNITS: dict[str, tuple[str, str]] = {
     "agency": ("中共某市发展和改革委员会机关委员会", "市发改委机关党委"),
@@ -84,15 +84,19 @@ def sample_brief(org_type: str, *, variant: int = 0, length: int = 3000, layout:
     brief = Brief(
         kind=kind,
         org=org_type,
-        meeting=Meeting(name=f"{date.year - 1}年度基层党组织书记抓基层党建工作述职评议会", date=date,
-                        reporters=8 + variant, deployed_by="上级党组织" if variant % 2 else None),
-        speaker=Speaker(name="张同", title="党委书记"),
+        meeting=(Meeting(name=f"{date.year - 1}年度基层党组织书记抓基层党建工作述职评议会", date=date,
+                         reporters=8 + variant, deployed_by="上级党组织" if variant % 2 else None)
+                 if kind == "review" else
+                 Meeting(name=f"{date.year}年基层党建工作会议", date=date,
+                         preceding_report=PrecedingReport(by="李清", title="党委副书记") if variant % 2 else None)),
+        speaker=Speaker(name="张同", title="党工委书记" if org_type == "community" else "党委书记"),
         focus=list(focus),
         achievements=achievements,
         problems=problems,
         length=length,
         layout=layout,
     )
-    org = Org(name=name, short_name=short, type=org_type)
+    # The community unit is a 街道党工委: it speaks to the 社区 Party organisations of the whole 街道.
+    org = Org(name=name, short_name=short, type=org_type, **({"whole": "全街道"} if org_type == "community" else {}))
     digest = hashlib.sha256(f"{org_type}/{variant}/{length}/{layout}/{date}/{kind}/{facts}".encode()).hexdigest()
     return LoadedBrief(brief=brief, org=org, path=f"<{org_type}-{variant}>", digest=digest)

@@ -135,7 +135,7 @@ def _face_of(runs: list[tuple[str, str]], pred) -> str:
 def test_roles_keep_distinct_faces_without_the_gb_fonts(rendered):
     docs, missing = rendered
     speech, host = docs["work-work"], docs["work-host"]
-    runs = _faces(speech[1], 1) + _faces(speech[1], 2)
+    runs = _faces(speech[1], 1) + _faces(speech[1], 2) + _faces(speech[1], 3)
     heading = next(b.text for b in speech[0].blocks if b.role == "heading1")
     body = next(b.text for b in speech[0].blocks if b.role == "paragraph")
     title = _face_of(runs, lambda t: t in speech[0].title and len(t) > 3)
