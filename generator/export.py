@@ -89,9 +89,9 @@ def refuse_existing(paths: Iterable[Path], force: bool) -> None:
 # ---------------------------------------------------------------- errors on the output side
 
 _HINTS = {
-    errno.EACCES: "没有写入权限；请检查文件夹权限，或用 -o 换一个输出目录",
-    errno.EPERM: "没有写入权限；请检查文件夹权限，或用 -o 换一个输出目录",
-    errno.EROFS: "所在磁盘是只读的；请用 -o 换一个输出目录",
+    errno.EACCES: "没有写入权限；请检查文件夹权限，或换一个目录",
+    errno.EPERM: "没有写入权限；请检查文件夹权限，或换一个目录",
+    errno.EROFS: "所在磁盘是只读的；请换一个目录",
     errno.ENOSPC: "磁盘空间不足；请清理磁盘后重试",
     errno.EDQUOT: "超出磁盘配额；请清理后重试",
     errno.ENAMETOOLONG: "文件名或路径过长；请缩短会议名称或输出目录",

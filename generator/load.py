@@ -104,7 +104,9 @@ def _message(err: dict, model: type[BaseModel]) -> str:
 
 def _validate(model: type[BaseModel], data: Any, filename: str, lines: dict, prefix: tuple = ()) -> tuple[Any, list[str]]:
     if not isinstance(data, dict):
-        return None, [f"{filename}:1: 文件内容应为“字段: 值”的映射，实为{_describe(data) if data is not None else '空文件'}"]
+        # Never quote the file: it may not be a YAML file at all (a wrong path, /etc/passwd …).
+        what = "空文件" if data is None else ("列表" if isinstance(data, list) else "一段文字，不像是 YAML 配置文件")
+        return None, [f"{filename}:1: 文件内容应为“字段: 值”的映射，实为{what}"]
     try:
         return model.model_validate(data), []
     except ValidationError as e:

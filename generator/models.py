@@ -58,8 +58,8 @@ def _bad_char(ch: str) -> bool:
 
 def fold_text(text: str) -> str:
     """One line of text, as a field of a document needs: line breaks and runs of spaces pasted from Word are
-    folded (nothing between two Chinese characters, one space elsewhere), so no text can start a paragraph
-    or heading of its own."""
+    folded (nothing between two Chinese characters, one space elsewhere) and "@" is written full-width, so
+    no text can start a paragraph or heading of its own."""
     text = _INVISIBLE.sub("", text)
 
     def join(m: re.Match) -> str:
@@ -72,6 +72,8 @@ def fold_text(text: str) -> str:
 
     text = _LINE_BREAKS.sub(join, text)
     text = _SPACES.sub(" ", text)
+    # "@" starts a block marker in the rendered text; the full-width sign reads the same in Chinese.
+    text = text.replace("@", "＠")
     return _SPACE_IN_CJK.sub("", text).strip()
 
 
@@ -196,7 +198,7 @@ KindName = Literal["review", "work", "news", "host"]
 class Brief(_Strict):
     kind: KindName = "review"
     kinds: Optional[list[KindName]] = Field(default=None, max_length=4)  # the paper set to build from this brief; default: [kind]
-    org: Union[PathText, dict]  # a path to org.yaml, or the org inline (validated as Org by load)
+    org: Union[str, dict]  # a path to org.yaml, or the org inline (validated as Org by load)
     meeting: Meeting
     speaker: Speaker
     review_year: Optional[StrictInt] = Field(default=None, ge=1990, le=2100)
@@ -207,6 +209,15 @@ class Brief(_Strict):
     length: Optional[StrictInt] = Field(default=None, ge=1500, le=8000)
     layout: Optional[Literal["separate", "two_part"]] = None
     seed: Optional[StrictInt] = Field(default=None, ge=0, le=SEED_MAX)
+
+    @field_validator("org", mode="before")
+    @classmethod
+    def _org_path_or_mapping(cls, value):
+        if isinstance(value, str):
+            return _clean_path(value)
+        if not isinstance(value, dict):
+            raise PydanticCustomError("dg_org", "应为单位配置文件的路径，或带缩进的单位信息")
+        return value
 
 
 @dataclass(frozen=True)
