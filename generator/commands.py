@@ -190,7 +190,24 @@ class _Job:
                 self.reports.append((result, draft, paths, findings))
 
 
+def _check_kinds_against_brief(brief: Path, kinds: Optional[list[str]]) -> None:
+    """--kinds may change the paper set, not the meeting: a 工作会议 brief cannot give a 述职评议会 speech."""
+    if not kinds or "review" not in kinds:
+        return
+    from .bank import default_bank
+    from .load import load_brief
+    from .yamlio import line_of, read_yaml
+
+    loaded = load_brief(brief, default_bank().topics)
+    if loaded.brief.kind == "work" or "work" in (loaded.brief.kinds or ()):
+        _, lines, _ = read_yaml(Path(brief))
+        field = "kind" if loaded.brief.kind == "work" else "kinds"
+        raise InputError(problems=[f"{brief}:{line_of(lines, (field,))}: {field}: 简报是工作会议讲话（work），"
+                                   f"与 --kinds 中的 review（述职评议会讲话）矛盾；请改 --kinds 或简报"])
+
+
 def _prepare_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, kinds=None) -> _Job:
+    _check_kinds_against_brief(brief, kinds)
     results = generate_variants(brief, variants, seed=seed, length=length, avoid=avoid, kinds=kinds)
     first = results[0]
     out_dir = Path(output) if output else Path(brief).parent

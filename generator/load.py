@@ -163,6 +163,8 @@ def _check_combinations(brief: Brief, filename: str, lines: dict) -> list[str]:
     """Settings that are each valid but cannot go together."""
     out = []
     kinds = set(brief.kinds) if brief.kinds else {brief.kind}
+    if ("kind",) in lines:  # kind given explicitly (it defaults to review) names the speech as well
+        kinds.add(brief.kind)
     if {"review", "work"} <= kinds:
         field = ("kinds",) if brief.kinds else ("kind",)
         out.append(f"{filename}:{line_of(lines, field)}: {dotted(field)}: review（述职评议会讲话）与 work（工作会议讲话）"
@@ -200,7 +202,16 @@ def _check_docx(org: Org, filename: str, lines: dict, prefix: tuple, base: Path)
 
 
 def _org_path_problem(value: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in value) or len(value) > 1000
+    """Whether the brief's validation refuses this path (and says why); then it is not looked up at all."""
+    from pydantic_core import PydanticCustomError
+
+    from .models import _clean_path
+
+    try:
+        _clean_path(value)
+    except PydanticCustomError:
+        return True
+    return False
 
 
 def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> LoadedBrief:
@@ -248,7 +259,8 @@ def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> 
         problems += _check_topics(brief, topics, label, lines)
     if problems:
         raise InputError(problems=sorted(dict.fromkeys(problems), key=_location))
-    assert brief is not None and org is not None
+    if brief is None or org is None:  # every path that leaves one unset reports why; this is a safety net
+        raise InputError(problems=[f"{label}:1: 简报或单位配置无效，请检查 org 字段"])
     digest = hashlib.sha256((text + "\n---\n" + org_text).encode("utf-8")).hexdigest()
     docx_where = f"{org_label}:{line_of(org_lines, org_prefix + ('docx',))}"
     return LoadedBrief(brief=brief, org=org, path=label, digest=digest, org_dir=str(org_dir), docx_where=docx_where)

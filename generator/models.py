@@ -100,7 +100,7 @@ def Text(limit: int, required: bool = False):  # noqa: N802 — used as a type
 
 def _clean_path(value: str) -> str:
     for i, ch in enumerate(value):
-        if _bad_char(ch) or ch in "\n\r\x0b\x0c\x85":
+        if _bad_char(ch) or ch in "\t\n\r\x0b\x0c\x85":
             raise PydanticCustomError("dg_control", "第 {pos} 个字符是控制字符 {code}，不能出现在文件路径中；请删去它",
                                       {"pos": i + 1, "code": f"U+{ord(ch):04X}"})
     if len(value) > 1000:

@@ -230,7 +230,7 @@ def _check_zip(path: Path, raw: bytes) -> None:
     import zipfile
 
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE file: an encrypted .docx or an old .doc
-        raise _not_docx(path, "文件已加密或是旧版 .doc 格式；请在 Word 中取消密码或另存为 .docx")
+        raise _not_docx(path, "文件设有密码，或是改了扩展名的旧版 .doc 文件；有密码的请先在 Word 中取消密码")
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
