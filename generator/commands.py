@@ -139,12 +139,14 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
         raise InputError(problems=problems)
     planned = [t for job in jobs for t in job.targets()]
     seen: dict[Path, Path] = {}
-    clashes = []
+    clashes, pairs = [], set()
     for job in jobs:
         for t in job.targets():
             key = Path(os.path.abspath(t))
-            if key in seen and seen[key] != job.brief:
-                clashes.append(f"{t}: 简报 {seen[key]} 和 {job.brief} 要写入同一个文件；请改用不同的会议名称或分别用 -o 指定输出目录")
+            if key in seen and seen[key] != job.brief and (seen[key], job.brief) not in pairs:
+                pairs.add((seen[key], job.brief))
+                clashes.append(f"{t}: 简报 {seen[key]} 和 {job.brief} 要写入同名文件（会议名称相同）；"
+                               f"请改用不同的会议名称，或分开生成并用 -o 指定不同的输出目录")
             seen.setdefault(key, job.brief)
     if clashes:
         raise RefusedError(problems=clashes)

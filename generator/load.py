@@ -107,6 +107,11 @@ def _validate(model: type[BaseModel], data: Any, filename: str, lines: dict, pre
         # Never quote the file: it may not be a YAML file at all (a wrong path, /etc/passwd …).
         what = "空文件" if data is None else ("列表" if isinstance(data, list) else "一段文字，不像是 YAML 配置文件")
         return None, [f"{filename}:1: 文件内容应为“字段: 值”的映射，实为{what}"]
+    if not prefix and len(data) >= 3 and not set(map(str, data)) & set(model.model_fields):
+        # Not one known field: some other file (a wrong path). Say so without echoing its keys.
+        what = "简报" if model is Brief else "单位配置文件"
+        return None, [f"{filename}:1: 不像是{what}（没有一个已知字段，如 {'、'.join(list(model.model_fields)[:4])}）；"
+                      f"请检查文件路径"]
     try:
         return model.model_validate(data), []
     except ValidationError as e:

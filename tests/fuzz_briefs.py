@@ -69,6 +69,11 @@ def _set(data, path, value):
 
 
 def _odd_value(rng: random.Random, old: Any) -> Any:
+    # A copy: the shared lists above must never become part of (and be mutated in) a brief.
+    return copy.deepcopy(_odd_value_shared(rng, old))
+
+
+def _odd_value_shared(rng: random.Random, old: Any) -> Any:
     choice = rng.random()
     if choice < 0.45:
         return rng.choice(ODD_STRINGS)
@@ -101,14 +106,14 @@ def mutate_data(rng: random.Random, data: dict) -> dict:
                 target = _get(data, path[:-1])
                 if isinstance(target, dict):
                     target[rng.choice(["nmae", "kinds", "seed", "focus", "x" * 300, "layout", "points"])] = \
-                        rng.choice(ODD_STRINGS + KIND_VALUES)
+                        copy.deepcopy(rng.choice(ODD_STRINGS + KIND_VALUES))
             elif op < 0.95:  # a top-level setting with an odd value
                 key = rng.choice(["seed", "points", "length", "layout", "kind", "kinds", "review_year", "focus"])
-                data[key] = rng.choice(ODD_NUMBERS + KIND_VALUES + ["two_part", "separate"] + ODD_STRINGS[:5])
+                data[key] = copy.deepcopy(rng.choice(ODD_NUMBERS + KIND_VALUES + ["two_part", "separate"] + ODD_STRINGS[:5]))
             else:  # many items
                 target = _get(data, path[:-1])
                 if isinstance(target, list) and target:
-                    target.extend([target[0]] * rng.choice([10, 50, 400]))
+                    target.extend(copy.deepcopy(target[0]) for _ in range(rng.choice([10, 50, 400])))
         except (KeyError, IndexError, TypeError):
             pass
     return data
