@@ -219,6 +219,9 @@ class OutputSet:
         self._cleaned.add(directory)
 
     def _open(self, target: Path) -> _Staged:
+        if "\0" in str(target):
+            shown = str(target).replace("\0", "\\0")
+            raise RefusedError(problems=[f"{shown}: 路径中含有空字符（NUL），请检查输出目录"])
         if any(s.target == target for s in self._staged):
             raise RefusedError(problems=[f"{target}: 同一次生成中有两份文稿要写入同一个文件；请改用不同的会议名称或输出目录"])
         refuse_existing([target], self.force)

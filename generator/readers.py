@@ -7,6 +7,7 @@ UTF-8, UTF-8 with BOM, then GB18030 only if the result reads like Chinese text.
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ YAML_LIMIT = 4 * MB  # a brief, an org config, a bank or rule file
 JSON_LIMIT = 20 * MB  # a .plan.json record
 
 
+_READ_HINTS = {errno.EACCES: "没有读取权限，请检查文件权限", errno.EPERM: "没有读取权限，请检查文件权限", errno.ELOOP: "符号链接成环",
+               errno.ENAMETOOLONG: "路径过长", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹", errno.EIO: "磁盘读取错误"}
+
+
 def _size_text(n: int) -> str:
     return f"{n // MB} MB" if n >= MB else f"{max(1, n // 1024)} KB"
 
@@ -45,8 +50,10 @@ def read_regular_file(path: str | Path, limit: int, what: str = "文件") -> byt
         st = os.stat(path)
     except FileNotFoundError as e:
         raise InputError(problems=[f"{path}: {what}不存在，请检查路径"]) from e
-    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
-        raise InputError(problems=[f"{path}: 无法读取{what}（{getattr(e, 'strerror', None) or '路径无效'}）"]) from e
+    except ValueError as e:  # a NUL in the path
+        raise InputError(problems=[f"{path}: 路径中含有空字符（NUL），请检查路径"]) from e
+    except OSError as e:
+        raise InputError(problems=[f"{path}: 无法读取{what}（{_READ_HINTS.get(e.errno, e.strerror or '')}）"]) from e
     if stat.S_ISDIR(st.st_mode):
         raise InputError(problems=[f"{path}: 是目录，不是文件；请指定其中的文件"])
     if not stat.S_ISREG(st.st_mode):
@@ -58,7 +65,7 @@ def read_regular_file(path: str | Path, limit: int, what: str = "文件") -> byt
         with open(path, "rb") as fh:
             raw = fh.read(limit + 1)
     except OSError as e:
-        raise InputError(problems=[f"{path}: 无法读取{what}（{e.strerror or e}）"]) from e
+        raise InputError(problems=[f"{path}: 无法读取{what}（{_READ_HINTS.get(e.errno, e.strerror or '')}）"]) from e
     if len(raw) > limit:  # it grew while being read
         raise InputError(problems=[f"{path}: 文件过大（上限 {_size_text(limit)}），请确认是否选错了文件"])
     return raw

@@ -111,14 +111,46 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
-        what = _excerpt(e.problem or "格式错误", 80)
-        raise InputError(problems=[f"{filename}:{line}: YAML 格式错误（{what}），请检查缩进、冒号和引号"]) from e
+        what = _yaml_problem(e.problem or "")
+        what = f"（{what}）" if what else ""
+        raise InputError(problems=[f"{filename}:{line}: YAML 格式错误{what}，请检查缩进、冒号和引号"]) from e
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as e:
         # ValueError/TypeError: a value the safe constructor cannot build (e.g. an unhashable key).
         raise InputError(problems=[f"{filename}:1: YAML 格式错误，请检查缩进、冒号和引号"]) from e
     if duplicates:
         raise InputError(problems=[f"{filename}:{line}: {field}: 字段重复出现，请只保留一处" for field, line in duplicates])
     return data, lines
+
+
+# What PyYAML's most common complaints mean, in the words of someone editing a brief.
+_PROBLEMS = (
+    ("that cannot start any token", "含有不能出现在此处的字符（常见的是制表符 Tab，请改用空格缩进）"),
+    ("found a tab character", "含有制表符（Tab），请改用空格缩进"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有成对，或列表项之间缺少逗号"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有成对，或各项之间缺少逗号"),
+    ("mapping values are not allowed", "此处不能再写“字段: 值”，冒号后的文字含“: ”时请加引号"),
+    ("could not find expected ':'", "缺少冒号，或引号没有成对"),
+    ("did not find expected key", "缩进不一致"),
+    ("did not find expected '-' indicator", "列表的缩进不一致"),
+    ("found undefined alias", "使用了未定义的别名（*）"),
+    ("found duplicate anchor", "锚点（&）重复"),
+    ("exceeded maximum nesting depth", "嵌套过深"),
+    ("found unhashable key", "字段名应为文字，不能是列表或映射"),
+    ("found unexpected end of stream", "文件意外结束，可能是引号或括号没有成对"),
+    ("found invalid Unicode character escape code", "含有无效的转义字符（\\u 或 \\U）"),
+    ("found unknown escape character", "含有无效的转义字符（反斜杠 \\）"),
+    ("expected <block end>, but found", "缩进不一致"),
+    ("while scanning a quoted scalar", "引号没有成对"),
+    ("found unacceptable character", "含有不允许的字符"),
+    ("could not determine a constructor for the tag", "使用了不支持的标签（!!…）"),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, chinese in _PROBLEMS:
+        if problem.startswith(english) or english in problem:
+            return chinese
+    return ""
 
 
 def _excerpt(text: str, limit: int = 30) -> str:
