@@ -171,8 +171,10 @@ def bank_lint_cmd(
     from .banklint import format_report, lint_paths
 
     for path in paths or []:
-        if not path.is_file():
+        if not path.exists():
             raise InputError(problems=[f"{path}: 文件不存在"])
+        if not path.is_file():  # a folder, a pipe, a device: said plainly, never read
+            raise InputError(problems=[f"{path}: 不是普通文件，请指定词库中的 .yaml 文件"])
     findings = lint_paths(paths or None)
     typer.echo(format_report(findings))
     raise typer.Exit(1 if any(f.severity == "错误" for f in findings) else 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import typing
 from pathlib import Path
 from typing import Any
@@ -234,7 +235,7 @@ def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> 
         pass  # the brief's own validation names the bad character or length
     elif isinstance(org_data, str):
         org_path = path.parent / org_data
-        if not org_path.is_file():
+        if not os.path.exists(org_path):
             problems.append(f"{label}:{line_of(lines, ('org',))}: org: 找不到单位配置文件“{_excerpt(org_data, 60)}”"
                             f"（相对于简报所在目录）")
         else:
