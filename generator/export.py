@@ -195,16 +195,25 @@ class OutputSet:
 
     # -- staging
 
-    def _prepare_dir(self, directory: Path) -> None:
-        if directory in self._cleaned:
-            return
+    def _staging_dir(self, directory: Path) -> Path:
+        """Where to stage files for ``directory``: itself, or while it does not exist yet its nearest existing
+        ancestor (the same file system), so that folders are only made when the set is committed."""
+        d = directory
+        while not os.path.lexists(d) and d != d.parent:
+            d = d.parent
+        if os.path.lexists(d) and not os.path.isdir(d):
+            raise RefusedError(problems=[f"{d}: 不是文件夹而是文件，无法在其中写入；请用 -o 指定一个文件夹"])
+        if d not in self._cleaned:
+            clean_stale_temps(d)
+            self._cleaned.add(d)
+        return d
+
+    def _make_dirs(self, directory: Path) -> None:
         missing = []
         d = directory
         while not os.path.lexists(d) and d != d.parent:
             missing.append(d)
             d = d.parent
-        if os.path.lexists(d) and not os.path.isdir(d):
-            raise RefusedError(problems=[f"{d}: 不是文件夹而是文件，无法在其中写入；请用 -o 指定一个文件夹"])
         for m in reversed(missing):
             try:
                 os.mkdir(m)
@@ -215,8 +224,6 @@ class OutputSet:
             except OSError as e:
                 raise output_error(m, e) from e
             self._made_dirs.append(m)
-        clean_stale_temps(directory)
-        self._cleaned.add(directory)
 
     def _open(self, target: Path) -> _Staged:
         if "\0" in str(target):
@@ -225,20 +232,20 @@ class OutputSet:
         if any(s.target == target for s in self._staged):
             raise RefusedError(problems=[f"{target}: 同一次生成中有两份文稿要写入同一个文件；请改用不同的会议名称或输出目录"])
         refuse_existing([target], self.force)
-        self._prepare_dir(target.parent)
+        where = self._staging_dir(target.parent)
         staged = None
         if _HAVE_TMPFILE and sum(s.fd is not None for s in self._staged) < _MAX_OPEN:
             try:
-                staged = _Staged(target, fd=os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o666))
+                staged = _Staged(target, fd=os.open(where, os.O_TMPFILE | os.O_WRONLY, 0o666))
             except OSError as e:
                 if e.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT, errno.EMFILE):
-                    raise output_error(target, e) from e
+                    raise output_error(target if where == target.parent else where, e) from e
         if staged is None:
-            tmp = target.parent / _temp_name()
+            tmp = where / _temp_name()
             try:
                 os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             except OSError as e:
-                raise output_error(target, e) from e
+                raise output_error(target if where == target.parent else where, e) from e
             staged = _Staged(target, tmp=tmp)
         self._staged.append(staged)
         return staged
@@ -306,7 +313,11 @@ class OutputSet:
         with _signals_deferred():
             for s in self._staged:
                 try:
+                    self._make_dirs(s.target.parent)
                     self._link(s)
+                except RefusedError:
+                    self._undo(created)
+                    raise
                 except FileExistsError as e:
                     self._undo(created)
                     raise RefusedError(problems=[f"{s.target}: 文件已存在（可能是同时运行的另一次生成写入的），"

@@ -299,8 +299,8 @@ def test_read_only_directory_is_a_message(tmp_path):
     ro.chmod(0o555)
     env = dict(os.environ, PYTHONPATH=str(ROOT), HOME=str(tmp_path))
     for args, where in ((["build", str(brief), "-o", str(ro)], f"{ro}/{STEM}.docx"),
-                        (["build", str(brief), "-o", str(ro / "sub")], str(ro / "sub")),
-                        (["init", str(ro / "new")], str(ro / "new")), (["init", str(ro)], str(ro / "brief.yaml"))):
+                        (["build", str(brief), "-o", str(ro / "sub")], str(ro)),
+                        (["init", str(ro / "new")], str(ro)), (["init", str(ro)], str(ro / "brief.yaml"))):
         run = subprocess.run(prefix + DRAFTGEN + args, capture_output=True, text=True, env=env, cwd=tmp_path)
         assert run.returncode == 2, (args, run.stderr)
         assert "Traceback" not in run.stderr and f"{where}: 没有写入权限" in run.stderr, run.stderr
@@ -552,6 +552,7 @@ def test_kill_9_during_a_multi_file_build_leaves_all_or_nothing(tmp_path):
         proc.wait()
         names = files_in(out)
         assert names in ([], complete), (delay, names)
+        assert names or not out.exists(), "a killed build must not leave even its output folder"
         outcomes.add(len(names))
     assert 0 in outcomes, "no kill landed during the build: make the build longer"
 
