@@ -220,4 +220,6 @@ def main() -> None:
         where = f"{e.filename}: " if e.filename else ""
         _err(f"{where}操作失败（{e.strerror or e}）；请检查路径和权限后重试")
         sys.exit(2)
+    if code == 130:  # typer turns Ctrl-C into exit code 130 without a word
+        _err("已中断")
     sys.exit(code if isinstance(code, int) else 0)
