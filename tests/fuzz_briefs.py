@@ -191,7 +191,14 @@ def make_case(seed: int) -> Case:
         brief = mutate_text(rng, brief_text)
     elif r < 0.9:
         brief = brief_text
-        org = yaml.safe_dump(mutate_data(rng, yaml.safe_load(org_text)), allow_unicode=True, sort_keys=False)
+        org_data = yaml.safe_load(org_text)
+        if rng.random() < 0.4:  # the Word settings, valid or not
+            org_data["docx"] = {"fonts": {rng.choice(["body", "title", "heading1", "meta", "bodyy", "页码"]):
+                                          rng.choice(["仿宋", "", " ", "\x00", "长" * 100, 3, None])},
+                                "reference": rng.choice([None, "没有.docx", "org.yaml", "brief.yaml", ".", "/dev/zero",
+                                                         "a.doc", "\x00.docx", 5]),
+                                "profile": rng.choice(["standard", "reading", "large", 1, None])}
+        org = yaml.safe_dump(mutate_data(rng, org_data), allow_unicode=True, sort_keys=False)
     else:
         brief = brief_text
         org = mutate_text(rng, org_text)
