@@ -11,7 +11,7 @@ from .context import CHARS_PER_MINUTE
 from .errors import DraftgenError, InputError, RefusedError
 from .export import (FORMATS, OutputSet, output_stem, planned_paths, refuse_existing, require_pdf_converter,
                      stage_draft, terminate_as_exception)
-from .models import Draft
+from .models import SEED_MAX, Draft
 from .pipeline import Result, generate_variants, plan_json
 from .render import DOCUMENT_NAMES, count_word
 
@@ -98,9 +98,6 @@ def parse_kinds(text: Optional[str]) -> Optional[list[str]]:
     if "review" in kinds and "work" in kinds:
         raise InputError(problems=["--kinds: review 与 work 是两种不同会议的讲话，一次只能选其一"])
     return list(dict.fromkeys(kinds))
-
-
-SEED_MAX = 2**32 - 1  # a seed fits in 32 bits: as derived from a brief, and as any seed given is recorded
 
 
 def check_seed(seed: Optional[int], where: str = "--seed") -> None:

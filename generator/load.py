@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
 from .models import ORG_TYPES, Brief, LoadedBrief, Org
-from .yamlio import _excerpt, dotted, line_of, read_yaml
+from .yamlio import dotted, excerpt, line_of, read_yaml
 
 MAX_PROBLEMS = 30
 _TYPE_NAMES = {"int": "整数", "str": "文字", "list": "列表", "dict": "映射", "date": "日期（如 2026-01-20）"}
@@ -32,7 +32,7 @@ def _describe(value: Any) -> str:
         return "列表"
     if isinstance(value, dict):
         return "映射"
-    return f"“{_excerpt(value)}”"
+    return f"“{excerpt(value)}”"
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -76,7 +76,7 @@ def _message(err: dict, model: type[BaseModel]) -> str:
         owner = _model_at(model, loc)
         allowed = owner.model_fields if owner else []
         hint = suggest(loc[-1], allowed) or (f"；可用字段：{'、'.join(allowed)}" if allowed else "")
-        return f"未知字段“{_excerpt(loc[-1])}”{hint}"
+        return f"未知字段“{excerpt(loc[-1])}”{hint}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"应为整数，实为{_describe(value)}"
     if kind in ("string_type",):
@@ -100,7 +100,7 @@ def _message(err: dict, model: type[BaseModel]) -> str:
         return "不能为空"
     if kind == "bool_type":
         return f"应为 true 或 false，实为{_describe(value)}"
-    return f"取值不正确（{_excerpt(err.get('msg'), 60)}）"
+    return f"取值不正确（{excerpt(err.get('msg'), 60)}）"
 
 
 def _validate(model: type[BaseModel], data: Any, filename: str, lines: dict, prefix: tuple = ()) -> tuple[Any, list[str]]:
@@ -118,7 +118,7 @@ def _validate(model: type[BaseModel], data: Any, filename: str, lines: dict, pre
     except ValidationError as e:
         problems = []
         errors = e.errors()
-        if len(errors) > MAX_PROBLEMS:  # e.g. a file that is not a brief at all: say so, do not echo it
+        if len(errors) > MAX_PROBLEMS:  # a screenful is enough to act on; the rest follow once these are fixed
             problems.append(f"{filename}:1: 问题过多（{len(errors)} 处），只列出前 {MAX_PROBLEMS} 处；"
                             f"请确认这是 draftgen 的简报或单位配置文件")
             errors = errors[:MAX_PROBLEMS]
@@ -201,9 +201,9 @@ def _check_docx(org: Org, filename: str, lines: dict, prefix: tuple, base: Path)
         ref = Path(opts.reference).expanduser()
         ref = ref if ref.is_absolute() else base / ref
         if ref.suffix.lower() != ".docx":
-            out.append(f"{where}: 参考文档应为 .docx 文件，实为“{_excerpt(opts.reference, 60)}”；请在 Word 或 WPS 中另存为 .docx 后再指定")
+            out.append(f"{where}: 参考文档应为 .docx 文件，实为“{excerpt(opts.reference, 60)}”；请在 Word 或 WPS 中另存为 .docx 后再指定")
         elif not ref.is_file():
-            out.append(f"{where}: 找不到参考文档“{_excerpt(opts.reference, 60)}”（查找位置：{ref}）")
+            out.append(f"{where}: 找不到参考文档“{excerpt(opts.reference, 60)}”（查找位置：{ref}）")
     return out
 
 
@@ -236,7 +236,7 @@ def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> 
     elif isinstance(org_data, str):
         org_path = path.parent / org_data
         if not os.path.exists(org_path):
-            problems.append(f"{label}:{line_of(lines, ('org',))}: org: 找不到单位配置文件“{_excerpt(org_data, 60)}”"
+            problems.append(f"{label}:{line_of(lines, ('org',))}: org: 找不到单位配置文件“{excerpt(org_data, 60)}”"
                             f"（相对于简报所在目录）")
         else:
             try:

@@ -153,7 +153,7 @@ def _yaml_problem(problem: str) -> str:
     return ""
 
 
-def _excerpt(text: str, limit: int = 30) -> str:
+def excerpt(text: str, limit: int = 30) -> str:
     """A short, single-line excerpt: messages never echo a file's contents."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit] + "…"
@@ -202,5 +202,5 @@ def dotted(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + _excerpt(part, 40)
+            out += ("." if out else "") + excerpt(part, 40)
     return out or "（根）"
