@@ -127,6 +127,9 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
 
     # One validation pass over every brief before anything is written.
     jobs, problems = [], []
+    # The same file named twice (a.yaml ./a.yaml) is one brief, not a clash with itself.
+    seen_briefs: set[str] = set()
+    briefs = [b for b in briefs if not (os.path.realpath(b) in seen_briefs or seen_briefs.add(os.path.realpath(b)))]
     for brief in briefs:
         try:
             jobs.append(_prepare_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, kind_list))

@@ -327,6 +327,13 @@ def test_failed_build_leaves_nothing_not_even_the_output_folder(run_cli, tmp_pat
     assert not (tmp_path / "new").exists()
 
 
+def test_the_same_brief_named_twice_is_built_once(run_cli, tmp_path):
+    brief = school(tmp_path)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", brief, brief.parent / "." / "brief.yaml", "-o", out, "--format", "md")
+    assert code == 0 and stdout.count("已生成：") == 1 and files_in(out) == [f"{STEM}.md"], err
+
+
 def test_two_briefs_into_one_name_are_refused(run_cli, tmp_path):
     brief = school(tmp_path)
     other = brief.parent / "other.yaml"
