@@ -124,7 +124,7 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
 
 # What PyYAML's most common complaints mean, in the words of someone editing a brief.
 _PROBLEMS = (
-    ("expected a single document", "文件中有多个 YAML 文档（用 --- 分隔），只能保留一个"),
+    ("but found another document", "文件中有多个用 --- 分隔的 YAML 文档，只能保留一个"),
     ("that cannot start any token", "含有不能出现在此处的字符（常见的是制表符 Tab，请改用空格缩进）"),
     ("found a tab character", "含有制表符（Tab），请改用空格缩进"),
     ("did not find expected ',' or ']'", "方括号 [ ] 没有成对，或列表项之间缺少逗号"),

@@ -238,6 +238,16 @@ def test_yaml_alias_bombs_and_recursion_are_bounded(run_cli, tmp_path, extra, me
     assert_refused(run_cli("build", brief, "-o", out), out, "org.yaml:", message)
 
 
+@pytest.mark.parametrize("text, message", [("a:\tb\n\tc: d\n", "制表符"), ("a: 1\n---\nb: 2\n", "YAML 文档，只能保留一个"),
+                                           ("a: [1, 2\n", "方括号"), ("a: *nope\n", "未定义的别名"),
+                                           ("a: !!python/object:os.system {}\n", "不支持的标签")])
+def test_yaml_syntax_messages_are_chinese(run_cli, tmp_path, text, message):
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert_refused(run_cli("build", brief, "-o", out), out, f"{brief}:", message)
+
+
 def test_bank_lint_uses_the_same_bounded_loader(run_cli, tmp_path):
     bad = tmp_path / "frames.yaml"
     bad.write_text("entries: []\n" + BOMB, encoding="utf-8")
