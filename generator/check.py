@@ -1169,6 +1169,10 @@ def _atomic_write(target: Path, write) -> None:
             os.fsync(fh.fileno())
         if target.exists():
             shutil.copymode(target, tmp)
+        else:  # a new file gets the mode the user's umask gives (mkstemp makes it private)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -60,7 +60,7 @@ def build_cmd(
     briefs: List[Path] = typer.Argument(..., metavar="简报", help="一个或多个简报文件（brief.yaml）。", show_default=False),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出目录；默认为简报所在目录。"),
     formats: str = typer.Option("docx,md", "--format", "-f", help="输出格式，逗号分隔：docx、md、txt、pdf。"),
-    seed: Optional[int] = typer.Option(None, "--seed", help="随机种子；同一简报、同一种子得到相同稿件。"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="随机种子（0～4294967295）；同一简报、同一种子得到相同稿件。"),
     length: Optional[int] = typer.Option(None, "--length", help="目标字数（1500～8000），覆盖简报中的 length。"),
     variants: int = typer.Option(1, "--variants", help="用不同种子生成几份备选稿。"),
     avoid_used: Optional[Path] = typer.Option(None, "--avoid-used", help="往年稿件的记录文件（.plan.json），避免重复用语。"),
@@ -146,14 +146,17 @@ def schema_cmd(
     force: bool = typer.Option(False, "--force", help="允许覆盖已存在的文件。"),
 ) -> None:
     """写出简报、单位配置和词库文件的 JSON Schema，供编辑器自动补全和校验。"""
-    from .export import refuse_existing, write_text_atomic
+    from .export import OutputSet, refuse_existing
     from .schema import render_schemas
 
     rendered = render_schemas()
     refuse_existing([output / name for name in rendered], force)
-    for name, text in rendered.items():
-        write_text_atomic(output / name, text)
-        typer.echo(f"已写入：{output / name}")
+    with OutputSet(force=force) as out:
+        for name, text in rendered.items():
+            out.add_text(output / name, text)
+        written = out.commit()
+    for path in written:
+        typer.echo(f"已写入：{path}")
 
 
 bank_app = typer.Typer(help="词库维护：检查条目、查看覆盖情况。", no_args_is_help=True, subcommand_metavar="命令 [参数]...")
@@ -168,8 +171,10 @@ def bank_lint_cmd(
     from .banklint import format_report, lint_paths
 
     for path in paths or []:
-        if not path.is_file():
+        if not path.exists():
             raise InputError(problems=[f"{path}: 文件不存在"])
+        if not path.is_file():  # a folder, a pipe, a device: said plainly, never read
+            raise InputError(problems=[f"{path}: 不是普通文件，请指定词库中的 .yaml 文件"])
     findings = lint_paths(paths or None)
     typer.echo(format_report(findings))
     raise typer.Exit(1 if any(f.severity == "错误" for f in findings) else 0)
@@ -211,4 +216,10 @@ def main() -> None:
     except KeyboardInterrupt:
         _err("已中断")
         sys.exit(130)
+    except OSError as e:  # a file-system problem no command foresaw: still a message, never a traceback
+        where = f"{e.filename}: " if e.filename else ""
+        _err(f"{where}操作失败（{e.strerror or e}）；请检查路径和权限后重试")
+        sys.exit(2)
+    if code == 130:  # typer turns Ctrl-C into exit code 130 without a word
+        _err("已中断")
     sys.exit(code if isinstance(code, int) else 0)

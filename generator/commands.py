@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from .context import CHARS_PER_MINUTE
-from .errors import DraftgenError, InputError
-from .export import FORMATS, output_stem, planned_paths, refuse_existing, write_draft, write_text_atomic
-from .models import Draft
+from .errors import DraftgenError, InputError, RefusedError
+from .export import (FORMATS, OutputSet, output_stem, planned_paths, refuse_existing, require_pdf_converter,
+                     stage_draft, terminate_as_exception)
+from .models import SEED_MAX, Draft
 from .pipeline import Result, generate_variants, plan_json
 from .render import DOCUMENT_NAMES, count_word
 
@@ -28,12 +30,13 @@ def read_avoid_file(path: Optional[Path]) -> set[str]:
     """Entry ids used in earlier drafts, from one .plan.json file (or a JSON list of them)."""
     if path is None:
         return set()
+    from .readers import JSON_LIMIT, read_regular_file
+
+    raw = read_regular_file(path, JSON_LIMIT, "--avoid-used 指定的记录文件")
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise InputError(problems=[f"{path}: --avoid-used 指定的文件不存在"]) from e
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(problems=[f"{path}: 不是有效的 .plan.json 记录文件（{e}）"]) from e
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+        raise InputError(problems=[f"{path}: 不是有效的 .plan.json 记录文件，应为 draftgen build --plan 写出的记录"]) from e
     records = data if isinstance(data, list) else [data]
     ids: set[str] = set()
     for rec in records:
@@ -97,30 +100,116 @@ def parse_kinds(text: Optional[str]) -> Optional[list[str]]:
     return list(dict.fromkeys(kinds))
 
 
+def check_seed(seed: Optional[int], where: str = "--seed") -> None:
+    if seed is not None and not 0 <= seed <= SEED_MAX:
+        raise InputError(problems=[f"{where}: 应为 0～{SEED_MAX} 之间的整数，实为 {_short_number(seed)}"])
+
+
+def _short_number(n: int) -> str:
+    text = str(n)
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
 def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed: Optional[int],
               length: Optional[int], variants: int, avoid_used: Optional[Path], plan_out: bool, force: bool,
               echo: Echo, echo_err: Echo, kinds: Optional[str] = None) -> int:
-    """Build every brief; each brief either fully succeeds or writes nothing. Returns the exit code."""
-    fmt_list = parse_formats(formats)
+    """Build every brief as one set: all briefs are validated and rendered first, and either every file of
+    every brief is written, or (on any problem) none is. Returns the exit code."""
+    fmt_list = list(dict.fromkeys(parse_formats(formats)))
     if length is not None and not 1500 <= length <= 8000:
-        raise InputError(problems=[f"--length: 应在 1500～8000 之间，实为 {length}"])
+        raise InputError(problems=[f"--length: 应在 1500～8000 之间，实为 {_short_number(length)}"])
     if variants < 1 or variants > 20:
-        raise InputError(problems=[f"--variants: 应在 1～20 之间，实为 {variants}"])
+        raise InputError(problems=[f"--variants: 应在 1～20 之间，实为 {_short_number(variants)}"])
+    check_seed(seed)
     avoid = read_avoid_file(avoid_used)
     kind_list = parse_kinds(kinds)
-    worst = 0
+    require_pdf_converter(fmt_list)
+
+    # One validation pass over every brief before anything is written.
+    jobs, problems = [], []
+    # The same file named twice (a.yaml ./a.yaml) is one brief, not a clash with itself.
+    seen_briefs: set[str] = set()
+    briefs = [b for b in briefs if not (os.path.realpath(b) in seen_briefs or seen_briefs.add(os.path.realpath(b)))]
     for brief in briefs:
         try:
-            _build_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo, kind_list)
+            jobs.append(_prepare_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, kind_list))
         except DraftgenError as e:
-            for line in e.problems or [str(e)]:
-                echo_err(line)
-            worst = max(worst, e.exit_code)
-    return worst
+            problems += e.problems or [str(e)]
+    if problems:
+        raise InputError(problems=problems)
+    planned = [t for job in jobs for t in job.targets()]
+    seen: dict[Path, Path] = {}
+    clashes, pairs = [], set()
+    for job in jobs:
+        for t in job.targets():
+            key = Path(os.path.abspath(t))
+            if key in seen and seen[key] != job.brief and (seen[key], job.brief) not in pairs:
+                pairs.add((seen[key], job.brief))
+                clashes.append(f"{t}: 简报 {seen[key]} 和 {job.brief} 要写入同名文件（会议名称相同）；"
+                               f"请改用不同的会议名称，或分开生成并用 -o 指定不同的输出目录")
+            seen.setdefault(key, job.brief)
+    if clashes:
+        raise RefusedError(problems=clashes)
+    refuse_existing(planned, force)
+
+    with terminate_as_exception(), OutputSet(force=force) as out:
+        for job in jobs:
+            job.stage(out)
+        out.commit()
+    for job in jobs:
+        for result, draft, paths, findings in job.reports:
+            report(result, draft, paths, findings, echo)
+    return 0
 
 
-def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo,
-               kinds=None) -> None:
+class _Job:
+    """One brief's documents, rendered and checked, waiting to be written."""
+
+    def __init__(self, brief: Path, results: list[Result], out_dir: Path, fmt_list: list[str], plan_out: bool,
+                 stems: dict, plan_stems: dict):
+        self.brief, self.results, self.out_dir, self.fmt_list = Path(brief), results, out_dir, fmt_list
+        self.plan_out, self.stems, self.plan_stems = plan_out, stems, plan_stems
+        self.reports: list = []
+
+    def targets(self) -> list[Path]:
+        out = [p for stem in self.stems.values() for p in planned_paths(self.out_dir, stem, self.fmt_list)]
+        if self.plan_out:
+            out += [self.out_dir / f"{stem}.plan.json" for stem in self.plan_stems.values()]
+        return out
+
+    def stage(self, out: OutputSet) -> None:
+        for i, result in enumerate(self.results):
+            loaded = result.loaded
+            for kind, draft in result.documents.items():
+                findings = check_draft(draft, _allowed_terms(result))
+                paths = stage_draft(out, draft, self.out_dir, self.stems[(i, kind)], self.fmt_list,
+                                    docx_options=loaded.org.docx, base_dir=Path(loaded.org_dir),
+                                    where=loaded.docx_where)
+                if self.plan_out and kind == next(iter(result.documents)):
+                    plan_path = self.out_dir / f"{self.plan_stems[i]}.plan.json"
+                    out.add_text(plan_path, plan_json(result))
+                    paths.append(plan_path)
+                self.reports.append((result, draft, paths, findings))
+
+
+def _check_kinds_against_brief(brief: Path, kinds: Optional[list[str]]) -> None:
+    """--kinds may change the paper set, not the meeting: a 工作会议 brief cannot give a 述职评议会 speech."""
+    if not kinds or "review" not in kinds:
+        return
+    from .bank import default_bank
+    from .load import load_brief
+    from .yamlio import line_of, read_yaml
+
+    loaded = load_brief(brief, default_bank().topics)
+    if loaded.brief.kind == "work" or "work" in (loaded.brief.kinds or ()):
+        _, lines, _ = read_yaml(Path(brief))
+        field = "kind" if loaded.brief.kind == "work" else "kinds"
+        raise InputError(problems=[f"{brief}:{line_of(lines, (field,))}: {field}: 简报是工作会议讲话（work），"
+                                   f"与 --kinds 中的 review（述职评议会讲话）矛盾；请改 --kinds 或简报"])
+
+
+def _prepare_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, kinds=None) -> _Job:
+    _check_kinds_against_brief(brief, kinds)
     results = generate_variants(brief, variants, seed=seed, length=length, avoid=avoid, kinds=kinds)
     first = results[0]
     out_dir = Path(output) if output else Path(brief).parent
@@ -129,21 +218,7 @@ def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, pla
     stems = {(i, kind): output_stem(meeting, DOCUMENT_NAMES[kind]) + suffix.format(n=i + 1)
              for i, r in enumerate(results) for kind in r.documents}
     plan_stems = {i: output_stem(meeting, "讲话稿") + suffix.format(n=i + 1) for i in range(len(results))}
-    # Refuse before writing anything, so a partial set of files is never left behind.
-    planned = [p for stem in stems.values() for p in planned_paths(out_dir, stem, fmt_list)]
-    if plan_out:
-        planned += [out_dir / f"{stem}.plan.json" for stem in plan_stems.values()]
-    refuse_existing(planned, force)
-    for i, result in enumerate(results):
-        for kind, draft in result.documents.items():
-            findings = check_draft(draft, _allowed_terms(result))
-            paths = write_draft(draft, out_dir, stems[(i, kind)], fmt_list, force=force,
-                                docx_options=result.loaded.org.docx, base_dir=Path(result.loaded.path).parent)
-            if plan_out and kind == next(iter(result.documents)):
-                plan_path = out_dir / f"{plan_stems[i]}.plan.json"
-                write_text_atomic(plan_path, plan_json(result))
-                paths.append(plan_path)
-            report(result, draft, paths, findings, echo)
+    return _Job(brief, results, out_dir, fmt_list, plan_out, stems, plan_stems)
 
 
 def run_check(paths: list[Path], *, date_text: Optional[str], brief: Optional[Path], fmt: str, fix: bool,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import typing
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
 from .models import ORG_TYPES, Brief, LoadedBrief, Org
-from .yamlio import dotted, line_of, read_yaml
+from .yamlio import dotted, excerpt, line_of, read_yaml
 
+MAX_PROBLEMS = 30
 _TYPE_NAMES = {"int": "整数", "str": "文字", "list": "列表", "dict": "映射", "date": "日期（如 2026-01-20）"}
 
 
@@ -30,8 +32,7 @@ def _describe(value: Any) -> str:
         return "列表"
     if isinstance(value, dict):
         return "映射"
-    text = str(value)
-    return f"“{text[:30]}”"
+    return f"“{excerpt(value)}”"
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -65,13 +66,17 @@ def suggest(word: str, choices) -> str:
 def _message(err: dict, model: type[BaseModel]) -> str:
     kind, value, loc = err["type"], err.get("input"), err["loc"]
     ctx = err.get("ctx") or {}
+    if kind.startswith("dg_"):  # our own text checks carry their Chinese message
+        return err["msg"]
+    if kind == "too_long":
+        return f"条目过多（{ctx.get('actual_length')} 条，上限 {ctx.get('max_length')} 条）；请合并或删减"
     if kind == "missing":
         return "缺少必填字段"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc)
         allowed = owner.model_fields if owner else []
         hint = suggest(loc[-1], allowed) or (f"；可用字段：{'、'.join(allowed)}" if allowed else "")
-        return f"未知字段“{loc[-1]}”{hint}"
+        return f"未知字段“{excerpt(loc[-1])}”{hint}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"应为整数，实为{_describe(value)}"
     if kind in ("string_type",):
@@ -95,17 +100,29 @@ def _message(err: dict, model: type[BaseModel]) -> str:
         return "不能为空"
     if kind == "bool_type":
         return f"应为 true 或 false，实为{_describe(value)}"
-    return f"取值不正确（{err.get('msg')}）"
+    return f"取值不正确（{excerpt(err.get('msg'), 60)}）"
 
 
 def _validate(model: type[BaseModel], data: Any, filename: str, lines: dict, prefix: tuple = ()) -> tuple[Any, list[str]]:
     if not isinstance(data, dict):
-        return None, [f"{filename}:1: 文件内容应为“字段: 值”的映射，实为{_describe(data) if data is not None else '空文件'}"]
+        # Never quote the file: it may not be a YAML file at all (a wrong path, /etc/passwd …).
+        what = "空文件" if data is None else ("列表" if isinstance(data, list) else "一段文字，不像是 YAML 配置文件")
+        return None, [f"{filename}:1: 文件内容应为“字段: 值”的映射，实为{what}"]
+    if not prefix and len(data) >= 3 and not set(map(str, data)) & set(model.model_fields):
+        # Not one known field: some other file (a wrong path). Say so without echoing its keys.
+        what = "简报" if model is Brief else "单位配置文件"
+        return None, [f"{filename}:1: 不像是{what}（没有一个已知字段，如 {'、'.join(list(model.model_fields)[:4])}）；"
+                      f"请检查文件路径"]
     try:
         return model.model_validate(data), []
     except ValidationError as e:
         problems = []
-        for err in e.errors():
+        errors = e.errors()
+        if len(errors) > MAX_PROBLEMS:  # a screenful is enough to act on; the rest follow once these are fixed
+            problems.append(f"{filename}:1: 问题过多（{len(errors)} 处），只列出前 {MAX_PROBLEMS} 处；"
+                            f"请确认这是 draftgen 的简报或单位配置文件")
+            errors = errors[:MAX_PROBLEMS]
+        for err in errors:
             loc = tuple(err["loc"])
             line = line_of(lines, prefix + loc)
             problems.append(f"{filename}:{line}: {dotted(prefix + loc)}: {_message(err, model)}")
@@ -155,6 +172,61 @@ def _location(message: str) -> tuple[str, int]:
     return (path, int(line) if line.isdigit() else 0)
 
 
+def _check_combinations(brief: Brief, filename: str, lines: dict) -> list[str]:
+    """Settings that are each valid but cannot go together."""
+    out = []
+    kinds = set(brief.kinds) if brief.kinds else {brief.kind}
+    if ("kind",) in lines:  # kind given explicitly (it defaults to review) names the speech as well
+        kinds.add(brief.kind)
+    if {"review", "work"} <= kinds:
+        field = ("kinds",) if brief.kinds else ("kind",)
+        out.append(f"{filename}:{line_of(lines, field)}: {dotted(field)}: review（述职评议会讲话）与 work（工作会议讲话）"
+                   f"是两种不同会议的讲话，一份简报只能选其一；请分成两份简报")
+    if brief.layout == "two_part" and brief.points not in (None, 2):
+        out.append(f"{filename}:{line_of(lines, ('points',))}: points: layout 为 two_part 时固定为“讲两点意见”，"
+                   f"与 points: {brief.points} 矛盾；请删去其一")
+    return out
+
+
+def _check_docx(org: Org, filename: str, lines: dict, prefix: tuple, base: Path) -> list[str]:
+    """The Word settings, checked here (with file:line) rather than when the .docx is being written."""
+    from .layout import FONT_ROLES
+
+    out = []
+    opts = org.docx
+    for role in opts.fonts:
+        if role not in FONT_ROLES:
+            loc = prefix + ("docx", "fonts", role)
+            out.append(f"{filename}:{line_of(lines, loc)}: {dotted(loc)}: 未知的字体角色“{role}”{suggest(role, FONT_ROLES)}；"
+                       f"可用的有 {'、'.join(FONT_ROLES)}")
+        elif not opts.fonts[role]:
+            loc = prefix + ("docx", "fonts", role)
+            out.append(f"{filename}:{line_of(lines, loc)}: {dotted(loc)}: 字体名称不能为空")
+    if opts.reference:
+        loc = prefix + ("docx", "reference")
+        where = f"{filename}:{line_of(lines, loc)}: {dotted(loc)}"
+        ref = Path(opts.reference).expanduser()
+        ref = ref if ref.is_absolute() else base / ref
+        if ref.suffix.lower() != ".docx":
+            out.append(f"{where}: 参考文档应为 .docx 文件，实为“{excerpt(opts.reference, 60)}”；请在 Word 或 WPS 中另存为 .docx 后再指定")
+        elif not ref.is_file():
+            out.append(f"{where}: 找不到参考文档“{excerpt(opts.reference, 60)}”（查找位置：{ref}）")
+    return out
+
+
+def _org_path_problem(value: str) -> bool:
+    """Whether the brief's validation refuses this path (and says why); then it is not looked up at all."""
+    from pydantic_core import PydanticCustomError
+
+    from .models import _clean_path
+
+    try:
+        _clean_path(value)
+    except PydanticCustomError:
+        return True
+    return False
+
+
 def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> LoadedBrief:
     """Read and validate a brief and its organisation config. Raises InputError listing every problem."""
     path = Path(path)
@@ -164,29 +236,44 @@ def load_brief(path: Path | str, topics: typing.Iterable[str] | None = None) -> 
     brief, problems = _validate(Brief, data, label, lines)
 
     org, org_text = None, ""
-    if isinstance(org_data, str):
-        org_path = (path.parent / org_data).resolve()
-        if not org_path.is_file():
-            problems.append(f"{label}:{line_of(lines, ('org',))}: org: 找不到单位配置文件“{org_data}”（相对于简报所在目录）")
+    # Relative paths in the org config (docx.reference) start at the brief's folder, as they always have.
+    org_label, org_lines, org_prefix, org_dir = label, lines, ("org",), path.parent
+    if isinstance(org_data, str) and _org_path_problem(org_data):
+        pass  # the brief's own validation names the bad character or length
+    elif isinstance(org_data, str):
+        org_path = path.parent / org_data
+        if not os.path.exists(org_path):
+            problems.append(f"{label}:{line_of(lines, ('org',))}: org: 找不到单位配置文件“{excerpt(org_data, 60)}”"
+                            f"（相对于简报所在目录）")
         else:
-            odata, olines, org_text = read_yaml(org_path)
-            org, more = _validate(Org, odata, str(org_path), olines)
-            problems += more
+            try:
+                odata, olines, org_text = read_yaml(org_path)
+            except InputError as e:
+                problems += e.problems
+            else:
+                org_label, org_lines, org_prefix = str(org_path), olines, ()
+                org, more = _validate(Org, odata, org_label, olines)
+                problems += more
     elif isinstance(org_data, dict):
         org, more = _validate(Org, org_data, label, lines, prefix=("org",))
         problems += more
     elif isinstance(data, dict) and "org" in data:
         problems.append(f"{label}:{line_of(lines, ('org',))}: org: 应为单位配置文件的路径，或带缩进的单位信息")
 
+    if org is not None:
+        problems += _check_docx(org, org_label, org_lines, org_prefix, org_dir)
     if brief is not None:
         problems += _check_reporters(brief, label, lines)
+        problems += _check_combinations(brief, label, lines)
         if topics is None:
             from .bank import default_bank
 
             topics = default_bank().topics
         problems += _check_topics(brief, topics, label, lines)
     if problems:
-        raise InputError(problems=sorted(problems, key=_location))
-    assert brief is not None and org is not None
+        raise InputError(problems=sorted(dict.fromkeys(problems), key=_location))
+    if brief is None or org is None:  # every path that leaves one unset reports why; this is a safety net
+        raise InputError(problems=[f"{label}:1: 简报或单位配置无效，请检查 org 字段"])
     digest = hashlib.sha256((text + "\n---\n" + org_text).encode("utf-8")).hexdigest()
-    return LoadedBrief(brief=brief, org=org, path=label, digest=digest)
+    docx_where = f"{org_label}:{line_of(org_lines, org_prefix + ('docx',))}"
+    return LoadedBrief(brief=brief, org=org, path=label, digest=digest, org_dir=str(org_dir), docx_where=docx_where)

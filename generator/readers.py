@@ -7,6 +7,7 @@ UTF-8, UTF-8 with BOM, then GB18030 only if the result reads like Chinese text.
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,55 @@ if TYPE_CHECKING:  # models pulls in pydantic; `check` on a user's file has no n
     from .models import Draft
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+
+# Size limits, generous for any real speech, small enough that a stray file cannot exhaust memory.
+MB = 1024 * 1024
+TEXT_LIMIT = 20 * MB  # a .md/.txt draft (the longest speeches are well under 1 MB)
+DOCX_LIMIT = 50 * MB  # the .docx file itself (pictures included)
+DOCX_UNPACKED_LIMIT = 200 * MB  # all its parts once unpacked: a zip bomb stops here
+DOCX_XML_LIMIT = 50 * MB  # its XML parts once unpacked
+YAML_LIMIT = 4 * MB  # a brief, an org config, a bank or rule file
+JSON_LIMIT = 20 * MB  # a .plan.json record
+
+
+_READ_HINTS = {errno.EACCES: "没有读取权限，请检查文件权限", errno.EPERM: "没有读取权限，请检查文件权限", errno.ELOOP: "符号链接成环",
+               errno.ENAMETOOLONG: "路径过长", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹", errno.EIO: "磁盘读取错误"}
+
+
+def _size_text(n: int) -> str:
+    return f"{n // MB} MB" if n >= MB else f"{max(1, n // 1024)} KB"
+
+
+def read_regular_file(path: str | Path, limit: int, what: str = "文件") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; a FIFO, a device, a folder or a file that is
+    too large gets a message instead of a hang or an exhausted memory."""
+    import os
+    import stat
+
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as e:
+        raise InputError(problems=[f"{path}: {what}不存在，请检查路径"]) from e
+    except ValueError as e:  # a NUL in the path
+        raise InputError(problems=[f"{path}: 路径中含有空字符（NUL），请检查路径"]) from e
+    except OSError as e:
+        raise InputError(problems=[f"{path}: 无法读取{what}（{_READ_HINTS.get(e.errno, e.strerror or '')}）"]) from e
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(problems=[f"{path}: 是目录，不是文件；请指定其中的文件"])
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(problems=[f"{path}: 不是普通文件（如管道、设备），无法读取；请指定保存在磁盘上的文件"])
+    if st.st_size > limit:
+        raise InputError(problems=[f"{path}: 文件过大（{_size_text(st.st_size)}，上限 {_size_text(limit)}），"
+                                   f"请确认是否选错了文件"])
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as e:
+        raise InputError(problems=[f"{path}: 无法读取{what}（{_READ_HINTS.get(e.errno, e.strerror or '')}）"]) from e
+    if len(raw) > limit:  # it grew while being read
+        raise InputError(problems=[f"{path}: 文件过大（上限 {_size_text(limit)}），请确认是否选错了文件"])
+    return raw
 SUPPORTED = (".docx", *TEXT_SUFFIXES)
 
 
@@ -177,25 +227,75 @@ def docx_role(style_name: str | None) -> Optional[str]:
     return None
 
 
-def _read_docx(path: Path) -> SourceDocument:
+def _not_docx(path: Path, why: str) -> InputError:
+    return InputError(problems=[f"{path}: 不是有效的 .docx 文件（{why}），请用 Word 或 WPS 另存为 .docx 后重试"])
+
+
+def _check_zip(path: Path, raw: bytes) -> None:
+    """Refuse what python-docx would choke on or be made to unpack without bound, before it sees the file."""
+    import io
     import zipfile
 
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE file: an encrypted .docx or an old .doc
+        raise _not_docx(path, "文件设有密码，或是改了扩展名的旧版 .doc 文件；有密码的请先在 Word 中取消密码")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+        raise _not_docx(path, "无法按 zip 打开") from e
+    total = xml = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _not_docx(path, "内容已加密")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _not_docx(path, f"使用了不支持的压缩方式 {info.compress_type}")
+        total += info.file_size
+        if info.filename.endswith((".xml", ".rels")):
+            xml += info.file_size
+    if total > DOCX_UNPACKED_LIMIT or xml > DOCX_XML_LIMIT:
+        raise _not_docx(path, f"解压后过大（{_size_text(total)}，上限 {_size_text(DOCX_UNPACKED_LIMIT)}）")
+
+
+def _read_docx(path: Path) -> SourceDocument:
+    import io
+
+    raw = read_regular_file(path, DOCX_LIMIT)
+    _check_zip(path, raw)
     import docx  # python-docx; imported here so reading text files stays light
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
 
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, XMLSyntaxError, KeyError, ValueError) as e:
-        raise InputError(problems=[f"{path}: 不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后重试"]) from e
-    paragraphs = []
-    for i, para in enumerate(document.paragraphs, start=1):
-        try:
-            style_name = para.style.name if para.style is not None else None
-        except (KeyError, ValueError):  # a style id the styles part does not define
-            style_name = None
-        paragraphs.append(Paragraph(i, para.text, docx_role(style_name)))
+        document = docx.Document(io.BytesIO(raw))
+        paragraphs = []
+        for i, para in enumerate(document.paragraphs, start=1):
+            try:
+                style_name = para.style.name if para.style is not None else None
+            except (KeyError, ValueError, AttributeError):  # a style id the styles part does not define
+                style_name = None
+            paragraphs.append(Paragraph(i, para.text, docx_role(style_name)))
+    except InputError:
+        raise
+    except Exception as e:
+        # python-docx raises many unrelated types for a damaged package (BadZipFile for a CRC error, KeyError
+        # for a missing part, lxml errors for broken XML …): all of them mean the same to the user.
+        raise _not_docx(path, _why(e)) from e
     return SourceDocument(str(path), tuple(paragraphs), kind="docx")
+
+
+def _why(e: BaseException) -> str:
+    import zipfile
+
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
+
+    if isinstance(e, PackageNotFoundError):
+        return "不是 Word 文档包"
+    if isinstance(e, zipfile.BadZipFile):
+        return "压缩内容已损坏"
+    if isinstance(e, LxmlError):
+        return "其中的 XML 已损坏"
+    if isinstance(e, KeyError):
+        return "缺少必要的组成部分"
+    return "内容已损坏"
 
 
 # ---------------------------------------------------------------- public
@@ -210,16 +310,9 @@ def read_document(path: str | Path) -> SourceDocument:
     if suffix not in SUPPORTED:
         raise InputError(problems=[f"{path}: 不支持的文件类型“{path.suffix or '（无扩展名）'}”，"
                                    f"可检查 .docx、.md 和 .txt 文件"])
-    if not path.exists():
-        raise InputError(problems=[f"{path}: 文件不存在，请检查路径"])
-    if path.is_dir():
-        raise InputError(problems=[f"{path}: 是目录，不是文件"])
     if suffix == ".docx":
         return _read_docx(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(problems=[f"{path}: 无法读取（{e.strerror}）"]) from e
+    raw = read_regular_file(path, TEXT_LIMIT)
     text, encoding = decode_text(raw, path)
     lines = split_lines(text)
     if suffix == ".txt":
