@@ -52,6 +52,10 @@ CODES: dict[str, tuple[str, str]] = {
     "DG604": (HINT, "用半角“--”代替了破折号“——”"),
     "DG701": (DOUBT, "同一句话重复出现"),
     "DG702": (HINT, "同一短语用得过多"),
+    "DG801": (DOUBT, "疑似错别字：音近或形近的字写错（拼博 → 拼搏、总休方案 → 总体方案）"),
+    "DG802": (ERROR, "常用易错词：写法错误（再接再励 → 再接再厉）"),
+    "DG803": (DOUBT, "疑似易错词或“的、地、得”用错（截止目前 → 截至目前；清醒的认识到 → 清醒地认识到；做的很好 → 做得很好）"),
+    "DG804": (DOUBT, "疑似多字或漏字（最重要的是一条是；习近平中国特色社会主义思想）"),
 }
 
 
@@ -65,6 +69,7 @@ class Finding:
     suggestion: str = ""
     fixable: bool = False
     column: int = 0  # 1-based position in the paragraph as read (0: the paragraph as a whole)
+    length: int = 0  # characters the finding is about, from ``column`` (0: not located)
 
 
 def _finding(code: str, para: Paragraph, message: str, *, start: int = -1, end: int = -1, excerpt: str | None = None,
@@ -72,7 +77,8 @@ def _finding(code: str, para: Paragraph, message: str, *, start: int = -1, end: 
     if excerpt is None:
         excerpt = _excerpt(para.text, start, end) if start >= 0 else ""
     column = start + 1 if start >= 0 else 0
-    return Finding(code, CODES[code][0], para.line, message, excerpt, suggestion, fixable, column)
+    length = max(0, end - start) if start >= 0 else 0
+    return Finding(code, CODES[code][0], para.line, message, excerpt, suggestion, fixable, column, length)
 
 
 # ---------------------------------------------------------------- characters
@@ -177,6 +183,9 @@ class Rules:
     ignore: tuple[str, ...]
     min_count: int
     per_thousand: float
+    misused: tuple[Formula, ...] = ()
+    known_words: frozenset[str] = frozenset()
+    missing: tuple[Optional[re.Pattern], dict] = (None, {})  # fixed phrases less a few characters → phrase
 
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -202,11 +211,15 @@ _FILE_SCHEMAS: dict[str, dict[str, str]] = {
     "stale.yaml": {"formulas": "formulas"},
     "names.yaml": {"names": "names"},
     "repetition.yaml": {"ignore": "strings", "min_count": "int", "per_thousand": "number"},
+    "spelling.yaml": {"misused": "misused", "known_words": "strings", "fixed_phrases": "strings"},
 }
+# Plain-text rule data beside the YAML files (validated too).
+_TEXT_FILES = ("shape-similar.txt",)
 _RECORD_FIELDS = {
     "formulas": ({"id", "patterns", "message", "suggestion"},
                  {"valid_from", "valid_until", "unless_after", "unless_before", "note"}),
     "names": ({"id", "patterns", "message", "suggestion"}, {"severity", "unless_after", "unless_before", "note"}),
+    "misused": ({"id", "patterns", "message", "suggestion"}, {"severity", "unless_after", "unless_before", "note"}),
 }
 
 
@@ -319,6 +332,13 @@ def _read_rules(directory: Path) -> tuple[dict, list[str]]:
     parsed: dict[str, object] = {}
     if not directory.is_dir():
         return parsed, [f"{directory}: 规则目录不存在"]
+    from .typos import read_shape_groups
+
+    for name in _TEXT_FILES:
+        if not (directory / name).is_file():
+            problems.append(f"{directory / name}: 缺少规则文件")
+        else:
+            problems += read_shape_groups(directory / name)[1]
     present = {p.name for p in directory.glob("*.yaml")}
     for name in sorted(present - set(_FILE_SCHEMAS)):
         problems.append(f"{directory / name}:1: 未知的规则文件（可用的文件：{'、'.join(_FILE_SCHEMAS)}）")
@@ -345,7 +365,7 @@ def _read_rules(directory: Path) -> tuple[dict, list[str]]:
             value = data[key]
             if kind == "strings":
                 parsed[key] = _string_list(value, where, key, lines, problems, path)
-            elif kind in ("formulas", "names"):
+            elif kind in ("formulas", "names", "misused"):
                 parsed[key] = _parse_records(kind, value, path, lines, problems)
             elif kind == "int":
                 if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -403,7 +423,28 @@ def _load_rules_cached(directory: str) -> Rules:
         ignore=tuple(sorted(parsed["ignore"], key=len, reverse=True)),
         min_count=parsed["min_count"],
         per_thousand=parsed["per_thousand"],
+        misused=tuple(parsed["misused"]),
+        known_words=frozenset(parsed["known_words"]),
+        missing=_missing_variants(parsed["fixed_phrases"]),
     )
+
+
+def _missing_variants(phrases: Sequence[str]) -> tuple[Optional[re.Pattern], dict]:
+    """Each fixed phrase of 5+ characters with one inner character left out (two or three for long ones)."""
+    variants: dict[str, str] = {}
+    for phrase in phrases:
+        if len(phrase) < 5:
+            continue
+        for k in (1, 2, 3) if len(phrase) >= 10 else (1,):
+            for i in range(1, len(phrase) - k):
+                v = phrase[:i] + phrase[i + k:]
+                if "、" in phrase[i:i + k] or any(v in p for p in phrases):
+                    continue
+                variants.setdefault(v, phrase)
+    if not variants:
+        return None, {}
+    rx = re.compile("|".join(map(re.escape, sorted(variants, key=len, reverse=True))))
+    return rx, variants
 
 
 def load_rules(directory: Path | str | None = None) -> Rules:
@@ -472,8 +513,10 @@ def _cleared(text: str, p: int, unit: str, rules: Rules) -> bool:
         if (text[max(0, p - 1):p] in rules.surnames or text[max(0, p - 2):p] in rules.surnames) and (
                 not rest or rest.startswith(rules.name_followers)):
             return True
-    if k == 2 and (unit in rules.abab or unit[0] == "一"):  # 研究研究, 一个一个
+    if unit[0] == "一" or (k == 2 and unit in rules.abab):  # 研究研究, 一个一个, 一个台阶一个台阶
         return True
+    if k == 1 and text[p - 1:p] == "一" and unit not in _NUMERALS:
+        return True  # 一次次, 一个个: a measure word doubled after 一
     return False
 
 
@@ -512,6 +555,13 @@ def _judge_doubling(c: _Doubling) -> Optional[Finding]:
     # The halves belong to different words. A slip if removing one copy leaves a word across the seam
     # (不停停顿 → 不停顿); two words that merely meet (学生生活, 会议议程) leave none.
     undoubled = run[:p] + run[p + k:]
+    left = next((run[s:e] for s, e in spans if e == p + k and e - s > k), None)
+    right = next((run[s:e] for s, e in spans if s == p + k and e - s > k), None)
+    if left and right:
+        tags = _posseg().dt.word_tag_tab
+        nouns = all(tags.get(w, "x")[:1] in ("n", "j") for w in (left, right))
+        if nouns or len(left) >= 3:
+            return None  # two words meeting: 中小学|学生, 领导小组|组长, 会议|议程
     if any(s < p and e > p + k for s, e in _cut(undoubled)):
         return _finding("DG101", c.para, f"“{shown}”重复，疑为多打了“{unit}”", start=start, end=end,
                         suggestion=suggestion)
@@ -1081,14 +1131,192 @@ def _overused_phrases(paragraphs: Sequence[Paragraph], rules: Rules, terms: Sequ
     return out
 
 
+# ---------------------------------------------------------------- DG801 wrong characters
+
+_SCORER = None
+
+
+def _scorer():
+    global _SCORER
+    if _SCORER is None:
+        from .typos import Scorer
+
+        _SCORER = Scorer(segmenter(), load_rules().known_words)
+    return _SCORER
+
+
+def _name_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """Personal names before a title or 同志 (王明同志, 李华书记): their characters are nobody's slip."""
+    out = []
+    for follower in (f for f in rules.name_followers if len(f) >= 2):  # titles, not 、 or 等
+        start = text.find(follower)
+        while start > 0:
+            for k in (3, 2):
+                if start - k >= 0 and (text[start - k] in rules.surnames or text[start - k:start - k + 2] in
+                                       rules.surnames) and all(_is_han(c) for c in text[start - k:start]):
+                    out.append((start - k, start))
+                    break
+            start = text.find(follower, start + 1)
+    return out
+
+
+def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
+    from .typos import find_slips
+
+    text = para.text
+    protected = _spans(text, terms) + _name_spans(text, rules)
+    out = []
+    for m in _HAN_RUN.finditer(text):
+        run = m.group(0)
+        if len(run) < 2:
+            continue
+        skip = [i - m.start() for s, e in protected for i in range(max(s, m.start()), min(e, m.end()))]
+        for slip in find_slips(run, _cut(run), _scorer(), skip, rules.known_words):
+            at = m.start() + slip.start
+            fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]
+            out.append(_finding("DG801", para, f"“{slip.wrong}”疑为“{slip.right}”之误（{slip.word}）", start=at, end=at + 1,
+                                suggestion=f"改为“{slip.right}”：{fixed}"))
+    return out
+
+
+# ---------------------------------------------------------------- DG802/DG803/DG804 misused words, 的/地/得, stray characters
+
+# 最重要的是一条是: a stray 是 before the clause's real 是.
+_STRAY_SHI = re.compile(f"的(是)[{_HAN}]{{1,4}}?(?<!是)是(?![否非不])")
+
+
+def _misused(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
+    """The genre's own list of misused words, and fixed phrases with a character left out (no segmenter)."""
+    text = para.text
+    protected = _spans(text, terms)
+    out: list[Finding] = []
+    for s, e, rule in _table_matches(text, rules.misused):
+        if not _overlaps(protected, s, e):
+            code = "DG802" if rule.severity == ERROR else "DG803"
+            out.append(_finding(code, para, f"“{_bare(text[s:e])}”：{rule.message}", start=s, end=e,
+                                suggestion=f"改为“{rule.suggestion}”"))
+    rx, variants = rules.missing
+    if rx is not None:
+        for m in rx.finditer(text):
+            if not _overlaps(protected, m.start(), m.end()):
+                phrase = variants[m.group(0)]
+                out.append(_finding("DG804", para, f"“{m.group(0)}”疑似漏字，固定提法是“{phrase}”", start=m.start(),
+                                    end=m.end(), suggestion=f"改为“{phrase}”"))
+    for m in _STRAY_SHI.finditer(text):
+        s = m.start(1)
+        if not _overlaps(protected, s, m.end()):
+            out.append(_finding("DG804", para, f"“{m.group(0)}”中“是”重复，疑为多了一个“是”", start=s, end=m.end(),
+                                suggestion=f"删去前一个“是”：{text[max(0, s - 4):s]}{text[s + 1:m.end() + 4]}"))
+    return out
+
+
+# Adjectives that often stand before a verb as adverbials (扎实地推进); with 的 they need a second look.
+_ADVERBIAL = ("认真|扎实|深入|积极|主动|切实|全面|牢牢|充分|清醒|稳步|有效|大力|持续|不断|坚决|自觉|广泛|严格|深刻|科学|"
+              "系统|有序|扎扎实实|实实在在|认认真真|踏踏实实|不折不扣|毫不动摇|坚定不移|旗帜鲜明|密切|紧紧|努力|逐步|创造性|"
+              "真正|精准|高效|及时|准确|彻底|明显|迅速|全力|尽快|主动积极|统筹|着力")
+_DE_BEFORE_VERB = re.compile(f"(?:{_ADVERBIAL})的(?=[{_HAN}])|[{_HAN}]的(?=[{_HAN}]{{1,2}}(?:到|好|起来|下去)(?!位|底|处|期))")
+_DE_REDUP = re.compile(f"(一[{_HAN}]{{1,3}})\\1的(?=[{_HAN}])")
+_DEGREE = ("很", "非常", "十分", "相当", "比较", "特别", "更加", "越来越", "不够", "不太", "太", "较")
+_DE_COMPLEMENT = re.compile(f"[{_HAN}][的地](?=(?:{'|'.join(_DEGREE)})[{_HAN}]{{1,2}}(?:[，。；！？、]|$))")
+# Words that make what follows a noun phrase: 有清醒的认识, 作出深刻的反思.
+_NOMINAL_BEFORE = {"有", "作出", "做出", "取得", "形成", "保持", "进行", "加以", "得到", "是", "的", "了", "个", "种", "一", "这",
+                   "那", "很", "更", "非常", "具有", "实现", "带来", "更加", "十分", "最", "要有", "没有", "缺乏", "给予"}
+_MODALS = {"要", "必须", "应", "应当", "需要", "要求", "继续", "进一步", "能", "会", "就", "都", "也", "还", "才", "并", "又",
+           "一定要", "务必", "必须要", "切实", "我们", "大家"}
+_CLAUSE = re.compile(r"[^，。；：！？、“”]+")
+_PLACE_WORDS = ("上", "中", "下", "里", "内", "前", "后", "之际", "期间", "方面", "基础", "时", "以来", "领域", "层面", "范围",
+                "过程", "环节", "之间", "当中", "一线", "身边", "基层", "实处", "心上", "点上", "身上", "岗位", "面前")
+_YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
+
+
+def _posseg():
+    segmenter()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
+def _tagged_clause(text: str, at: int) -> tuple[list[tuple[int, str, str]], int]:
+    """The clause around ``at`` tagged by jieba (start, word, flag), and the index of the token at ``at``."""
+    m = next((m for m in _CLAUSE.finditer(text) if m.start() <= at < m.end()), None)
+    if m is None:
+        return [], -1
+    out, pos, idx = [], m.start(), -1
+    for pair in _posseg().lcut(m.group(0), HMM=False):
+        if pos <= at < pos + len(pair.word):
+            idx = len(out)
+        out.append((pos, pair.word, pair.flag))
+        pos += len(pair.word)
+    return out, idx
+
+
+def _de_di_de(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
+    """的/地/得 where a cheap pattern fires and jieba's part-of-speech tags agree."""
+    text = para.text
+    protected = _spans(text, terms)
+    out: list[Finding] = []
+    seen: set[int] = set()
+
+    def add(at: int, wrong: str, right: str, why: str) -> None:
+        if at in seen or _overlaps(protected, at, at + 1):
+            return
+        seen.add(at)
+        fixed = text[max(0, at - 4):at] + right + text[at + 1:at + 5]
+        out.append(_finding("DG803", para, f"“{_excerpt(text, at, at + 1, 4).strip('…')}”中的“{wrong}”{why}，应为“{right}”",
+                            start=at, end=at + 1, suggestion=f"改为“{right}”：{fixed}"))
+
+    for m in _DE_REDUP.finditer(text):  # 一个位次一个位次的追
+        add(m.end() - 1, "的", "地", "用在动词前的状语之后")
+    for m in _DE_BEFORE_VERB.finditer(text):
+        at = m.end() - 1
+        tokens, i = _tagged_clause(text, at)
+        if i <= 0 or i + 1 >= len(tokens) or tokens[i][1] != "的":
+            continue
+        prev, nxt = tokens[i - 1], tokens[i + 1]
+        before = tokens[i - 2][1] if i >= 2 else ""
+        adverbial = prev[2][:1] in ("a", "d", "z") or prev[1] in _ADVERBIAL.split("|")
+        complement = nxt[1].endswith(("到", "好")) and len(nxt[1]) >= 2 or (
+            i + 2 < len(tokens) and tokens[i + 2][1] in ("到", "好", "起来", "下去"))
+        verbal = nxt[2] == "v" and (complement or i + 2 < len(tokens) and tokens[i + 2][2][:1] in ("n", "v", "r", "m"))
+        # Only where the adjective opens the verb phrase (要扎实的推进), not where it modifies a noun
+        # after another verb (建立有效的防范机制).
+        opens = before == "" or before in _MODALS or (i >= 2 and tokens[i - 2][2][:1] in ("r", "d"))
+        if adverbial and verbal and opens and before not in _NOMINAL_BEFORE:
+            add(at, "的", "地", "用在动词前的状语之后")
+    for m in _DE_COMPLEMENT.finditer(text):  # 做的很好
+        at = m.start() + 1
+        tokens, i = _tagged_clause(text, at)
+        if i <= 0 or tokens[i][1] not in ("的", "地"):
+            continue
+        if tokens[i - 1][2] == "v":
+            add(at, tokens[i][1], "得", "连接动词和补语")
+    for m in _YAO_ZAI.finditer(text):  # 一定要在带头担当: a stray 在
+        at = m.start() + 1
+        clause = next((c.group(0)[at + 1 - c.start():] for c in _CLAUSE.finditer(text) if c.start() <= at < c.end()), "")
+        if any(w in clause for w in _PLACE_WORDS):
+            continue
+        tokens, i = _tagged_clause(text, at)
+        if 0 <= i < len(tokens) - 1 and tokens[i][1] == "在" and tokens[i + 1][2] == "v" and not \
+                _overlaps(protected, at, at + 1):
+            out.append(_finding("DG804", para, "“要在”之后直接是动词，“在”疑为多字（或应为“再”）", start=at, end=at + 1,
+                                suggestion=f"删去“在”：{text[max(0, at - 4):at]}{text[at + 1:at + 7]}"))
+    return out
+
+
 # ---------------------------------------------------------------- check
 
 
-def check(doc: SourceDocument, *, date: dt.date | None = None, allowed_terms: Iterable[str] = ()) -> list[Finding]:
+def check(doc: SourceDocument, *, date: dt.date | None = None, allowed_terms: Iterable[str] = (),
+          spelling: bool | None = None) -> list[Finding]:
     """Every finding for ``doc``, sorted by line. ``date`` is the speech date (None: today).
 
     ``allowed_terms`` (names and units from a brief) are never flagged by any rule.
+    ``spelling`` runs the segmenter-based rules (wrong characters, 的/地/得, stray characters); by default on
+    for a user's file and off for a generated draft, whose bank text is proofread when it is added, so
+    checking it on every build never loads jieba.
     """
+    if spelling is None:
+        spelling = doc.kind != "draft"
     date = date or dt.date.today()
     rules = load_rules()
     terms = tuple(sorted({t.strip() for t in allowed_terms if t and t.strip()}, key=len, reverse=True))
@@ -1102,10 +1330,16 @@ def check(doc: SourceDocument, *, date: dt.date | None = None, allowed_terms: It
         findings += _placeholders(para, terms)
         findings += _formulas(para, rules, date, terms)
         findings += _punctuation(para, terms)
+        findings += _misused(para, rules, terms)
     for cand in doubtful:  # segmentation (and jieba's import) only for what the whitelist left over
         found = _judge_doubling(cand)
         if found:
             findings.append(found)
+    if spelling:
+        for para in paragraphs:
+            if para.role != "meta" and para.text.strip():
+                findings += _wrong_characters(para, rules, terms)
+                findings += _de_di_de(para, terms)
     findings += _enumeration(paragraphs)
     findings += _unpaired(paragraphs, terms)
     findings += _repeated_sentences(paragraphs, terms)

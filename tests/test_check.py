@@ -67,6 +67,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "DG604-fail.txt": {"DG604": 1},
     "DG701-fail.txt": {"DG701": 1},
     "DG702-fail.txt": {"DG702": 1},
+    "DG801-fail.txt": {"DG801": 2},  # 辅开 总休方案
+    "DG802-fail.txt": {"DG802": 3},  # 再接再励 以身做则 部置
+    "DG803-fail.txt": {"DG803": 6},  # 截止目前 清醒的认识到 扎实的推进 一个位次一个位次的追 做的很好 权利寻租
+    "DG804-fail.txt": {"DG804": 4},  # 的是一条是 要在带头 习近平中国特色社会主义思想 书新篇章
 }
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("DG*"))
 
@@ -100,7 +104,7 @@ def test_findings_carry_lines_excerpts_and_suggestions():
     findings = check(read_document(FIXTURES / "DG101-fail.txt"), date=DATE)
     assert [f.line for f in findings] == [3, 5, 7, 9, 11, 13]
     first = findings[0]
-    assert first == Finding("DG101", "错误", 3, first.message, "要抓好抓好党建与业务工作的…", first.suggestion, False, 2)
+    assert first == Finding("DG101", "错误", 3, first.message, "要抓好抓好党建与业务工作的…", first.suggestion, False, 2, 4)
     assert "抓好抓好" in first.message and "要抓好党建与" in first.suggestion
 
 
@@ -158,14 +162,14 @@ _PROBE = """
 import sys
 from generator.readers import Paragraph, SourceDocument
 from generator.check import check
-doc = SourceDocument("x", (Paragraph(1, sys.argv[1]),))
-check(doc)
-print("jieba" in sys.modules)
+doc = SourceDocument("x", (Paragraph(1, sys.argv[1]),), kind=sys.argv[2])
+found = check(doc)
+print("jieba" in sys.modules, "pypinyin" in sys.modules, " ".join(f.code for f in found))
 """
 
 
-def _probe(text: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", _PROBE, text], cwd=ROOT, capture_output=True, text=True,
+def _probe(text: str, kind: str = "draft") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", _PROBE, text, kind], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
@@ -173,14 +177,23 @@ def test_jieba_is_not_imported_when_nothing_is_suspicious():
     # the build path checks every generated draft: whitelisted reduplication must not load the segmenter
     done = _probe("要层层压实责任，紧紧围绕中心，扎扎实实、默默无闻地做好工作，让党旗高高飘扬。")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert done.stdout.split() == ["False", "False"]
 
 
 def test_jieba_is_loaded_quietly_when_a_doubling_needs_it():
     done = _probe("要抓好抓好党建工作。")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "True"
+    assert done.stdout.split() == ["True", "False", "DG101"]
     assert done.stderr == ""  # no "Building prefix dict" chatter
+
+
+def test_a_users_file_gets_the_spelling_rules_with_one_quiet_load():
+    done = _probe("我们要发扬顽强拼搏的精神，把这项工作全面辅开，扎实的推进各项工作。", kind="txt")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "DG801", "DG803"]
+    assert done.stderr == ""
+    # the same text as a generated draft: no segmenter, no spelling rules
+    assert _probe("我们要发扬顽强拼搏的精神，把这项工作全面辅开，扎实的推进各项工作。").stdout.split() == ["False", "False"]
 
 
 def test_a_first_marker_right_after_its_subject_starts_the_series():
@@ -426,7 +439,7 @@ def test_format_text_and_json():
     assert data["file"] == "讲话.txt" and data["counts"] == {"错误": 1, "疑似": 0, "提示": 1}
     assert [f["code"] for f in data["findings"]] == ["DG101", "DG601"]
     assert set(data["findings"][0]) == {"code", "severity", "line", "message", "excerpt", "suggestion", "fixable",
-                                        "column"}
+                                        "column", "length"}
     assert format_findings("a.txt", []) == "a.txt：未发现问题"
 
 

@@ -1,0 +1,229 @@
+"""Wrong-character detection for the checker (DG801).
+
+A character is reported as a probable slip when the text around it reads badly while putting a similar-
+sounding or similar-looking character in its place reads as a common word: 拼博 → 拼搏, 总休方案 → 总体方案.
+"Reads badly / well" is the unigram log-probability of the best segmentation under jieba's own dictionary
+and frequencies, so the judgement comes from well-kept data rather than from hand-picked pairs:
+
+- sound: characters sharing a toneless pinyin syllable (pypinyin's character table);
+- shape: the groups of look-alike characters in ``phrasebank/rules/shape-similar.txt``;
+- words: jieba's dictionary (``jieba.dt.FREQ``), loaded once by the checker's segmenter.
+
+Only characters that stand alone in the segmentation (or inside a rare word with a far more common look-
+or sound-alike) are considered, and only replacements by common characters (GB2312 level 1), so ordinary
+prose stays quiet. Everything here is imported lazily: a clean generated draft never gets this far.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .paths import RULES_DIR
+
+SHAPE_FILE = "shape-similar.txt"
+
+# Function words and very common single-character words: slips among them are the business of the
+# 的/地/得 and stray-character rules, and letting them be "wrong" here would flag ordinary prose.
+_STOP = set(
+    "的了在是和与有也就都而及把被对从向为以于等中上下个这那其之不要将并又还更最很让使给由所着过地得"
+    "我你他她们它此每各该本再才已曾又或即则且但若如因此乃亦均皆共同一二三四五六七八九十百千万亿两几多"
+    "来去到说讲看抓做能会可应须需好大小新老高低长短前后内外年月日时分次项条点位名人家")
+
+# Thresholds, in natural-log units of the segmentation probability (see module docstring). A replacement
+# must make the neighbourhood this much more probable; a rare word must be this many times rarer than its
+# look- or sound-alike. Chosen on correct text (generated drafts, the corrected samples) and on slips made
+# by substituting confusable characters into it, not on any evaluation corpus.
+MIN_GAIN = 9.5
+MIN_WORD_FREQ = 20
+RARE_WORD_FREQ = 30
+RARE_RATIO = 300
+_MAXW = 6
+_CONTEXT = 3
+
+
+@dataclass(frozen=True)
+class Slip:
+    start: int  # position in the text given
+    wrong: str
+    right: str
+    word: str  # the common word the replacement makes
+    gain: float
+
+
+def _common(c: str) -> bool:
+    """GB2312 level 1: the 3,755 most common characters, the only ones offered as replacements."""
+    try:
+        b = c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7
+
+
+def _toneless(syllable: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _sound_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """syllable → common characters, and character → its syllables, from pypinyin's table."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    by_sound: dict[str, list[str]] = {}
+    sounds: dict[str, tuple[str, ...]] = {}
+    for code, readings in pinyin_dict.items():
+        if not (0x4E00 <= code <= 0x9FFF):
+            continue
+        c = chr(code)
+        syllables = tuple(dict.fromkeys(_toneless(r) for r in readings.split(",")))
+        sounds[c] = syllables
+        if _common(c):
+            for s in syllables:
+                by_sound.setdefault(s, []).append(c)
+    return {k: tuple(v) for k, v in by_sound.items()}, sounds
+
+
+def read_shape_groups(path: Path) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The look-alike groups and any problems with the file, each located ``file:line``."""
+    groups, problems = [], []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return [], [f"{path}: 无法读取（{e}）"]
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        chars = [c for c in line.split("\t") if c]
+        bad = [c for c in chars if len(c) != 1 or not ("\u4e00" <= c <= "\u9fff")]
+        if bad:
+            problems.append(f"{path}:{n}: 每组应为用制表符分隔的单个汉字，实有“{'、'.join(bad)}”")
+            continue
+        if len(set(chars)) < 2:
+            problems.append(f"{path}:{n}: 一组至少要有两个不同的字")
+            continue
+        groups.append(tuple(chars))
+    return groups, problems
+
+
+@lru_cache(maxsize=1)
+def _shape_index() -> dict[str, frozenset[str]]:
+    groups, _ = read_shape_groups(RULES_DIR / SHAPE_FILE)
+    out: dict[str, set[str]] = {}
+    for g in groups:
+        for c in g:
+            out.setdefault(c, set()).update(x for x in g if x != c and _common(x))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=8192)
+def confusables(c: str) -> tuple[str, ...]:
+    """Common characters that sound like ``c`` (any tone) or look like it."""
+    by_sound, sounds = _sound_groups()
+    out = dict.fromkeys(x for s in sounds.get(c, ()) for x in by_sound.get(s, ()) if x != c)
+    out.update(dict.fromkeys(_shape_index().get(c, ())))
+    return tuple(out)
+
+
+KNOWN_WORD_FREQ = 1000
+
+
+class _Overlay(dict):
+    """jieba's frequencies with a few words added, without copying its half-million entries."""
+
+    def __init__(self, base: dict, extra: dict) -> None:
+        super().__init__(extra)
+        self.base = base
+
+    def get(self, key, default=None):
+        v = dict.get(self, key)
+        return self.base.get(key, default) if v is None else v
+
+
+class Scorer:
+    """Best-segmentation log-probability under jieba's dictionary."""
+
+    def __init__(self, jieba_module, known_words: Iterable[str] = ()) -> None:
+        # The genre's own words that jieba lacks count as common words (with their prefixes, as jieba keeps them).
+        freq = jieba_module.dt.FREQ
+        self.extra: dict[str, int] = {}
+        for w in known_words:
+            for k in range(1, len(w)):
+                if freq.get(w[:k]) is None:
+                    self.extra.setdefault(w[:k], 0)
+            self.extra[w] = max(freq.get(w) or 0, KNOWN_WORD_FREQ)
+        self.freq = _Overlay(freq, self.extra) if self.extra else freq
+        self.log_total = math.log(jieba_module.dt.total)
+
+    def best(self, text: str) -> float:
+        n, freq, lt = len(text), self.freq, self.log_total
+        route = [0.0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best = -lt + route[i + 1] + (math.log(freq.get(text[i], 0) or 1))
+            for j in range(i + 2, min(n, i + _MAXW) + 1):
+                f = freq.get(text[i:j])
+                if f is None:
+                    break  # jieba keeps every prefix of a word (with 0): nothing longer starts here
+                if f:
+                    s = math.log(f) - lt + route[j]
+                    if s > best:
+                        best = s
+            route[i] = best
+        return route[0]
+
+
+def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
+               skip: Iterable[int] = (), known_words: Iterable[str] = ()) -> list[Slip]:
+    """Probable wrong characters in one run of Han characters, segmented as ``tokens`` (spans)."""
+    freq = scorer.freq
+    skip = set(skip)
+    for w in known_words:  # never question a character of the genre's own words
+        at = run.find(w)
+        while at >= 0:
+            skip.update(range(at, at + len(w)))
+            at = run.find(w, at + 1)
+    out: list[Slip] = []
+    n = len(run)
+    for ts, te in tokens:
+        length = te - ts
+        word = run[ts:te]
+        if length == 1:
+            if word in _STOP or ts in skip:
+                continue
+            positions = (ts,)
+            rare = False
+        elif length <= 4 and (freq.get(word) or 0) <= RARE_WORD_FREQ:
+            positions = tuple(i for i in range(ts, te) if i not in skip)
+            rare = True
+        else:
+            continue
+        best: Slip | None = None
+        for i in positions:
+            c = run[i]
+            for alt in confusables(c):
+                if rare:
+                    new = word[:i - ts] + alt + word[i - ts + 1:]
+                    f = freq.get(new) or 0
+                    if f >= MIN_WORD_FREQ and f >= RARE_RATIO * max(1, freq.get(word) or 0):
+                        gain = math.log(f / max(1, freq.get(word) or 0))
+                        if best is None or gain > best.gain:
+                            best = Slip(i, c, alt, new, gain)
+                    continue
+                for s in range(max(0, i - 3), i + 1):
+                    for e in range(max(i + 1, s + 2), min(n, s + 4) + 1):
+                        new = run[s:i] + alt + run[i + 1:e]
+                        f = freq.get(new)
+                        if not f or f < MIN_WORD_FREQ:
+                            continue
+                        a, b = max(0, s - _CONTEXT), min(n, e + _CONTEXT)
+                        before = run[a:b]
+                        after = run[a:i] + alt + run[i + 1:b]
+                        gain = scorer.best(after) - scorer.best(before)
+                        if gain >= MIN_GAIN and (best is None or gain > best.gain):
+                            best = Slip(i, c, alt, new, gain)
+        if best is not None:
+            out.append(best)
+    return out
