@@ -165,6 +165,7 @@ class Formula:
     unless_after: tuple[str, ...] = ()
     unless_before: tuple[str, ...] = ()
     severity: str = ERROR
+    campaign: bool = False  # a 主题教育/学习教育 with a start and an end: mentions of it can look back
 
     def stale_on(self, date: dt.date) -> bool:
         return bool((self.valid_from and date < self.valid_from) or (self.valid_until and date > self.valid_until))
@@ -217,7 +218,7 @@ _FILE_SCHEMAS: dict[str, dict[str, str]] = {
 _TEXT_FILES = ("shape-similar.txt",)
 _RECORD_FIELDS = {
     "formulas": ({"id", "patterns", "message", "suggestion"},
-                 {"valid_from", "valid_until", "unless_after", "unless_before", "note"}),
+                 {"valid_from", "valid_until", "unless_after", "unless_before", "note", "campaign"}),
     "names": ({"id", "patterns", "message", "suggestion"}, {"severity", "unless_after", "unless_before", "note"}),
     "misused": ({"id", "patterns", "message", "suggestion"}, {"severity", "unless_after", "unless_before", "note"}),
 }
@@ -322,8 +323,13 @@ def _parse_records(kind: str, value, path: Path, lines, problems: list[str]) -> 
                 if name not in TEXT_PLACEHOLDERS:
                     problems.append(f"{path}:{line_of(lines, (kind, i, key))}: 未知占位符 {{{name}}}"
                                     f"（可用：{'、'.join('{' + k + '}' for k in TEXT_PLACEHOLDERS)}）")
+        campaign = raw.get("campaign", False)
+        if not isinstance(campaign, bool):
+            problems.append(f"{path}:{line_of(lines, (kind, i, 'campaign'))}: campaign 应为 true 或 false，实为“{campaign}”")
+            campaign = False
         out.append(Formula(rid, tuple(compiled), str(raw["message"]).strip(), str(raw["suggestion"]).strip(),
-                           str(path), line, vf, vu, contexts["unless_after"], contexts["unless_before"], severity))
+                           str(path), line, vf, vu, contexts["unless_after"], contexts["unless_before"], severity,
+                           campaign))
     return out
 
 
@@ -436,7 +442,7 @@ def _missing_variants(phrases: Sequence[str]) -> tuple[Optional[re.Pattern], dic
         if len(phrase) < 5:
             continue
         for k in (1, 2, 3) if len(phrase) >= 10 else (1,):
-            for i in range(1, len(phrase) - k):
+            for i in range(2 if len(phrase) >= 10 else 1, len(phrase) - k):  # 学习|新时代… is no slip
                 v = phrase[:i] + phrase[i + k:]
                 if "、" in phrase[i:i + k] or any(v in p for p in phrases):
                     continue
@@ -587,6 +593,8 @@ _INLINE = re.compile(
     + "|(?P<seq>首先|其次)(?=[，,、：:；;]|要|是)|(?P<seq3>再次)(?=[，,、：:；;]))"
 )
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
+_RANKING = re.compile(f"(?:名列|排名|位列|排在|排|位居|居|列|获得|荣获)(?:全[国省市区县]|同类|全系统)?(?:前)?"
+                      f"第[{_NUMS}]{{1,3}}(?:[、和至到—-]第?[{_NUMS}]{{1,3}})*")
 # "各支部一要……；二要……": a first marker right after its subject, accepted when the second follows anchored.
 _LOOSE_FIRST = re.compile("一(是|要)")
 _DECL_SPEECH = re.compile(
@@ -646,7 +654,10 @@ def find_markers(paragraphs: Sequence[Paragraph]) -> list[Marker]:
             if para.role == "heading1":  # an unnumbered section heading still closes the open series
                 out.append(Marker(len(out), para, pidx, 0, "reset", 0, ""))
         found = []
+        ranks = [(r.start(), r.end()) for r in _RANKING.finditer(text)]
         for m in _INLINE.finditer(text, start):
+            if ranks and _overlaps(ranks, m.start(), m.end()):
+                continue  # 名列第六、第七: a ranking, not a series
             if m.group("num"):
                 n, family = cn_number(m.group("num")), m.group("style")
             elif m.group("ord"):
@@ -672,6 +683,7 @@ def group_series(markers: list[Marker]) -> tuple[list[Finding], dict[int, Series
     of_marker: dict[int, Series] = {}
     headings: dict[str, Optional[Series]] = {"h1": None, "h2": None, "ar": None, "par": None}
     inline: dict[str, Series] = {}
+    outer: dict[str, list[Series]] = {}  # series interrupted by a nested one of the same style (一是…（一是…三是）…二是)
     below = {"h1": ("h2", "ar", "par"), "h2": ("ar", "par"), "ar": (), "par": (), "reset": ("h2", "ar", "par")}
 
     def start(family: str, m: Marker) -> Series:
@@ -707,6 +719,7 @@ def group_series(markers: list[Marker]) -> tuple[list[Finding], dict[int, Series
                 headings[lower] = None
             if f in ("h1", "h2", "reset"):
                 inline.clear()
+                outer.clear()
             if f == "reset":
                 continue
             s = headings[f]
@@ -717,7 +730,16 @@ def group_series(markers: list[Marker]) -> tuple[list[Finding], dict[int, Series
             of_marker[m.order] = s
             continue
         own = inline.get(f)
+        if own is not None and m.number != 1 and m.number != own.items[-1].number + 1:
+            back = next((x for x in reversed(outer.get(f, [])) if x.items[-1].number + 1 == m.number
+                         and x.items[-1].pidx == own.items[0].pidx), None)  # nested inside the outer's last item
+            if back is not None:  # the nested series is over: the outer one goes on
+                stack = outer[f]
+                del stack[stack.index(back):]
+                inline[f] = own = back
         if m.number == 1:
+            if own is not None:
+                outer.setdefault(f, []).append(own)
             s = inline[f] = start(f, m)
         elif own is not None:
             s = own
@@ -754,6 +776,9 @@ def _enumeration(paragraphs: Sequence[Paragraph]) -> list[Finding]:
                 if speech is False and _DECL_SPEECH.search(para.text, max(0, d.start() - 6), d.end()):
                     continue  # already handled as 讲N点
                 declared = cn_number(d.group("num"))
+                if declared == 1 or speech and (d.group("num").isdigit() and declared >= 10 or
+                                                para.text[d.end():d.end() + 1] == "的"):
+                    continue  # 强调一点, 提出12个方面的措施: a remark, not the speech's own outline
                 nxt = next((m for m in real if (m.pidx == pidx and m.pos >= d.end()) or m.pidx > pidx), None)
                 ok = False
                 if nxt is not None and nxt.number == 1:
@@ -869,21 +894,68 @@ def _table_matches(text: str, table: Sequence[Formula]) -> list[tuple[int, int, 
     return sorted(chosen, key=lambda x: x[0])
 
 
+_QUOTE = re.compile("“[^“”]*”")
+_XI_SAYS = re.compile("(?:习近平|总书记)[^。“”]{0,16}$")
+
+
+def _xi_quotations(text: str) -> list[tuple[int, int]]:
+    """Quotations introduced as 习近平's words: 习近平总书记指出：“……”."""
+    if "习近平" not in text and "总书记" not in text:
+        return []
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text) if _XI_SAYS.search(text, max(0, m.start() - 24),
+                                                                                        m.start())]
+
+
+def xi_is_speaker(paragraphs: Sequence[Paragraph]) -> bool:
+    """A speech by 习近平 himself: his name on the title or byline (the first short lines)."""
+    for para in [p for p in paragraphs if p.text.strip()][:5]:
+        t = para.text.strip()
+        if "习近平" in t and len(t) <= 40 and not t.endswith(("。", "；", "，")) and (
+                para.role in ("title", "meta") or t.strip("（）() 　") in ("习近平",) or "讲话" in t or "报告" in t):
+            return True
+    return False
+
+
 def _bare(term: str) -> str:
     """A matched term without its own quotation marks, to be quoted once in a message."""
     return term.replace("“", "").replace("”", "")
 
 
-def _formulas(para: Paragraph, rules: Rules, date: dt.date, terms: Sequence[str]) -> list[Finding]:
+# A campaign named in passing, looking back: 先后开展了……主题教育, 巩固深化……成果, 在……期间.
+_LOOKING_BACK = re.compile("开展了|先后开展|组织开展了|深入开展了|扎实开展了|开展过|完成了|参加了|经过|通过|巩固|回顾|"
+                           "以来|曾经|此前|前期|去年|上一年|过去一年|一年来|历次")
+_AFTER_BACK = ("成果", "以来", "期间", "中", "的成果", "的经验", "经验", "的基础上", "基础上", "取得", "的成效", "成效")
+_YEAR = re.compile(r"(\d{4})年")
+
+
+def _looks_back(text: str, s: int, e: int, rule: Formula) -> bool:
+    sentence_start = max(text.rfind(c, 0, s) for c in "。！？；") + 1
+    before = text[max(sentence_start, s - 24):s]
+    if _LOOKING_BACK.search(before) or text[e:].startswith(_AFTER_BACK):
+        return True
+    # 2025年，我们开展了……: a year in the sentence within the campaign's own years
+    years = [int(y) for y in _YEAR.findall(text[sentence_start:s])]
+    lo = rule.valid_from.year if rule.valid_from else 0
+    hi = rule.valid_until.year if rule.valid_until else 9999
+    return any(lo <= y <= hi for y in years)
+
+
+def _formulas(para: Paragraph, rules: Rules, date: dt.date, terms: Sequence[str], *,
+              xi_speech: bool = False) -> list[Finding]:
     out: list[Finding] = []
     protected = _spans(para.text, terms)
     for s, e, rule in _table_matches(para.text, rules.formulas):
+        if rule.campaign and (rule.valid_from and date < rule.valid_from or _looks_back(para.text, s, e, rule)):
+            continue  # not started yet (announced ahead), or a retrospective mention
         if rule.stale_on(date) and not _overlaps(protected, s, e):
             out.append(_finding("DG401", para, f"“{_bare(para.text[s:e])}”：{fill_placeholders(rule.message, date)}",
                                 start=s, end=e, suggestion=fill_placeholders(rule.suggestion, date)))
+    quoted = _xi_quotations(para.text)
     for s, e, rule in _table_matches(para.text, rules.names):
         if not _overlaps(protected, s, e):
             code = "DG501" if rule.severity == ERROR else "DG502"
+            if code == "DG502" and (xi_speech or _overlaps(quoted, s, e)):
+                continue  # his own words: the speech is his, or the text quotes him
             out.append(_finding(code, para, f"“{_bare(para.text[s:e])}”：{fill_placeholders(rule.message, date)}",
                                 start=s, end=e, suggestion=fill_placeholders(rule.suggestion, date)))
     return out
@@ -1089,11 +1161,29 @@ def _repeated_sentences(paragraphs: Sequence[Paragraph], terms: Sequence[str]) -
     return out
 
 
+_ORG_SUFFIXES = ("党委", "党组", "支部", "总支", "委员会", "学校", "医院", "公司", "集团", "大学", "学院", "中心", "街道",
+                 "社区", "政府", "工委", "组织部", "宣传部", "机关")
+
+
+def _subject_text(paragraphs: Sequence[Paragraph]) -> str:
+    """The title and byline: what the speech is about and who gives it, which it may name as often as it likes."""
+    lines = []
+    for para in [p for p in paragraphs if p.text.strip()][:4]:
+        t = para.text.strip()
+        if para.role in ("title", "meta") or (len(t) <= 60 and not t.endswith(("。", "；", "：", ":"))):
+            lines.append(t)
+    return "\n".join(lines)
+
+
 def _overused_phrases(paragraphs: Sequence[Paragraph], rules: Rules, terms: Sequence[str]) -> list[Finding]:
     body = [(i, p) for i, p in enumerate(paragraphs) if p.role not in ("title", "meta") and p.text.strip()]
     han_total = sum(len(r) for _, p in body for r in _HAN_RUN.findall(p.text))
     threshold = max(rules.min_count, math.ceil(han_total * rules.per_thousand / 1000))
-    skip = sorted({*rules.ignore, *terms}, key=len, reverse=True)
+    subject = _subject_text(paragraphs)
+    # the title's own phrases (the meeting, the unit) are masked like the fixed formulas
+    own = {g for line in subject.splitlines() for n in range(4, min(len(line), 16) + 1)
+           for g in (line[j:j + n] for j in range(len(line) - n + 1)) if _HAN_RUN.fullmatch(g)}
+    skip = sorted({*rules.ignore, *terms, *own}, key=len, reverse=True)
     runs: list[tuple[int, int, str]] = []
     for i, para in body:
         masked = para.text
@@ -1123,6 +1213,8 @@ def _overused_phrases(paragraphs: Sequence[Paragraph], rules: Rules, terms: Sequ
         limit = threshold4 if len(gram) == 4 else threshold
         if len(places) <= limit or any(gram in r for r in reported):
             continue
+        if gram in subject or gram.endswith(_ORG_SUFFIXES):
+            continue  # the speech's own subject: the meeting, the unit (its title says so)
         reported.append(gram)
         i, pos = places[limit]  # the first use beyond the limit
         para = paragraphs[i]
@@ -1323,12 +1415,13 @@ def check(doc: SourceDocument, *, date: dt.date | None = None, allowed_terms: It
     paragraphs = doc.paragraphs
     findings: list[Finding] = []
     doubtful: list[_Doubling] = []
+    xi_speech = xi_is_speaker(paragraphs)
     for para in paragraphs:
         if not para.text.strip():
             continue
         doubtful += _doubling_candidates(para, rules, terms)
         findings += _placeholders(para, terms)
-        findings += _formulas(para, rules, date, terms)
+        findings += _formulas(para, rules, date, terms, xi_speech=xi_speech)
         findings += _punctuation(para, terms)
         findings += _misused(para, rules, terms)
     for cand in doubtful:  # segmentation (and jieba's import) only for what the whitelist left over

@@ -318,7 +318,7 @@ def test_sample_counts_are_stable():
     assert got == {
         "1-news-report.txt": {"DG601": 7, "DG101": 1, "DG401": 1},
         "2-review-meeting-schools.txt": {"DG301": 14, "DG601": 18, "DG401": 1},
-        "3-review-meeting-company.txt": {"DG601": 22, "DG401": 4},
+        "3-review-meeting-company.txt": {"DG601": 22, "DG401": 3},  # 巩固……主题教育成果 looks back
         "4-work-meeting-city.txt": {"DG601": 17, "DG301": 11, "DG101": 3, "DG401": 3},
     }
 
@@ -542,3 +542,69 @@ def test_yaml_syntax_error_in_rules_is_located(tmp_path):
     (d / "names.yaml").write_text("names:\n  - id: x\n    patterns: [unclosed\n", encoding="utf-8")
     problems = validate_rules(d)
     assert len(problems) == 1 and problems[0].startswith(f"{d / 'names.yaml'}:") and "YAML" in problems[0]
+
+
+# ---------------------------------------------------------------- false alarms seen on real text
+
+
+def _only(findings, code: str) -> list:
+    return [f for f in findings if f.code == code]
+
+
+def test_dg502_not_in_xi_jinpings_own_speech_or_quotations():
+    body = "我们要深入学习新时代中国特色社会主义思想。"
+    own = SourceDocument("x.txt", (Paragraph(1, "在全国组织工作会议上的讲话", "title"), Paragraph(3, "习近平", "meta"),
+                                   Paragraph(5, body)))
+    assert _only(check(own, date=DATE), "DG502") == []
+    other = SourceDocument("x.txt", (Paragraph(1, "在全县组织工作会议上的讲话", "title"), Paragraph(3, "王明", "meta"),
+                                     Paragraph(5, body)))
+    assert len(_only(check(other, date=DATE), "DG502")) == 1
+    quoted = _doc("习近平总书记强调：“要用新时代中国特色社会主义思想武装头脑。”")
+    assert _only(check(quoted, date=DATE), "DG502") == []
+    assert len(_only(check(_doc("要用新时代中国特色社会主义思想武装头脑。"), date=DATE), "DG502")) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "近年来，我们先后开展了党史学习教育、党纪学习教育，党员干部受到深刻教育。",
+    "要巩固深化党纪学习教育成果，推动学纪知纪明纪守纪。",
+    "2025年，我们开展了深入贯彻中央八项规定精神学习教育，作风建设取得新成效。",
+])
+def test_dg401_not_on_retrospective_mentions_of_a_campaign(text):
+    assert _only(check(_doc(text), date=DATE), "DG401") == []
+
+
+def test_dg401_campaigns_before_they_start_and_while_current():
+    text = "今年要扎实开展党纪学习教育。"
+    assert _only(check(_doc(text), date=dt.date(2024, 1, 20)), "DG401") == []  # announced ahead
+    assert _only(check(_doc(text), date=dt.date(2024, 5, 20)), "DG401") == []  # under way
+    assert len(_only(check(_doc(text), date=DATE), "DG401")) == 1  # over
+
+
+def test_dg702_does_not_count_the_speechs_own_subject():
+    title = Paragraph(1, "在人民医院党委2025年度述职评议会上的讲话", "title")
+    heads = ["学习理论", "抓好党建", "服务患者", "培养人才", "推进改革", "防范风险", "改进作风", "严明纪律",
+             "建强支部", "凝聚人心"]
+    tails = ["见到实效", "落到实处", "取得突破", "形成合力", "走在前列", "久久为功", "善作善成", "持之以恒",
+             "一抓到底", "常抓不懈"]
+    sentences = [f"{h}，要坚持马克思主义，人民医院党委要带头，述职评议会以后要{t}。" for h, t in zip(heads, tails)]
+    doc = SourceDocument("x.txt", (title, *(Paragraph(i + 3, s) for i, s in enumerate(sentences))))
+    assert _only(check(doc, date=DATE), "DG702") == []
+    # the same repetition of an ordinary phrase is still reported
+    other = SourceDocument("x.txt", (title, *(Paragraph(i + 3, s.replace("要坚持马克思主义", "要切实加强工作力度"))
+                                              for i, s in enumerate(sentences))))
+    assert _only(check(other, date=DATE), "DG702")
+
+
+@pytest.mark.parametrize("text", [
+    "今年的工作有三个特点：一是思想统一。二是措施有力，具体有：一是抓学习，二是抓制度，三是抓落实。三是成效明显。",
+    "在全市考核中名列第六、第七位，全省排名第三。",
+    "这里我强调一点，要抓落实。",
+    "文件提出12个方面的措施，要逐项对照落实。",
+])
+def test_enumeration_not_on_nested_series_rankings_or_remarks(text):
+    assert [f for f in check(_doc(text), date=DATE) if f.code.startswith("DG2")] == []
+
+
+def test_enumeration_still_catches_a_real_gap_after_a_nested_series():
+    text = "一是思想统一，具体有：一是抓学习，二是抓制度。二是措施有力。四是成效明显。"
+    assert _codes(check(_doc(text), date=DATE)) == {"DG202": 1}
