@@ -1075,8 +1075,13 @@ def _punctuation_edits(text: str, protected: Sequence[tuple[int, int]] = ()) -> 
     return out, edits
 
 
+_MAY_FIX = re.compile("[,;:!?()]|[。，、；：]{2}")
+
+
 def fix_text(text: str, *, allowed_terms: Iterable[str] = ()) -> str:
     """Apply only the mechanical safe fixes: half-width ,;:!?() next to Chinese → full width; 。。/，， → one."""
+    if not _MAY_FIX.search(text):
+        return text  # the usual case, and a long file of short lines is mostly made of it
     protected = _spans(text, [t for t in allowed_terms if t])
     return "".join(_punctuation_edits(text, protected)[0])
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -196,6 +197,18 @@ class _Doc:
             for a, b in zip(bounds, bounds[1:]):
                 if p.text[a:b].strip():
                     self.units.append(_Unit(vi, a, b, p.text[a:b].strip()))
+        # Indexes, so that every look-up by place costs a bisection, not a pass over the whole text:
+        # a long file of short lines must take time in proportion to its size.
+        self.unit_pos: list[Pos] = [u.pos for u in self.units]
+        self.markers_in: dict[int, list[Marker]] = {}
+        for m in self.markers:
+            self.markers_in.setdefault(m.pidx, []).append(m)
+        self.series.sort(key=lambda s: _mpos(s.items[0]))
+        self.series_first: list[Pos] = [_mpos(s.items[0]) for s in self.series]
+        self.series_at: dict[Pos, list[int]] = {}
+        for s in self.series:
+            for m in s.items:
+                self.series_at.setdefault(_mpos(m), []).append(id(s))
 
     def text(self, start: Pos, end: Pos) -> str:
         pieces = []
@@ -230,7 +243,11 @@ class _Doc:
         return self.end
 
     def units_in(self, start: Pos, end: Pos) -> list[_Unit]:
-        return [u for u in self.units if start <= u.pos < end]
+        return self.units[bisect_left(self.unit_pos, start):bisect_left(self.unit_pos, end)]
+
+    def series_from(self, start: Pos, end: Pos) -> list[Series]:
+        """The series whose first marker lies in [start, end)."""
+        return self.series[bisect_left(self.series_first, start):bisect_left(self.series_first, end)]
 
     def para_end(self, vi: int) -> Pos:
         return (vi + 1, 0)
@@ -324,11 +341,11 @@ def _argument_series(doc: _Doc, start: Pos, end: Pos) -> Optional[_Series2]:
 
 def _candidate_series(doc: _Doc, start: Pos, end: Pos, exclude: set[int]) -> list[_Series2]:
     out = []
-    for s in doc.series:
+    for s in doc.series_from(start, end):
         if id(s) in exclude or s.family in ("h1",):
             continue
         items = [m for m in s.items if start <= _mpos(m) < end]
-        if items and start <= _mpos(s.items[0]) < end:
+        if items:
             out.append(_Series2(s.items[0].family, items))
     arg = _argument_series(doc, start, end)
     if arg:
@@ -354,7 +371,7 @@ def _points(doc: _Doc, series: _Series2, end: Pos, exclude: set[int], depth: int
         text = doc.paras[m.pidx].text
         label = m.label
         after = _marker_end(m, doc) + (1 if m.family == "argument" else 0)  # past the argument's colon
-        nxt = [_marker_start(x) for x in doc.markers if x.pidx == m.pidx and _marker_start(x) >= after]
+        nxt = [_marker_start(x) for x in doc.markers_in.get(m.pidx, ()) if _marker_start(x) >= after]
         head = _headline(text[:min(nxt, default=len(text))], after).rstrip("，,、；;")
         p = Point(label, m.number, m.family, head, start, stop)
         _finish_point(doc, p)
@@ -487,7 +504,7 @@ def _last_review_item_end(doc: _Doc, m: Marker, region_end: Pos) -> tuple[Pos, O
         while (j, 0) < region_end and j < len(doc.paras):
             t = doc.paras[j].text
             if (t.endswith(("：", ":")) or _TURN_CUE.match(t) or doc.paras[j].role in ("heading1", "heading2")
-                    or any(x.pidx == j and x.pos == 0 for x in doc.markers) or _ARGUMENT.match(t)):
+                    or any(x.pos == 0 for x in doc.markers_in.get(j, ())) or _ARGUMENT.match(t)):
                 break
             end = min(doc.para_end(j), region_end)
             j += 1
@@ -515,7 +532,7 @@ class _Head:
 def _section_heads(doc: _Doc) -> list[_Head]:
     heads = []
     for vi, p in enumerate(doc.paras):
-        m = next((x for x in doc.markers if x.pidx == vi and x.family == "h1"), None)
+        m = next((x for x in doc.markers_in.get(vi, ()) if x.family == "h1"), None)
         if m is not None or p.role == "heading1":
             marker = m.label if m else ""
             number = m.number if m else len(heads) + 1
@@ -633,7 +650,7 @@ def _speech(doc: _Doc, path: str) -> Outline:
             if doc.skip_space(h.content) < lead_end:
                 sec.parts.insert(0, _part(doc, "lead", h.content, lead_end))
         else:
-            exclude = {id(s) for s in doc.series if any(_mpos(m) == h.start for m in s.items)}
+            exclude = set(doc.series_at.get(h.start, ()))
             chosen = _pick_series(_candidate_series(doc, h.content, end, exclude))
             if chosen is not None:
                 sec.style = chosen.family

@@ -304,3 +304,39 @@ def test_outline_does_not_load_jieba(tmp_path):
     code = ("import sys; from generator.outline import outline_paths; outline_paths([sys.argv[1]]); "
             "assert 'jieba' not in sys.modules and 'pydantic' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(path)], check=True, cwd=ROOT)
+
+
+# ---------------------------------------------------------------- size: linear in the input
+
+
+def many_short_lines(path: Path, size: int = 5_000_000) -> Path:
+    """A text of ~``size`` bytes in short lines (4–30 characters) cut from the bank, with the genre's
+    markers sprinkled in: the kind of file that used to take minutes."""
+    import random
+
+    from generator.bank import default_bank
+
+    rng = random.Random(13)
+    texts = [e.text for e in default_bank().entries]
+    markers = ["一是", "二是", "三是", "一要", "二要", "一、", "二、", "（一）", "第一，", "同志们，", "下面，我讲三点意见。"]
+    lines, total = [], 0
+    while total < size:
+        t = rng.choice(texts)
+        a = rng.randint(0, max(0, len(t) - 5))
+        line = t[a:a + rng.randint(4, 30)]
+        if rng.random() < 0.03:  # a point every ~30 lines (~500 characters), as in real speeches
+            line = rng.choice(markers) + line
+        lines.append(line)
+        total += len(line.encode("utf-8")) + 1
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_outline_of_a_five_megabyte_file_of_short_lines_is_quick(tmp_path):
+    import time
+
+    big = many_short_lines(tmp_path / "big.txt")
+    t = time.process_time()  # CPU time: other work on the machine must not make this fail
+    text = outline_paths([big])
+    assert time.process_time() - t < 10  # was over 120 s: look-ups by place scanned the whole text
+    assert text.startswith(str(big))
