@@ -215,7 +215,7 @@ _FILE_SCHEMAS: dict[str, dict[str, str]] = {
     "spelling.yaml": {"misused": "misused", "known_words": "strings", "fixed_phrases": "strings"},
 }
 # Plain-text rule data beside the YAML files (validated too).
-_TEXT_FILES = ("shape-similar.txt",)
+_TEXT_FILES = ("shape-similar.txt", "sound-groups.txt")
 _RECORD_FIELDS = {
     "formulas": ({"id", "patterns", "message", "suggestion"},
                  {"valid_from", "valid_until", "unless_after", "unless_before", "note", "campaign"}),
@@ -338,13 +338,13 @@ def _read_rules(directory: Path) -> tuple[dict, list[str]]:
     parsed: dict[str, object] = {}
     if not directory.is_dir():
         return parsed, [f"{directory}: 规则目录不存在"]
-    from .typos import read_shape_groups
+    from .typos import read_shape_groups, read_sound_groups
 
-    for name in _TEXT_FILES:
+    for name, reader in zip(_TEXT_FILES, (read_shape_groups, read_sound_groups)):
         if not (directory / name).is_file():
             problems.append(f"{directory / name}: 缺少规则文件")
         else:
-            problems += read_shape_groups(directory / name)[1]
+            problems += reader(directory / name)[1]
     present = {p.name for p in directory.glob("*.yaml")}
     for name in sorted(present - set(_FILE_SCHEMAS)):
         problems.append(f"{directory / name}:1: 未知的规则文件（可用的文件：{'、'.join(_FILE_SCHEMAS)}）")
@@ -564,8 +564,7 @@ def _judge_doubling(c: _Doubling) -> Optional[Finding]:
     left = next((run[s:e] for s, e in spans if e == p + k and e - s > k), None)
     right = next((run[s:e] for s, e in spans if s == p + k and e - s > k), None)
     if left and right:
-        tags = _posseg().dt.word_tag_tab
-        nouns = all(tags.get(w, "x")[:1] in ("n", "j") for w in (left, right))
+        nouns = all(word_tag(w)[:1] in ("n", "j") for w in (left, right))
         if nouns or len(left) >= 3:
             return None  # two words meeting: 中小学|学生, 领导小组|组长, 会议|议程
     if any(s < p and e > p + k for s, e in _cut(undoubled)):
@@ -1326,24 +1325,36 @@ _PLACE_WORDS = ("上", "中", "下", "里", "内", "前", "后", "之际", "期�
 _YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
 
 
-def _posseg():
-    segmenter()
-    import jieba.posseg
+_DICT_TEXT = None
 
-    return jieba.posseg
+
+@lru_cache(maxsize=8192)
+def word_tag(word: str) -> str:
+    """jieba's part-of-speech tag of a dictionary word (what ``jieba.posseg`` reports for it without HMM),
+    "x" for any other string. Looked up in jieba's own dictionary text: a few words are asked about only
+    when a cheap pattern has fired, and finding each costs far less than loading ``jieba.posseg``."""
+    global _DICT_TEXT
+    if _DICT_TEXT is None:
+        with segmenter().dt.get_dict_file() as fh:
+            _DICT_TEXT = "\n" + fh.read().decode("utf-8")
+    at = _DICT_TEXT.find(f"\n{word} ")
+    if at < 0 or not word:
+        return "x"
+    line = _DICT_TEXT[at + 1:_DICT_TEXT.find("\n", at + 1)].split()
+    return line[2] if len(line) >= 3 else "x"
 
 
 def _tagged_clause(text: str, at: int) -> tuple[list[tuple[int, str, str]], int]:
-    """The clause around ``at`` tagged by jieba (start, word, flag), and the index of the token at ``at``."""
+    """The clause around ``at`` segmented and tagged (start, word, tag), and the index of the token at ``at``."""
     m = next((m for m in _CLAUSE.finditer(text) if m.start() <= at < m.end()), None)
     if m is None:
         return [], -1
-    out, pos, idx = [], m.start(), -1
-    for pair in _posseg().lcut(m.group(0), HMM=False):
-        if pos <= at < pos + len(pair.word):
+    out, idx = [], -1
+    for s, e in _cut(m.group(0)):
+        word = m.group(0)[s:e]
+        if m.start() + s <= at < m.start() + e:
             idx = len(out)
-        out.append((pos, pair.word, pair.flag))
-        pos += len(pair.word)
+        out.append((m.start() + s, word, word_tag(word)))
     return out, idx
 
 

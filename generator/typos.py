@@ -5,7 +5,8 @@ sounding or similar-looking character in its place reads as a common word: 拼�
 "Reads badly / well" is the unigram log-probability of the best segmentation under jieba's own dictionary
 and frequencies, so the judgement comes from well-kept data rather than from hand-picked pairs:
 
-- sound: characters sharing a toneless pinyin syllable (pypinyin's character table);
+- sound: characters sharing a toneless pinyin syllable (``phrasebank/rules/sound-groups.txt``, made from
+  pypinyin's character table);
 - shape: the groups of look-alike characters in ``phrasebank/rules/shape-similar.txt``;
 - words: jieba's dictionary (``jieba.dt.FREQ``), loaded once by the checker's segmenter.
 
@@ -26,6 +27,7 @@ from typing import Iterable, Sequence
 from .paths import RULES_DIR
 
 SHAPE_FILE = "shape-similar.txt"
+SOUND_FILE = "sound-groups.txt"
 
 # Function words and very common single-character words: slips among them are the business of the
 # 的/地/得 and stray-character rules, and letting them be "wrong" here would flag ordinary prose.
@@ -68,23 +70,68 @@ def _toneless(syllable: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=1)
-def _sound_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """syllable → common characters, and character → its syllables, from pypinyin's table."""
+def sound_groups_from_pypinyin() -> list[tuple[str, str]]:
+    """(toneless syllable, its GB2312 characters) from pypinyin's character table, in a stable order.
+
+    This is how ``phrasebank/rules/sound-groups.txt`` is made; the file is shipped so that checking needs
+    neither pypinyin's import (its package loads a large phrase table) nor this pass, and a test keeps it
+    equal to what the installed pypinyin gives."""
     from pypinyin.pinyin_dict import pinyin_dict
 
     by_sound: dict[str, list[str]] = {}
-    sounds: dict[str, tuple[str, ...]] = {}
-    for code, readings in pinyin_dict.items():
-        if not (0x4E00 <= code <= 0x9FFF):
-            continue
+    for code in sorted(pinyin_dict):
         c = chr(code)
-        syllables = tuple(dict.fromkeys(_toneless(r) for r in readings.split(",")))
-        sounds[c] = syllables
-        if _common(c):
-            for s in syllables:
-                by_sound.setdefault(s, []).append(c)
-    return {k: tuple(v) for k, v in by_sound.items()}, sounds
+        if not (0x4E00 <= code <= 0x9FFF) or not _gb2312(c):
+            continue
+        for syllable in dict.fromkeys(_toneless(r) for r in pinyin_dict[code].split(",")):
+            by_sound.setdefault(syllable, []).append(c)
+    return sorted((k, "".join(v)) for k, v in by_sound.items())
+
+
+def write_sound_groups(path: Path) -> None:
+    lines = [SOUND_HEADER] + [f"{k}\t{v}" for k, v in sound_groups_from_pypinyin()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+SOUND_HEADER = ("# 同音字组（DG801 错别字检测用）：每行一个不带声调的拼音和读这个音的 GB2312 汉字，用制表符分隔。\n"
+                "# 由 pypinyin 的汉字拼音表生成（MIT 授权），不要手改：python -m generator.typos sound-groups")
+
+
+def _gb2312(c: str) -> bool:
+    try:
+        return len(c.encode("gb2312")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def read_sound_groups(path: Path) -> tuple[dict[str, str], list[str]]:
+    groups, problems = {}, []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, [f"{path}: 无法读取（{e}）"]
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        syllable, _, chars = line.partition("\t")
+        if not syllable.isascii() or not syllable.isalpha() or not chars:
+            problems.append(f"{path}:{n}: 应为“拼音<制表符>汉字”，实为“{line[:20]}”")
+            continue
+        groups[syllable] = chars
+    return groups, problems
+
+
+@lru_cache(maxsize=1)
+def _sound_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """syllable → common characters, and character → its syllables."""
+    groups, _ = read_sound_groups(RULES_DIR / SOUND_FILE)
+    by_sound: dict[str, tuple[str, ...]] = {}
+    sounds: dict[str, list[str]] = {}
+    for syllable, chars in groups.items():
+        by_sound[syllable] = tuple(c for c in chars if _common(c))
+        for c in chars:
+            sounds.setdefault(c, []).append(syllable)
+    return by_sound, {c: tuple(v) for c, v in sounds.items()}
 
 
 def read_shape_groups(path: Path) -> tuple[list[tuple[str, ...]], list[str]]:
@@ -227,3 +274,11 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
         if best is not None:
             out.append(best)
     return out
+
+
+if __name__ == "__main__":  # python -m generator.typos sound-groups: remake the shipped sound table
+    import sys
+
+    if sys.argv[1:] != ["sound-groups"]:
+        raise SystemExit("用法：python -m generator.typos sound-groups")
+    write_sound_groups(RULES_DIR / SOUND_FILE)
