@@ -1238,6 +1238,7 @@ def _scorer():
         from .typos import Scorer
 
         _SCORER = Scorer(segmenter(), load_rules().known_words)
+        _cut.cache_clear()  # the genre's words are in the dictionary now
     return _SCORER
 
 

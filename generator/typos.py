@@ -63,13 +63,23 @@ class Slip:
     gain: float
 
 
+def _level1() -> frozenset[str]:
+    out = set()
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                out.add(bytes((hi, lo)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(out)
+
+
+_LEVEL1 = _level1()
+
+
 def _common(c: str) -> bool:
     """GB2312 level 1: the 3,755 most common characters, the only ones offered as replacements."""
-    try:
-        b = c.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7
+    return c in _LEVEL1
 
 
 def _toneless(syllable: str) -> str:
@@ -184,31 +194,17 @@ def confusables(c: str) -> tuple[str, ...]:
 KNOWN_WORD_FREQ = 1000
 
 
-class _Overlay(dict):
-    """jieba's frequencies with a few words added, without copying its half-million entries."""
-
-    def __init__(self, base: dict, extra: dict) -> None:
-        super().__init__(extra)
-        self.base = base
-
-    def get(self, key, default=None):
-        v = dict.get(self, key)
-        return self.base.get(key, default) if v is None else v
-
-
 class Scorer:
     """Best-segmentation log-probability under jieba's dictionary."""
 
     def __init__(self, jieba_module, known_words: Iterable[str] = ()) -> None:
-        # The genre's own words that jieba lacks count as common words (with their prefixes, as jieba keeps them).
+        # The genre's own words that jieba lacks count as common words: added to jieba's dictionary (as
+        # jieba.add_word does, prefixes included), so segmentation knows them too.
         freq = jieba_module.dt.FREQ
-        self.extra: dict[str, int] = {}
         for w in known_words:
-            for k in range(1, len(w)):
-                if freq.get(w[:k]) is None:
-                    self.extra.setdefault(w[:k], 0)
-            self.extra[w] = max(freq.get(w) or 0, KNOWN_WORD_FREQ)
-        self.freq = _Overlay(freq, self.extra) if self.extra else freq
+            if (freq.get(w) or 0) < KNOWN_WORD_FREQ:
+                jieba_module.add_word(w, KNOWN_WORD_FREQ)
+        self.freq = freq
         self.log_total = math.log(jieba_module.dt.total)
 
     def best(self, text: str) -> float:
@@ -270,10 +266,15 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                             best = Slip(i, c, alt, new, gain)
                     continue
                 for s in range(max(0, i - 3), i + 1):
-                    for e in range(max(i + 1, s + 2), min(n, s + 4) + 1):
-                        new = run[s:i] + alt + run[i + 1:e]
+                    head = run[s:i] + alt
+                    if freq.get(head) is None:
+                        continue  # jieba keeps every prefix of its words: no word starts so
+                    for e in range(i + 2 if s == i else i + 1, min(n, s + 4) + 1):
+                        new = head + run[i + 1:e]
                         f = freq.get(new)
-                        if not f or f < MIN_WORD_FREQ:
+                        if f is None:
+                            break
+                        if f < MIN_WORD_FREQ or e - s < 2:
                             continue
                         a, b = max(0, s - _CONTEXT), min(n, e + _CONTEXT)
                         before = run[a:b]
