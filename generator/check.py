@@ -4,8 +4,11 @@
 (legitimate reduplications, stale formulas, standard name forms, phrases exempt from the repetition count)
 live in ``phrasebank/rules/*.yaml`` so they can be extended by pull request; ``validate_rules`` checks them.
 
-jieba is imported only when a doubled character or word survives the whitelist, so checking a clean
-generated draft never pays for loading the segmenter.
+A user's file also gets the rules that need the segmenter: wrong characters (DG801, see ``typos``),
+的/地/得 and stray characters (DG803/DG804). A generated draft does not (its text is the proofread bank);
+there jieba is imported only when a doubled character or word survives the whitelist, so checking a clean
+generated draft never pays for loading the segmenter. The genre's list of misused words (DG802/DG803) and
+fixed phrases with a character left out (DG804) are plain patterns and run on everything.
 """
 
 from __future__ import annotations
@@ -918,11 +921,14 @@ def _xi_quotations(text: str) -> list[tuple[int, int]]:
 def xi_is_speaker(paragraphs: Sequence[Paragraph]) -> bool:
     """A speech by 习近平 himself: his name on the title or byline (the first short lines)."""
     for para in [p for p in paragraphs if p.text.strip()][:5]:
-        t = para.text.strip()
-        if "习近平" in t and len(t) <= 40 and not t.endswith(("。", "；", "，")) and (
-                para.role in ("title", "meta") or t.strip("（）() 　") in ("习近平",) or "讲话" in t or "报告" in t):
+        t = para.text.strip().lstrip("#").strip()
+        if t.strip("（）() 　") == "习近平" or _XI_TITLE.match(t):
             return True
     return False
+
+
+# 习近平在……上的讲话 / 习近平：…… (a title naming him as the speaker, not a talk about his speech)
+_XI_TITLE = re.compile(r"^习近平(?:在[^。]{2,40}(?:上|时|中)的(?:讲话|发言|致辞|报告|重要讲话)|[：:])")
 
 
 def _bare(term: str) -> str:

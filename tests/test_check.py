@@ -560,6 +560,10 @@ def test_dg502_not_in_xi_jinpings_own_speech_or_quotations():
     other = SourceDocument("x.txt", (Paragraph(1, "在全县组织工作会议上的讲话", "title"), Paragraph(3, "王明", "meta"),
                                      Paragraph(5, body)))
     assert len(_only(check(other, date=DATE), "DG502")) == 1
+    titled = SourceDocument("x.md", (Paragraph(1, "习近平在全国组织工作会议上的讲话"), Paragraph(3, body)))
+    assert _only(check(titled, date=DATE), "DG502") == []
+    about = SourceDocument("x.md", (Paragraph(1, "学习习近平总书记重要讲话精神的体会"), Paragraph(3, body)))
+    assert len(_only(check(about, date=DATE), "DG502")) == 1  # a talk about his speech is not his
     quoted = _doc("习近平总书记强调：“要用新时代中国特色社会主义思想武装头脑。”")
     assert _only(check(quoted, date=DATE), "DG502") == []
     assert len(_only(check(_doc("要用新时代中国特色社会主义思想武装头脑。"), date=DATE), "DG502")) == 1
