@@ -554,8 +554,12 @@ def _doubling_candidates(para: Paragraph, rules: Rules, terms: Sequence[str]) ->
 def _judge_doubling(c: _Doubling) -> Optional[Finding]:
     """Decide with word boundaries whether a doubling is a slip (抓好抓好) or two words meeting (学生生活)."""
     text, unit, k = c.para.text, c.unit, len(c.unit)
-    run_match = next(m for m in _HAN_RUN.finditer(text) if m.start() <= c.start < m.end())
-    run, p = run_match.group(0), c.start - run_match.start()
+    a, b = c.start, c.start  # the run of Han characters holding the doubling, found from it outwards
+    while a > 0 and _is_han(text[a - 1]):
+        a -= 1
+    while b < len(text) and _is_han(text[b]):
+        b += 1
+    run, p = text[a:b], c.start - a
     spans = _cut(run)
     if any(s <= p and e >= p + 2 * k for s, e in spans):
         return None  # one dictionary word holds the whole doubling: 层层, 沉甸甸
@@ -1277,13 +1281,13 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
     from .typos import find_slips
 
     text = para.text
-    protected = _spans(text, terms) + _name_spans(text, rules)
+    protected = {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
     out = []
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
         if len(run) < 2:
             continue
-        skip = [i - m.start() for s, e in protected for i in range(max(s, m.start()), min(e, m.end()))]
+        skip = [i - m.start() for i in range(m.start(), m.end()) if i in protected] if protected else []
         for slip in find_slips(run, _cut(run), _scorer(), skip, rules.known_words):
             at = m.start() + slip.start
             fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]
@@ -1336,7 +1340,7 @@ _NOMINAL_BEFORE = {"有", "作出", "做出", "取得", "形成", "保持", "进
                    "那", "很", "更", "非常", "具有", "实现", "带来", "更加", "十分", "最", "要有", "没有", "缺乏", "给予"}
 _MODALS = {"要", "必须", "应", "应当", "需要", "要求", "继续", "进一步", "能", "会", "就", "都", "也", "还", "才", "并", "又",
            "一定要", "务必", "必须要", "切实", "我们", "大家"}
-_CLAUSE = re.compile(r"[^，。；：！？、“”]+")
+_CLAUSE_MARKS = frozenset("，。；：！？、“”")
 _PLACE_WORDS = ("上", "中", "下", "里", "内", "前", "后", "之际", "期间", "方面", "基础", "时", "以来", "领域", "层面", "范围",
                 "过程", "环节", "之间", "当中", "一线", "身边", "基层", "实处", "心上", "点上", "身上", "岗位", "面前")
 _YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
@@ -1363,16 +1367,31 @@ def word_tag(word: str) -> str:
 
 def _tagged_clause(text: str, at: int) -> tuple[list[tuple[int, str, str]], int]:
     """The clause around ``at`` segmented and tagged (start, word, tag), and the index of the token at ``at``."""
-    m = next((m for m in _CLAUSE.finditer(text) if m.start() <= at < m.end()), None)
-    if m is None:
+    start, end = _clause_span(text, at)
+    if start == end:
         return [], -1
+    clause = text[start:end]
     out, idx = [], -1
-    for s, e in _cut(m.group(0)):
-        word = m.group(0)[s:e]
-        if m.start() + s <= at < m.start() + e:
+    for s, e in _cut(clause):
+        word = clause[s:e]
+        if start + s <= at < start + e:
             idx = len(out)
-        out.append((m.start() + s, word, word_tag(word)))
+        out.append((start + s, word, word_tag(word)))
     return out, idx
+
+
+def _clause_span(text: str, at: int) -> tuple[int, int]:
+    """The clause (between punctuation marks) holding position ``at``; found from ``at`` outwards, so a
+    long paragraph costs no more than a short one."""
+    if at >= len(text) or text[at] in _CLAUSE_MARKS:
+        return at, at
+    start = at
+    while start > 0 and text[start - 1] not in _CLAUSE_MARKS:
+        start -= 1
+    end = at
+    while end < len(text) and text[end] not in _CLAUSE_MARKS:
+        end += 1
+    return start, end
 
 
 def _de_di_de(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
@@ -1417,7 +1436,7 @@ def _de_di_de(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
             add(at, tokens[i][1], "得", "连接动词和补语")
     for m in _YAO_ZAI.finditer(text):  # 一定要在带头担当: a stray 在
         at = m.start() + 1
-        clause = next((c.group(0)[at + 1 - c.start():] for c in _CLAUSE.finditer(text) if c.start() <= at < c.end()), "")
+        clause = text[at + 1:_clause_span(text, at)[1]]
         if any(w in clause for w in _PLACE_WORDS):
             continue
         tokens, i = _tagged_clause(text, at)

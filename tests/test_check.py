@@ -629,3 +629,19 @@ def test_confusables_come_from_sound_and_shape():
     assert "搏" in confusables("博") and "体" in confusables("休") and "铺" in confusables("辅")
     assert "党" in confusables("档")  # same sound
     assert all(len(c) == 1 for c in confusables("权"))
+
+
+def test_spelling_rule_data_problems_are_located(tmp_path):
+    d = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, d)
+    shape = d / "shape-similar.txt"
+    shape.write_text(shape.read_text(encoding="utf-8") + "休\n体\tab\n", encoding="utf-8")
+    spelling = d / "spelling.yaml"
+    spelling.write_text(spelling.read_text(encoding="utf-8").replace("  - id: word-001\n", "  - id: word-001\n    colour: red\n"),
+                        encoding="utf-8")
+    n = len(shape.read_text(encoding="utf-8").splitlines())
+    problems = validate_rules(d)
+    assert f"{shape}:{n - 1}: 一组至少要有两个不同的字" in problems
+    assert any(p.startswith(f"{shape}:{n}: 每组应为用制表符分隔的单个汉字") for p in problems)
+    assert any(p.startswith(f"{spelling}:") and "未知字段“colour”" in p for p in problems)
+    assert len(problems) == 3, problems
