@@ -58,7 +58,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DG801": (DOUBT, "疑似错别字：音近或形近的字写错（拼博 → 拼搏、总休方案 → 总体方案）"),
     "DG802": (ERROR, "常用易错词：写法错误（再接再励 → 再接再厉）"),
     "DG803": (DOUBT, "疑似易错词或“的、地、得”用错（截止目前 → 截至目前；清醒的认识到 → 清醒地认识到；做的很好 → 做得很好）"),
-    "DG804": (DOUBT, "疑似多字或漏字（最重要的是一条是；习近平中国特色社会主义思想）"),
+    "DG804": (DOUBT, "疑似多字、漏字或字序颠倒（最重要的是一条是；习近平中国特色社会主义思想；推动展发）"),
 }
 
 
@@ -1278,7 +1278,7 @@ def _name_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
 
 
 def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
-    from .typos import find_slips
+    from .typos import find_slips, find_swaps
 
     text = para.text
     protected = {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
@@ -1288,6 +1288,10 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
         if len(run) < 2:
             continue
         skip = [i - m.start() for i in range(m.start(), m.end()) if i in protected] if protected else []
+        for swap in find_swaps(run, _cut(run), _scorer(), skip):
+            at = m.start() + swap.start
+            out.append(_finding("DG804", para, f"“{swap.wrong}”疑为字序颠倒，应为“{swap.right}”", start=at, end=at + 2,
+                                suggestion=f"改为“{swap.right}”：{text[max(0, at - 4):at]}{swap.right}{text[at + 2:at + 6]}"))
         for slip in find_slips(run, _cut(run), _scorer(), skip, rules.known_words):
             at = m.start() + slip.start
             fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]

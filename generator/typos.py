@@ -50,6 +50,7 @@ RARE_WORD_FREQ = 30
 RARE_RATIO = 300
 LONG_WORD_BONUS = 1.5
 STOP_PENALTY = 3.0
+SWAP_WORD_FREQ = 500
 _MAXW = 6
 _CONTEXT = 3
 
@@ -286,6 +287,31 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                             best = Slip(i, c, alt, new, gain)
         if best is not None:
             out.append(best)
+    return out
+
+
+def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = ()) -> list[Slip]:
+    """Two neighbouring characters in the wrong order (作工 → 工作): both stand alone in the segmentation,
+    and in the other order they make a common word that reads far better in place."""
+    freq, skip = scorer.freq, set(skip)
+    singles = [ts for ts, te in tokens if te - ts == 1]
+    out: list[Slip] = []
+    for ts, te in tokens:  # a rare word whose reverse is a far commoner one (作工 → 工作)
+        word = run[ts:te]
+        if te - ts == 2 and ts not in skip and ts + 1 not in skip and (freq.get(word) or 0) <= RARE_WORD_FREQ:
+            f = freq.get(word[::-1]) or 0
+            if f >= SWAP_WORD_FREQ and f >= RARE_RATIO * max(1, freq.get(word) or 0):
+                out.append(Slip(ts, word, word[::-1], word[::-1], math.log(f / max(1, freq.get(word) or 0))))
+    for a, b in zip(singles, singles[1:]):
+        if b != a + 1 or a in skip or b in skip or run[a] in _NEVER or run[b] in _NEVER or run[a] == run[b]:
+            continue
+        swapped = run[b] + run[a]
+        if (freq.get(swapped) or 0) < SWAP_WORD_FREQ or freq.get(run[a:b + 1]):
+            continue
+        lo, hi = max(0, a - _CONTEXT), min(len(run), b + 1 + _CONTEXT)
+        gain = scorer.best(run[lo:a] + swapped + run[b + 1:hi]) - scorer.best(run[lo:hi])
+        if gain >= MIN_GAIN:
+            out.append(Slip(a, run[a:b + 1], swapped, swapped, gain))
     return out
 
 

@@ -70,7 +70,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "DG801-fail.txt": {"DG801": 2},  # 辅开 总休方案
     "DG802-fail.txt": {"DG802": 3},  # 再接再励 以身做则 部置
     "DG803-fail.txt": {"DG803": 6},  # 截止目前 清醒的认识到 扎实的推进 一个位次一个位次的追 做的很好 权利寻租
-    "DG804-fail.txt": {"DG804": 4},  # 的是一条是 要在带头 习近平中国特色社会主义思想 书新篇章
+    "DG804-fail.txt": {"DG804": 6},  # 的是一条是 要在带头 习近平中国特色社会主义思想 书新篇章 展发 作工
 }
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("DG*"))
 
