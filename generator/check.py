@@ -1282,6 +1282,7 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
 
     text = para.text
     protected = {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
+    known = tuple(sorted(rules.known_words))
     out = []
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
@@ -1292,7 +1293,7 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
             at = m.start() + swap.start
             out.append(_finding("DG804", para, f"“{swap.wrong}”疑为字序颠倒，应为“{swap.right}”", start=at, end=at + 2,
                                 suggestion=f"改为“{swap.right}”：{text[max(0, at - 4):at]}{swap.right}{text[at + 2:at + 6]}"))
-        for slip in find_slips(run, _cut(run), _scorer(), skip, rules.known_words):
+        for slip in find_slips(run, _cut(run), _scorer(), skip, known):
             at = m.start() + slip.start
             fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]
             out.append(_finding("DG801", para, f"“{slip.wrong}”疑为“{slip.right}”之误（{slip.word}）", start=at, end=at + 1,

@@ -225,16 +225,22 @@ class Scorer:
         return route[0]
 
 
+@lru_cache(maxsize=4)
+def _known_pattern(words: tuple[str, ...]):
+    import re
+
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
 def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                skip: Iterable[int] = (), known_words: Iterable[str] = ()) -> list[Slip]:
     """Probable wrong characters in one run of Han characters, segmented as ``tokens`` (spans)."""
     freq = scorer.freq
     skip = set(skip)
-    for w in known_words:  # never question a character of the genre's own words
-        at = run.find(w)
-        while at >= 0:
-            skip.update(range(at, at + len(w)))
-            at = run.find(w, at + 1)
+    rx = _known_pattern(tuple(sorted(set(known_words), key=len, reverse=True))) if known_words else None
+    if rx is not None:  # never question a character of the genre's own words
+        for m in rx.finditer(run):
+            skip.update(range(m.start(), m.end()))
     out: list[Slip] = []
     n = len(run)
     for ts, te in tokens:
