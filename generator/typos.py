@@ -111,7 +111,8 @@ def write_sound_groups(path: Path) -> None:
 
 
 SOUND_HEADER = ("# 同音字组（DG801 错别字检测用）：每行一个不带声调的拼音和读这个音的 GB2312 汉字，用制表符分隔。\n"
-                "# 由 pypinyin 的汉字拼音表生成（MIT 授权），不要手改：python -m generator.typos sound-groups")
+                "# 由 pypinyin 的汉字拼音表生成（MIT 授权，Copyright (c) 2016 mozillazg, 闲耘），不要手改：\n"
+                "# python -m generator.typos sound-groups")
 
 
 def _gb2312(c: str) -> bool:
