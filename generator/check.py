@@ -1406,16 +1406,17 @@ def _de_di_de(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
     out: list[Finding] = []
     seen: set[int] = set()
 
-    def add(at: int, wrong: str, right: str, why: str) -> None:
+    def add(at: int, wrong: str, right: str, why: str, shown: tuple[int, int]) -> None:
         if at in seen or _overlaps(protected, at, at + 1):
             return
         seen.add(at)
-        fixed = text[max(0, at - 4):at] + right + text[at + 1:at + 5]
-        out.append(_finding("DG803", para, f"“{_excerpt(text, at, at + 1, 4).strip('…')}”中的“{wrong}”{why}，应为“{right}”",
-                            start=at, end=at + 1, suggestion=f"改为“{right}”：{fixed}"))
+        a, b = shown  # the words around the mark: 清醒的认识到, 做的很好
+        fixed = text[a:at] + right + text[at + 1:b]
+        out.append(_finding("DG803", para, f"“{text[a:b]}”中的“{wrong}”{why}，应为“{right}”",
+                            start=at, end=at + 1, suggestion=f"改为“{fixed}”"))
 
     for m in _DE_REDUP.finditer(text):  # 一个位次一个位次的追
-        add(m.end() - 1, "的", "地", "用在动词前的状语之后")
+        add(m.end() - 1, "的", "地", "用在动词前的状语之后", (m.start(), _clause_span(text, m.end() - 1)[1]))
     for m in _DE_BEFORE_VERB.finditer(text):
         at = m.end() - 1
         tokens, i = _tagged_clause(text, at)
@@ -1431,14 +1432,15 @@ def _de_di_de(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
         # after another verb (建立有效的防范机制).
         opens = before == "" or before in _MODALS or (i >= 2 and tokens[i - 2][2][:1] in ("r", "d"))
         if adverbial and verbal and opens and before not in _NOMINAL_BEFORE:
-            add(at, "的", "地", "用在动词前的状语之后")
+            last = tokens[i + 2] if complement and i + 2 < len(tokens) and not nxt[1].endswith(("到", "好")) else nxt
+            add(at, "的", "地", "用在动词前的状语之后", (prev[0], last[0] + len(last[1])))
     for m in _DE_COMPLEMENT.finditer(text):  # 做的很好
         at = m.start() + 1
         tokens, i = _tagged_clause(text, at)
         if i <= 0 or tokens[i][1] not in ("的", "地"):
             continue
         if tokens[i - 1][2] == "v":
-            add(at, tokens[i][1], "得", "连接动词和补语")
+            add(at, tokens[i][1], "得", "连接动词和补语", (tokens[i - 1][0], tokens[-1][0] + len(tokens[-1][1])))
     for m in _YAO_ZAI.finditer(text):  # 一定要在带头担当: a stray 在
         at = m.start() + 1
         clause = text[at + 1:_clause_span(text, at)[1]]
