@@ -64,6 +64,7 @@ class Slip:
     gain: float
 
 
+@lru_cache(maxsize=1)
 def _level1() -> frozenset[str]:
     out = set()
     for hi in range(0xB0, 0xD8):
@@ -75,12 +76,9 @@ def _level1() -> frozenset[str]:
     return frozenset(out)
 
 
-_LEVEL1 = _level1()
-
-
 def _common(c: str) -> bool:
     """GB2312 level 1: the 3,755 most common characters, the only ones offered as replacements."""
-    return c in _LEVEL1
+    return c in _level1()
 
 
 def _toneless(syllable: str) -> str:
