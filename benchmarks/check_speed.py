@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/check_speed.py
 
 Prints
-- cold: a fresh interpreter reading and checking a 10,000-character draft, whole process, wall clock
-  (once for a clean draft, where jieba must stay unloaded, once with one doubled word, which loads jieba);
+- cold: a fresh interpreter reading and checking a file of 10,000 Chinese characters, whole process, wall clock. A
+  user's file gets every rule, so jieba and pypinyin are loaded (wrong characters, 的/地/得); the same text
+  checked as a generated draft (what `build` does) must leave jieba unloaded unless a doubled word needs it;
 - warm: ``check()`` on the same draft in a process that has already checked it once;
 - false alarms: findings per 10,000 characters on the corrected samples (tests/fixtures/check/clean/),
   which contain no slips, so every finding there is a false alarm.
@@ -38,10 +39,13 @@ RUNS = 5
 _CHILD = """
 import sys, time, datetime as dt
 t0 = time.perf_counter()
-from generator.readers import read_document
+from generator.readers import SourceDocument, read_document
 from generator.check import check
 t1 = time.perf_counter()
-findings = check(read_document(sys.argv[1]), date=dt.date(2026, 1, 20))
+doc = read_document(sys.argv[1])
+if sys.argv[2] == "draft":
+    doc = SourceDocument(doc.path, doc.paragraphs, kind="draft")
+findings = check(doc, date=dt.date(2026, 1, 20))
 t2 = time.perf_counter()
 print(f"{t1 - t0:.4f} {t2 - t1:.4f} {'jieba' in sys.modules} {len(findings)}")
 """
@@ -53,7 +57,7 @@ def chars(text: str) -> int:
 
 
 def build_draft(slip: bool) -> str:
-    """About 10,000 characters of clean speech text, paragraphs from the corrected samples."""
+    """About 10,000 Chinese characters of clean speech text, paragraphs from the corrected samples."""
     paragraphs = []
     for path in sorted(CLEAN.glob("*.txt"), reverse=True):
         paragraphs += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -62,19 +66,23 @@ def build_draft(slip: bool) -> str:
         if n >= TARGET:
             break
         out.append(p)
-        n += chars(p)
+        n += han(p)  # 10,000 Chinese characters, punctuation not counted
     if slip:
         out[len(out) // 2] = out[len(out) // 2].replace("。", "，要抓好抓好落实。", 1)
     return "\n\n".join(out) + "\n"
 
 
-def cold(path: Path) -> tuple[float, float, float, bool, int]:
+def han(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+def cold(path: Path, mode: str) -> tuple[float, float, float, bool, int]:
     walls, imports, checks = [], [], []
     loaded, count = False, 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(RUNS):
         t = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env,
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(path), mode], capture_output=True, text=True, env=env,
                               cwd=ROOT, check=True)
         walls.append(time.perf_counter() - t)
         imp, chk, jieba, n = done.stdout.split()
@@ -84,8 +92,12 @@ def cold(path: Path) -> tuple[float, float, float, bool, int]:
     return statistics.median(walls), statistics.median(imports), statistics.median(checks), loaded, count
 
 
-def warm(path: Path) -> float:
+def warm(path: Path, mode: str) -> float:
+    from generator.readers import SourceDocument
+
     doc = read_document(path)
+    if mode == "draft":
+        doc = SourceDocument(doc.path, doc.paragraphs, kind="draft")
     check(doc, date=DATE)
     times = []
     for _ in range(RUNS * 2):
@@ -105,14 +117,15 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; median of {RUNS} runs\n")
     print(f"empty interpreter start-up: {baseline() * 1000:.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
-        for slip in (False, True):
+        for slip, mode in ((False, "file"), (False, "draft"), (True, "draft")):
             text = build_draft(slip)
             path = Path(tmp) / ("draft-slip.txt" if slip else "draft.txt")
             path.write_text(text, encoding="utf-8")
-            wall, imp, chk, loaded, n = cold(path)
-            w = warm(path)
-            label = "with one doubled word" if slip else "clean draft"
-            print(f"\n{label}: {chars(text)} characters, {n} findings, jieba loaded: {loaded}")
+            wall, imp, chk, loaded, n = cold(path, mode)
+            w = warm(path, mode)
+            label = ("a user's file (all rules)" if mode == "file" else
+                     "as a generated draft" + (", one doubled word" if slip else ", clean"))
+            print(f"\n{label}: {chars(text)} characters ({han(text)} han), {n} findings, jieba loaded: {loaded}")
             print(f"  cold (fresh process, whole): {wall * 1000:.0f} ms  "
                   f"[imports {imp * 1000:.0f} ms, check incl. rule loading{' and jieba' if loaded else ''} "
                   f"{chk * 1000:.0f} ms]")
@@ -153,6 +166,14 @@ def main() -> None:
     g = sum(gen_findings.values())
     print(f"false alarms on {len(drafts)} generated drafts: {g} findings in {gen_chars} characters "
           f"= {g / gen_chars * 10_000:.2f} per 10,000 characters {dict(gen_findings) or ''}")
+    # The same drafts with the spelling rules (which `build` leaves to `draftgen check`).
+    spell = Counter()
+    for draft in drafts:
+        spell.update(f.code for f in check(document_from_draft(draft), date=draft.meeting_date, spelling=True)
+                     if f.code.startswith("DG80"))
+    s = sum(spell.values())
+    print(f"spelling rules (DG80x) on the same drafts: {s} findings = {s / gen_chars * 10_000:.2f} per 10,000 "
+          f"characters {dict(spell) or ''}")
 
 
 if __name__ == "__main__":

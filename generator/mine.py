@@ -160,6 +160,7 @@ class TopicGuesser:
         from .check import segmenter  # jieba, loaded once and quietly
 
         self._jieba = segmenter()
+        self._words: dict[str, list[str]] = {}
         self.bank = bank
         counts: dict[str, Counter] = {t: Counter() for t in bank.topics}
         for e in bank.entries:
@@ -171,20 +172,52 @@ class TopicGuesser:
         df = Counter(w for c in counts.values() for w in c)
         n = len(counts)
         self.idf = {w: math.log((n + 1) / (d + 0.5)) for w, d in df.items()}
+        self._vocab = frozenset(w for w, v in self.idf.items() if v > 0)
+        self._longest = max(map(len, self._vocab), default=2)
         self.profiles: dict[str, dict[str, float]] = {}
         for t, c in counts.items():
             vec = {w: (1 + math.log(k)) * self.idf[w] for w, k in c.items()}
             norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
             self.profiles[t] = {w: v / norm for w, v in vec.items()}
 
+    def known_words(self, text: str) -> list[str]:
+        """The words of ``text`` that some topic profile knows, by longest match: only they count in
+        the score, and matching them is several times faster than segmenting the whole text."""
+        got = self._words.get(text)
+        if got is not None:
+            return got
+        vocab, longest = self._vocab, self._longest
+        out, i, n = [], 0, len(text)
+        while i < n:
+            for k in range(min(longest, n - i), 1, -1):
+                if text[i:i + k] in vocab:
+                    out.append(text[i:i + k])
+                    i += k
+                    break
+            else:
+                i += 1
+        if len(self._words) > 4096:
+            self._words.clear()
+        self._words[text] = out
+        return out
+
     def words(self, text: str) -> list[str]:
-        text = re.sub(r"\{[a-z_]+\}", "", text)
-        return [w for w in self._jieba.lcut(text, HMM=False) if len(w) >= 2 and re.match(r"[\u4e00-\u9fff]", w)]
+        got = self._words.get(text)
+        if got is None:
+            clean = re.sub(r"\{[a-z_]+\}", "", text)
+            got = [w for w in self._jieba.lcut(clean, HMM=False) if len(w) >= 2 and re.match(r"[\u4e00-\u9fff]", w)]
+            if len(self._words) > 4096:  # the same headlines and bodies come back for the topic and the group
+                self._words.clear()
+            self._words[text] = got
+        return got
+
+    BODY_CHARS = 500  # a point's topic shows in its first sentences; a runaway body must not cost more
 
     def scores(self, headline: str, body: str = "") -> list[tuple[str, float]]:
         """Topics by score, best first. The headline counts double: it says what the point is about."""
-        c = Counter(self.words(body))
-        for w in self.words(headline):
+        headline, body = headline[:self.BODY_CHARS], body[:self.BODY_CHARS]
+        c = Counter(self.known_words(body))
+        for w in self.known_words(headline):
             c[w] += 2
         vec = {w: (1 + math.log(k)) * self.idf.get(w, 0.0) for w, k in c.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
@@ -353,14 +386,29 @@ class _Duplicates:
         for i, g in enumerate(self.grams):
             for b in g:
                 self.index.setdefault(b, []).append(i)
+        self.df = {b: len(v) for b, v in self.index.items()}
+        self.sizes = [len(g) for g in self.grams]
 
-    def best(self, text: str) -> Optional[tuple[str, float]]:
+    def best(self, text: str, threshold: float = NEAR_DUPLICATE) -> Optional[tuple[str, float]]:
+        """The most similar entry if its Dice score reaches ``threshold``, else None.
+
+        Prefix filtering keeps this cheap on long or common text: an entry scoring ≥ t shares at least
+        k = ⌈t·|g|/(2−t)⌉ bigrams with the text, so it holds one of the |g|−k+1 rarest of them."""
         g = bigrams(text)
-        shared = Counter(i for b in g for i in self.index.get(b, ()))
+        if not g:
+            return None
+        k = math.ceil(threshold * len(g) / (2 - threshold) - 1e-9)
+        known = [b for b in g if b in self.df]
+        room = len(g) - k + 1 - (len(g) - len(known))  # bigrams no entry has are the rarest of all
+        if room <= 0:
+            return None
+        rare = sorted(known, key=self.df.__getitem__)[:room]
         best = None
-        for i, n in shared.items():
-            score = 2 * n / (len(g) + len(self.grams[i]))
-            if best is None or score > best[1]:
+        lo, hi = len(g) * threshold / (2 - threshold), len(g) * (2 - threshold) / threshold
+        sizes = self.sizes
+        for i in sorted({i for b in rare for i in self.index[b] if lo <= sizes[i] <= hi}):  # Dice needs like sizes
+            score = 2 * len(g & self.grams[i]) / (len(g) + sizes[i])
+            if score >= threshold and (best is None or score > best[1]):
                 best = (self.entries[i].id, score)
         return best
 
@@ -439,8 +487,10 @@ HEADER = """\
 def candidates_yaml(candidates: Sequence[Candidate], files: int) -> str:
     import yaml
 
-    body = yaml.safe_dump({"candidates": [c.as_dict() for c in candidates]}, allow_unicode=True, sort_keys=False,
-                          width=1000, default_flow_style=False)
+    # libyaml's emitter where PyYAML has it: the pure-Python one takes seconds on a few thousand candidates
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump({"candidates": [c.as_dict() for c in candidates]}, Dumper=dumper, allow_unicode=True,
+                     sort_keys=False, width=1000, default_flow_style=False)
     return HEADER.format(files=files, count=len(candidates)) + body
 
 

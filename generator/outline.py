@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -53,7 +54,8 @@ _DECLARATION = re.compile(  # 讲三点意见, 讲两个方面, 谈3个问题, �
     "(?:点|个方面|方面|条|个问题)(?:意见|要求|看法|体会|建议|想法|希望|认识)?")
 _AFFIRM = re.compile(r"^(?:.{0,24}?刚才|听了|刚刚)")
 _CLOSING = re.compile(r"^(?:同志们[，！,!]|谢谢大家|谢谢各位|让我们)")
-_SALUTATION = re.compile(r"^(?:尊敬的)?[^。！？，]{0,16}?(?:同志们|朋友们|同志|代表们|书记们)[^。！？]{0,6}[：:]$")
+_SALUTATION = re.compile(r"^(?:尊敬的)?[^。！？，]{0,16}?(?:同志们|朋友们|同志|代表们|书记们|老师们|同学们|委员们|来宾们?|嘉宾们?"
+                         r"|各位[\u4e00-\u9fff]{1,8})[^。！？]{0,8}[：:]$")
 _ARGUMENT = re.compile(r"^这是[\u4e00-\u9fff]{1,8}的[\u4e00-\u9fff]{2,4}[：:]")
 # An intro to the year's achievements often opens with the year or a look back.
 _INTRO_CUE = re.compile(r"^(?:\d{4}年|\{year\}|一年来|过去的一年|这一年|回顾|总的来|总体来|总的看|总体看|[^，。]{0,8}以来)")
@@ -170,7 +172,7 @@ class _Doc:
         self.source_paragraphs = sum(1 for p in paragraphs if p.text.strip())
         for p in paragraphs:
             text = fix_text(p.text).strip()
-            salutation = re.match(r"(?:同志们|各位[^。，：:]{1,10}?同志们?)[：:](?=.{20})", text)
+            salutation = re.match(r"(?:同志们|各位[^。，：:]{1,10}?|老师们、同学们|同学们)[：:](?=.{20})", text)
             if salutation and p.role is None:  # "同志们：今天……" on one line
                 self.paras.append(Paragraph(p.line, salutation.group(0), None))
                 text = text[salutation.end():].strip()
@@ -196,6 +198,18 @@ class _Doc:
             for a, b in zip(bounds, bounds[1:]):
                 if p.text[a:b].strip():
                     self.units.append(_Unit(vi, a, b, p.text[a:b].strip()))
+        # Indexes, so that every look-up by place costs a bisection, not a pass over the whole text:
+        # a long file of short lines must take time in proportion to its size.
+        self.unit_pos: list[Pos] = [u.pos for u in self.units]
+        self.markers_in: dict[int, list[Marker]] = {}
+        for m in self.markers:
+            self.markers_in.setdefault(m.pidx, []).append(m)
+        self.series.sort(key=lambda s: _mpos(s.items[0]))
+        self.series_first: list[Pos] = [_mpos(s.items[0]) for s in self.series]
+        self.series_at: dict[Pos, list[int]] = {}
+        for s in self.series:
+            for m in s.items:
+                self.series_at.setdefault(_mpos(m), []).append(id(s))
 
     def text(self, start: Pos, end: Pos) -> str:
         pieces = []
@@ -230,7 +244,11 @@ class _Doc:
         return self.end
 
     def units_in(self, start: Pos, end: Pos) -> list[_Unit]:
-        return [u for u in self.units if start <= u.pos < end]
+        return self.units[bisect_left(self.unit_pos, start):bisect_left(self.unit_pos, end)]
+
+    def series_from(self, start: Pos, end: Pos) -> list[Series]:
+        """The series whose first marker lies in [start, end)."""
+        return self.series[bisect_left(self.series_first, start):bisect_left(self.series_first, end)]
 
     def para_end(self, vi: int) -> Pos:
         return (vi + 1, 0)
@@ -324,11 +342,11 @@ def _argument_series(doc: _Doc, start: Pos, end: Pos) -> Optional[_Series2]:
 
 def _candidate_series(doc: _Doc, start: Pos, end: Pos, exclude: set[int]) -> list[_Series2]:
     out = []
-    for s in doc.series:
+    for s in doc.series_from(start, end):
         if id(s) in exclude or s.family in ("h1",):
             continue
         items = [m for m in s.items if start <= _mpos(m) < end]
-        if items and start <= _mpos(s.items[0]) < end:
+        if items:
             out.append(_Series2(s.items[0].family, items))
     arg = _argument_series(doc, start, end)
     if arg:
@@ -354,7 +372,7 @@ def _points(doc: _Doc, series: _Series2, end: Pos, exclude: set[int], depth: int
         text = doc.paras[m.pidx].text
         label = m.label
         after = _marker_end(m, doc) + (1 if m.family == "argument" else 0)  # past the argument's colon
-        nxt = [_marker_start(x) for x in doc.markers if x.pidx == m.pidx and _marker_start(x) >= after]
+        nxt = [_marker_start(x) for x in doc.markers_in.get(m.pidx, ()) if _marker_start(x) >= after]
         head = _headline(text[:min(nxt, default=len(text))], after).rstrip("，,、；;")
         p = Point(label, m.number, m.family, head, start, stop)
         _finish_point(doc, p)
@@ -363,6 +381,54 @@ def _points(doc: _Doc, series: _Series2, end: Pos, exclude: set[int], depth: int
                                   if c.family != series.family or c.first != series.first])
             if inner and len(inner.items) >= 2:
                 p.points = _points(doc, inner, stop, exclude, depth + 1)
+        out.append(p)
+    return out
+
+
+def _series_end(doc: _Doc, series: _Series2, end: Pos) -> Pos:
+    """Where a section's last point ends. Where every earlier point is one paragraph (or a few), a longer
+    tail after the last one is a block of its own (a summing-up), not more of that point."""
+    items = series.items
+    if len(items) < 2:
+        return end
+    spans = [items[i + 1].pidx - items[i].pidx for i in range(len(items) - 1)]
+    if min(spans) < 1:
+        return end  # points run together within paragraphs: nothing to measure by
+    last = items[-1].pidx
+    if any(doc.markers_in.get(vi) for vi in range(last + 1, min(end[0], len(doc.paras)))):
+        return end  # the last point holds a series of its own: its paragraphs are its body
+    stop = last + max(spans)
+    return (stop, 0) if (stop, 0) < end and end[0] - stop >= 1 else end
+
+
+# A paragraph led by a short headline sentence (强化政治引领。要……) or a headline line of its own.
+_HEADLINE_LEAD = re.compile(r"^(?![要我同这那但而总因所如在对])[\u4e00-\u9fff“”、]{4,24}[。！]?")
+
+
+def _unnumbered_points(doc: _Doc, start: Pos, end: Pos) -> list[Point]:
+    """Points without numbers: headings of the second level, or paragraphs that each open with a short
+    headline sentence of the same shape. Two at least, and most of the region's paragraphs."""
+    vis = [vi for vi in range(start[0], min(end[0], len(doc.paras))) if doc.paras[vi].text]
+    if len(vis) < 2:
+        return []
+    heads: list[tuple[int, str]] = []
+    if sum(doc.paras[vi].role == "heading2" for vi in vis) >= 2:
+        heads = [(vi, doc.paras[vi].text.rstrip("。")) for vi in vis if doc.paras[vi].role == "heading2"]
+    else:
+        for vi in vis:
+            t = doc.paras[vi].text
+            first = _SENTENCE_END.search(t)
+            head = t[:first.start()] if first else t
+            if len(head) <= 24 and _HEADLINE_LEAD.fullmatch(head + (first.group(0)[:1] if first else "")) and \
+                    (first is None or len(t) > first.end() + 10) and "，" not in head:
+                heads.append((vi, head))
+        if len(heads) < 2 or len(heads) * 2 < len(vis):
+            return []
+    out = []
+    for i, (vi, head) in enumerate(heads):
+        stop = (heads[i + 1][0], 0) if i + 1 < len(heads) else end
+        p = Point("", i + 1, "headline", head, (vi, 0), stop)
+        _finish_point(doc, p)
         out.append(p)
     return out
 
@@ -487,7 +553,7 @@ def _last_review_item_end(doc: _Doc, m: Marker, region_end: Pos) -> tuple[Pos, O
         while (j, 0) < region_end and j < len(doc.paras):
             t = doc.paras[j].text
             if (t.endswith(("：", ":")) or _TURN_CUE.match(t) or doc.paras[j].role in ("heading1", "heading2")
-                    or any(x.pidx == j and x.pos == 0 for x in doc.markers) or _ARGUMENT.match(t)):
+                    or any(x.pos == 0 for x in doc.markers_in.get(j, ())) or _ARGUMENT.match(t)):
                 break
             end = min(doc.para_end(j), region_end)
             j += 1
@@ -515,7 +581,7 @@ class _Head:
 def _section_heads(doc: _Doc) -> list[_Head]:
     heads = []
     for vi, p in enumerate(doc.paras):
-        m = next((x for x in doc.markers if x.pidx == vi and x.family == "h1"), None)
+        m = next((x for x in doc.markers_in.get(vi, ()) if x.family == "h1"), None)
         if m is not None or p.role == "heading1":
             marker = m.label if m else ""
             number = m.number if m else len(heads) + 1
@@ -590,14 +656,14 @@ def _speech(doc: _Doc, path: str) -> Outline:
     if not heads and trans_unit is not None:
         heads = _heads_from_series(doc, (trans_unit.vi, trans_unit.end))
         if heads:
-            out.notes.append(f"没有“一、二、三、”小标题，按“讲{_said(trans_unit.text)}”之后的“{heads[0].marker}……”划分部分")
+            out.notes.append(f"没有“一、二、三、”小标题，按“{_said(trans_unit.text)}”之后的“{heads[0].marker}……”划分部分")
         first_sec = heads[0].start if heads else doc.end
     if trans_unit is not None:
         d = _DECLARATION.search(trans_unit.text)
         out.declared = cn_number(d.group("num"))
         out.declared_text = d.group(0)
     close_from = heads[-1].content if heads else ((trans_unit.vi, trans_unit.end) if trans_unit else body_start)
-    closing = _find(doc, _CLOSING, close_from, doc.end)
+    closing = _closing(doc, close_from)
     closing_start = closing.pos if closing else doc.end
 
     # The preamble: opening, affirmation, achievements and problems, transition.
@@ -633,13 +699,21 @@ def _speech(doc: _Doc, path: str) -> Outline:
             if doc.skip_space(h.content) < lead_end:
                 sec.parts.insert(0, _part(doc, "lead", h.content, lead_end))
         else:
-            exclude = {id(s) for s in doc.series if any(_mpos(m) == h.start for m in s.items)}
+            exclude = set(doc.series_at.get(h.start, ()))
             chosen = _pick_series(_candidate_series(doc, h.content, end, exclude))
             if chosen is not None:
                 sec.style = chosen.family
-                sec.points = _points(doc, chosen, end, exclude)
+                points_end = _series_end(doc, chosen, end)
+                sec.points = _points(doc, chosen, points_end, exclude)
                 if doc.skip_space(h.content) < chosen.first:
                     sec.parts.append(_part(doc, "lead", h.content, chosen.first))
+                if points_end < end and doc.text(points_end, end):
+                    sec.parts.append(_part(doc, "outro", points_end, end))
+            elif (unnumbered := _unnumbered_points(doc, h.content, end)):
+                sec.style = "headline"
+                sec.points = unnumbered
+                if doc.skip_space(h.content) < unnumbered[0].start:
+                    sec.parts.append(_part(doc, "lead", h.content, unnumbered[0].start))
             elif doc.skip_space(h.content) < end:
                 sec.parts.append(_part(doc, "lead", h.content, end))
         out.parts.append(sec)
@@ -647,16 +721,34 @@ def _speech(doc: _Doc, path: str) -> Outline:
         out.parts.append(_part(doc, "closing", closing.pos, doc.end))
     out.actual = len(heads)
     affirmation_text = next((p.text for p in out.parts if p.kind == "affirmation"), "")
-    if out.find("achievements") or out.find("problems") or "述职" in affirmation_text:
+    # The kind of meeting is what the speech says it is: achievements and problems alone are in many speeches.
+    frame = "".join(p.text for p in out.parts if p.kind in ("title", "meta", "opening", "affirmation"))
+    if "述职" in frame:
         out.shape = "review"
-    elif "报告" in affirmation_text or any(s.style == "argument" for s in out.sections):
+    elif "报告" in affirmation_text or any(s.style == "argument" for s in out.sections) or \
+            re.search(r"工作会议|推进会|部署会|工作会", frame):
         out.shape = "work"
     return out
 
 
+def _closing(doc: _Doc, close_from: Pos) -> Optional[_Unit]:
+    """The closing call: a paragraph opening with 同志们，/让我们/谢谢大家 after the last point of the last
+    section (one inside that section is part of it), or else among the last two paragraphs."""
+    cands = [u for u in doc.units_in(close_from, doc.end) if _CLOSING.match(u.text)]
+    if not cands:
+        return None
+    last_marker = max((_mpos(m) for m in doc.markers if m.family != "reset"), default=close_from)
+    after = [u for u in cands if u.pos > last_marker]
+    if after:
+        return after[0]
+    tail = [u for u in cands if u.start == 0 and u.vi >= len(doc.paras) - 2]
+    return tail[0] if tail else None
+
+
 def _said(text: str) -> str:
+    """The declaration as written: 讲三点意见, 强调几点意见."""
     d = _DECLARATION.search(text)
-    return d.group(0)[1:] if d else ""
+    return d.group(0) if d else ""
 
 
 # ---------------------------------------------------------------- the news report
@@ -842,7 +934,7 @@ def format_tree(o: Outline) -> str:
         return f"{part_name(p, o.shape)}{count}  {where}{text}"
 
     def point_label(p: Point) -> str:
-        return f"{p.marker} {_short(p.headline, 28)}  第{_range(p.lines)}行"
+        return f"{p.marker + ' ' if p.marker else ''}{_short(p.headline, 28)}  第{_range(p.lines)}行"
 
     def walk(nodes: list, prefix: str) -> None:
         for i, node in enumerate(nodes):
@@ -859,7 +951,7 @@ def format_tree(o: Outline) -> str:
         lines.append(f"条数：讲话要求 {o.actual} 条")
     elif o.declared_text:
         said = f"宣布“{o.declared_text}”" + (f"（{o.declared} 点）" if o.declared is not None else "")
-        verdict = "一致" if o.declared == o.actual else "不一致，请核对"
+        verdict = "没有说明具体数目" if o.declared is None else "一致" if o.declared == o.actual else "不一致，请核对"
         lines.append(f"条数：{said}，实有 {o.actual} 个部分，{verdict}")
     else:
         lines.append(f"条数：没有找到“讲N点意见”，实有 {o.actual} 个部分")

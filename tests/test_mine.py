@@ -255,3 +255,16 @@ def test_candidates_yaml_round_trip():
 def test_jieba_is_imported_lazily():
     code = "import sys, generator.mine, generator.outline; assert 'jieba' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_mine_of_a_five_megabyte_file_of_short_lines_is_quick(tmp_path):
+    import time
+
+    from test_outline import many_short_lines
+
+    big = many_short_lines(tmp_path / "big.txt")
+    t = time.process_time()  # CPU time: other work on the machine must not make this fail
+    mine_paths([big], tmp_path / "候选.yaml")
+    assert time.process_time() - t < 10  # was over 120 s
+    data = yaml.safe_load((tmp_path / "候选.yaml").read_text(encoding="utf-8"))
+    assert data["candidates"]

@@ -304,3 +304,105 @@ def test_outline_does_not_load_jieba(tmp_path):
     code = ("import sys; from generator.outline import outline_paths; outline_paths([sys.argv[1]]); "
             "assert 'jieba' not in sys.modules and 'pydantic' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(path)], check=True, cwd=ROOT)
+
+
+# ---------------------------------------------------------------- size: linear in the input
+
+
+def many_short_lines(path: Path, size: int = 5_000_000) -> Path:
+    """A text of ~``size`` bytes in short lines (4–30 characters) cut from the bank, with the genre's
+    markers sprinkled in: the kind of file that used to take minutes."""
+    import random
+
+    from generator.bank import default_bank
+
+    rng = random.Random(13)
+    texts = [e.text for e in default_bank().entries]
+    markers = ["一是", "二是", "三是", "一要", "二要", "一、", "二、", "（一）", "第一，", "同志们，", "下面，我讲三点意见。"]
+    lines, total = [], 0
+    while total < size:
+        t = rng.choice(texts)
+        a = rng.randint(0, max(0, len(t) - 5))
+        line = t[a:a + rng.randint(4, 30)]
+        if rng.random() < 0.03:  # a point every ~30 lines (~500 characters), as in real speeches
+            line = rng.choice(markers) + line
+        lines.append(line)
+        total += len(line.encode("utf-8")) + 1
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_outline_of_a_five_megabyte_file_of_short_lines_is_quick(tmp_path):
+    import time
+
+    big = many_short_lines(tmp_path / "big.txt")
+    t = time.process_time()  # CPU time: other work on the machine must not make this fail
+    text = outline_paths([big])
+    assert time.process_time() - t < 10  # was over 120 s: look-ups by place scanned the whole text
+    assert text.startswith(str(big))
+
+
+# ---------------------------------------------------------------- seen on real speeches
+
+
+OTHER_SPEECH = """在全市教育系统党建工作推进会上的讲话
+
+各位老师：
+
+今年以来，全市教育系统党建工作取得新进展。一是思想基础更加牢固。各校认真组织学习。二是组织体系更加健全。各校都建立了党组织。
+
+同时也要看到，一是个别支部活动不够经常。二是少数党员作用发挥不够。
+
+下面，我强调几点意见。
+
+一、抓好理论学习
+
+一要坚持集中学习。每月安排一次集体学习。
+
+二要抓好个人自学。每名党员制定学习计划。
+
+同志们，学习是立身之本，各校要把学习抓在经常。
+
+总之，理论学习要常抓不懈，久久为功。
+
+二、建强基层组织
+
+建强支部班子。要把政治过硬、业务精通的党员选进支部委员会，形成坚强的领导集体。
+
+规范组织生活。要严格落实“三会一课”制度，增强组织生活的政治性和时代性。
+
+发挥党员作用。要设立党员先锋岗，让党员在急难险重任务中站得出来、冲得上去。
+
+同志们，让我们以更加饱满的精神状态，推动全市教育系统党建工作再上新台阶！
+"""
+
+
+def test_outline_of_a_speech_that_is_not_a_review_meeting(tmp_path):
+    o = outline_document(read_document(write(tmp_path, "s.txt", OTHER_SPEECH)))
+    assert o.shape == "work"  # 推进会 on the title, no 述职: not 述职评议会讲话
+    assert o.find("salutation")[0].lines == (3, 3)  # 各位老师：
+    assert (o.declared, o.actual) == (None, 2)
+    assert "强调几点意见" in o.declared_text
+    first, second = o.sections
+    # the block after 一要…二要… is the section's own summing-up, not part of 二要
+    assert [p.lines for p in first.points] == [(13, 13), (15, 15)]
+    assert first.child("outro").lines == (17, 19)
+    # unnumbered points: paragraphs led by a short headline sentence
+    assert [(p.headline, p.lines) for p in second.points] == [
+        ("建强支部班子", (23, 23)), ("规范组织生活", (25, 25)), ("发挥党员作用", (27, 27))]
+    # the closing is the last paragraph, not the 同志们， inside the first section
+    assert o.find("closing")[0].lines == (29, 29)
+
+
+def test_declaration_is_quoted_as_written(tmp_path):
+    text = "同志们：\n下面，我强调几点意见。\n一要抓学习。要坚持集中学习。\n二要抓落实。要坚持问题导向。\n"
+    o = outline_document(read_document(write(tmp_path, "d.txt", text)))
+    assert any("按“强调几点意见”之后" in n for n in o.notes), o.notes
+    assert not any("讲调" in n for n in o.notes)
+
+
+@pytest.mark.parametrize("salutation", ["各位代表：", "各位老师：", "老师们、同学们：", "尊敬的各位领导，同志们：", "同志们："])
+def test_salutations(tmp_path, salutation):
+    text = f"在全县教育大会上的讲话\n\n{salutation}\n\n今天，我们召开全县教育大会。\n"
+    o = outline_document(read_document(write(tmp_path, "t.txt", text)))
+    assert o.find("salutation") and o.find("salutation")[0].lines == (3, 3)
