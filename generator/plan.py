@@ -590,17 +590,6 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     else:
         # A work speech reviews last year only through what the brief says of it: no gaps to fill.
         ach_groups = [g for g in ach_groups if g.facts or g.examples]
-    # Real speeches name two to four problems: the brief's first, then, stated generally and hedged, ones
-    # nearly every unit has (never on a topic the brief praises with facts).
-    if pro_groups:
-        wanted_problems = 2 if ctx.length <= SHORT_SPEECH else 3
-        praised = {g.topic for g in ach_groups}  # (the focus topics among them: they are praised too)
-        for topic in FALLBACK_PROBLEM_TOPICS:
-            if len(pro_groups) >= wanted_problems:
-                break
-            if topic not in {g.topic for g in pro_groups} | praised:
-                pro_groups.append(_FactGroup(topic, None))
-        pro_groups = by_order(pro_groups)
     # Problems are placed first so that no achievement praises a facet they criticise.
     problems = review.problems(pro_groups)
     criticised_topics = {i.topic for i in problems}
@@ -1036,7 +1025,9 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         ("achievements", 1), ("directives", 2), ("items", per_section[0], 2), ("problems", 2),
         ("achievements", 2), ("items", per_section[1], 2), ("directives", 3),
         ("items", per_section[2], 2), ("directives", MAX_DIRECTIVE_ELABORATIONS),
-        ("achievements", review_depth), ("problems", review_depth),
+        ("achievements", review_depth),
+        # Problems hold 15–30% of a review: a brief with two problems gets fuller problem paragraphs.
+        ("problems", review_depth + (1 if len(problems) <= 2 and target > SHORT_SPEECH else 0)),
     ]
     if layout == "two_part":
         # “讲两点意见” holds every point in one section: a long speech gets fuller points, not more of them.
