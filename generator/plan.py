@@ -1021,13 +1021,13 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
     # their facets are the brief's, the same for every seed, and their pools are the smallest.
     review_depth = 2 if target <= 3000 else 3
     # More facets before fuller points: every facet brings its own pool, so seeds share less.
+    # Problems grow early (real reviews give them 15–30%); their pools are the smallest, so no deeper.
+    problem_depth = review_depth
     rounds = [
-        ("achievements", 1), ("directives", 2), ("items", per_section[0], 2), ("problems", 2),
-        ("achievements", 2), ("items", per_section[1], 2), ("directives", 3),
+        ("achievements", 1), ("problems", 2), ("directives", 2), ("items", per_section[0], 2),
+        ("problems", problem_depth), ("achievements", 2), ("items", per_section[1], 2), ("directives", 3),
         ("items", per_section[2], 2), ("directives", MAX_DIRECTIVE_ELABORATIONS),
         ("achievements", review_depth),
-        # Problems hold 15–30% of a review: a brief with two problems gets fuller problem paragraphs.
-        ("problems", review_depth + (1 if len(problems) <= 2 and target > SHORT_SPEECH else 0)),
     ]
     if layout == "two_part":
         # “讲两点意见” holds every point in one section: a long speech gets fuller points, not more of them.
