@@ -120,6 +120,39 @@ def _temp_name() -> str:
 
 
 _TEMP_RE = re.compile(re.escape(_TMP_PREFIX) + r"([0-9a-f]{8})-(\d+)-[0-9a-f]{8}" + re.escape(_TMP_SUFFIX) + "$")
+# While a set is being named, a journal beside its first file lists each new name with the file it must be
+# (device, inode, size, modification time): a run killed between two names leaves the journal, and the next run takes the set back.
+_JOURNAL_SUFFIX = ".set"
+_JOURNAL_RE = re.compile(re.escape(_TMP_PREFIX) + r"([0-9a-f]{8})-(\d+)-[0-9a-f]{8}" + re.escape(_JOURNAL_SUFFIX) + "$")
+
+
+def _undo_interrupted_sets(directory: Path) -> list[Path]:
+    """Remove the files of sets whose naming a killed run of draftgen did not finish (journal of a dead
+    process on this machine): only files that are still the very ones it created."""
+    removed: list[Path] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        m = _JOURNAL_RE.match(name)
+        if not m or m.group(1) != _host_tag() or _pid_alive(int(m.group(2))):
+            continue
+        journal = Path(directory) / name
+        try:
+            lines = journal.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for line in lines:
+            with contextlib.suppress(OSError, ValueError):
+                dev, ino, size, mtime, target = line.split(" ", 4)
+                st = os.lstat(target)
+                if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) == (int(dev), int(ino), int(size), int(mtime)):
+                    os.unlink(target)
+                    removed.append(Path(target))
+        with contextlib.suppress(OSError):
+            os.unlink(journal)
+    return removed
 
 
 def _pid_alive(pid: int) -> bool:
@@ -205,6 +238,7 @@ class OutputSet:
             raise RefusedError(problems=[f"{d}: 不是文件夹而是文件，无法在其中写入；请用 -o 指定一个文件夹"])
         if d not in self._cleaned:
             clean_stale_temps(d)
+            _undo_interrupted_sets(d)
             self._cleaned.add(d)
         return d
 
@@ -307,9 +341,41 @@ class OutputSet:
         os.unlink(s.tmp)
         s.tmp = None
 
+    def _journal(self) -> Optional[Path]:
+        """Write the journal of the names about to be created (not with --force: a replaced file cannot be
+        given back, so there is nothing to take back either)."""
+        if self.force or not self._staged:
+            return None
+        entries = []
+        for s in self._staged:
+            st = os.fstat(s.fd) if s.fd is not None else os.stat(s.tmp)
+            # (inode numbers are reused at once: size and modification time tell a later file apart)
+            entries.append(f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {os.path.abspath(s.target)}")
+        directory = self._staged[0].target.parent
+        self._make_dirs(directory)
+        journal = directory / (_temp_name()[:-len(_TMP_SUFFIX)] + _JOURNAL_SUFFIX)
+        fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("\n".join(entries) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        return journal
+
     def commit(self) -> list[Path]:
         """Name every staged file. If one cannot be named, the ones this call created are removed again."""
         created: list[Path] = []
+        try:
+            journal = self._journal()
+        except OSError as e:
+            raise output_error(self._staged[0].target.parent, e) from e
+        try:
+            return self._commit(created)
+        finally:
+            if journal is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(journal)
+
+    def _commit(self, created: list[Path]) -> list[Path]:
         with _signals_deferred():
             for s in self._staged:
                 try:

@@ -634,3 +634,58 @@ def test_fuzzed_briefs_many():
     count = int(os.environ.get("FUZZ_CASES", "10000"))
     tally, failures = fuzz_briefs.run_many(count, start=QUICK_CASES)
     assert not failures, "\n".join(f"seed {s}: {p}" for s, p in failures[:10])
+
+
+_HALF_NAMED = """
+import os, sys
+from pathlib import Path
+from generator.export import OutputSet
+out = OutputSet(force=False)
+d = Path(sys.argv[1])
+out.add_text(d / "a.md", "甲")
+out.add_text(d / "b.md", "乙")
+out._journal()
+out._link(out._staged[0])  # the first name is given, then the process dies before the second
+os._exit(0)
+"""
+
+
+def test_a_set_killed_between_two_names_is_taken_back_by_the_next_run(tmp_path):
+    """kill -9 can fall between naming one file of a set and the next: the journal the run left lets the
+    next run in that folder remove the half-named set (and only files that are still the ones it made)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from generator.export import OutputSet
+
+    done = subprocess.run([sys.executable, "-c", _HALF_NAMED, str(tmp_path)], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "a.md").exists() and not (tmp_path / "b.md").exists()
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".set")]
+    with OutputSet() as out:
+        out.add_text(tmp_path / "c.md", "丙")
+        out.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.md"]
+
+
+def test_a_file_someone_else_made_under_a_journalled_name_stays(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from generator.export import OutputSet
+
+    done = subprocess.run([sys.executable, "-c", _HALF_NAMED, str(tmp_path)], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "a.md").exists(), sorted(p.name for p in tmp_path.iterdir())
+    (tmp_path / "a.md").unlink()
+    (tmp_path / "a.md").write_text("用户自己的文件", encoding="utf-8")  # another file under that name
+    with OutputSet() as out:
+        out.add_text(tmp_path / "c.md", "丙")
+        out.commit()
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "用户自己的文件"
