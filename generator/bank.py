@@ -19,7 +19,7 @@ from typing import Optional
 
 from .errors import BankError
 from .models import KINDS, LAYOUTS, ORG_TYPES
-from .paths import PHRASEBANK_DIR
+from .paths import PHRASEBANK_DIR, cache_dir
 from .yamlio import line_of, parse_date, read_yaml
 
 # Placeholders an entry may use, with what they stand for (shown by lint and CONTRIBUTING).
@@ -409,15 +409,6 @@ def load_bank(directory: Path | None = None) -> PhraseBank:
 # Bumped whenever the pickled shape changes in a way the source digest below would not notice.
 _CACHE_FORMAT = 1
 _CACHE_MAGIC = b"draftgen-bank\n"
-
-
-def cache_dir() -> Path:
-    """The user's cache folder: $XDG_CACHE_HOME/draftgen, else ~/.cache/draftgen (never /tmp, never the
-    package folder, which may be read-only or shared)."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base or not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "draftgen"
 
 
 def _cache_key(directory: Path) -> str:

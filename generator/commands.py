@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+import time
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -108,24 +111,90 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
         raise InputError(problems=[f"--variants: 应在 1～20 之间，实为 {variants}"])
     avoid = read_avoid_file(avoid_used)
     kind_list = parse_kinds(kinds)
-    worst = 0
-    for brief in briefs:
-        try:
-            _build_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo, kind_list)
-        except DraftgenError as e:
-            for line in e.problems or [str(e)]:
-                echo_err(line)
-            worst = max(worst, e.exit_code)
+    briefs = expand_briefs(briefs)
+    batch = len(briefs) > BATCH_MIN
+    worst, failed, taken, written = 0, 0, set(), []
+    started = time.perf_counter()
+    with _progress(len(briefs)) as advance:
+        for brief in briefs:
+            try:
+                written += _build_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo,
+                                      kind_list, taken=taken, compact=batch)
+            except DraftgenError as e:
+                for line in e.problems or [str(e)]:
+                    echo_err(line)
+                worst = max(worst, e.exit_code)
+                failed += 1
+            advance()
+    if len(briefs) > 1:
+        seconds = time.perf_counter() - started
+        docx = sum(1 for p in written if p.suffix == ".docx")
+        echo(f"共 {len(briefs)} 份简报：成功 {len(briefs) - failed} 份，失败 {failed} 份；写出 {len(written)} 个文件"
+             f"（其中 .docx {docx} 个），用时 {seconds:.1f} 秒")
     return worst
 
 
+# More briefs than this in one run: a progress bar (on a terminal) and one line per draft instead of the report.
+BATCH_MIN = 5
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
+
+
+def _is_brief(path: Path) -> bool:
+    """A brief names its meeting at the top level; an org config next to it does not."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            return any(line.startswith("meeting:") for line in f)
+    except OSError:
+        return False
+
+
+def expand_briefs(paths: Iterable[Path]) -> list[Path]:
+    """Briefs named on the command line, with each folder replaced by the briefs in it and its subfolders
+    (every .yaml/.yml file with a top-level ``meeting:``, in path order; org configs are left out)."""
+    out: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                       and not (set(p.relative_to(path).parts[:-1]) & _SKIP_DIRS) and _is_brief(p))
+        if not found:
+            raise InputError(problems=[f"{path}: 目录中没有找到简报（含“meeting:”的 .yaml 文件）"])
+        out += found
+    return list(dict.fromkeys(out))
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """Yield a function that counts one brief done; a bar on the terminal only when the batch is large
+    (rich is imported only then: it costs a small build a sixth of its time)."""
+    if total <= BATCH_MIN or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("build", total=total)
+        yield lambda: bar.advance(task)
+
+
 def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, force, echo,
-               kinds=None) -> None:
+               kinds=None, *, taken: Optional[set] = None, compact: bool = False) -> list[Path]:
     results = generate_variants(brief, variants, seed=seed, length=length, avoid=avoid, kinds=kinds)
     first = results[0]
     out_dir = Path(output) if output else Path(brief).parent
     meeting = first.plan.context.meeting_name
     suffix = "" if variants == 1 else "-备选{n}"
+    if taken is not None and (out_dir / output_stem(meeting)) in taken:
+        # Several units' briefs for the same meeting into one folder: each unit's drafts get its name.
+        meeting = f"{meeting}-{first.loaded.org.short_name or first.loaded.org.name}"
+        if (out_dir / output_stem(meeting)) in taken:
+            meeting = f"{meeting}-{Path(brief).parent.name}-{Path(brief).stem}"
+    if taken is not None:
+        taken.add(out_dir / output_stem(meeting))
     stems = {(i, kind): output_stem(meeting, DOCUMENT_NAMES[kind]) + suffix.format(n=i + 1)
              for i, r in enumerate(results) for kind in r.documents}
     plan_stems = {i: output_stem(meeting, "讲话稿") + suffix.format(n=i + 1) for i in range(len(results))}
@@ -134,6 +203,7 @@ def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, pla
     if plan_out:
         planned += [out_dir / f"{stem}.plan.json" for stem in plan_stems.values()]
     refuse_existing(planned, force)
+    written: list[Path] = []
     for i, result in enumerate(results):
         for kind, draft in result.documents.items():
             findings = check_draft(draft, _allowed_terms(result))
@@ -143,7 +213,19 @@ def _build_one(brief: Path, output, fmt_list, seed, length, variants, avoid, pla
                 plan_path = out_dir / f"{plan_stems[i]}.plan.json"
                 write_text_atomic(plan_path, plan_json(result))
                 paths.append(plan_path)
-            report(result, draft, paths, findings, echo)
+            if compact:
+                report_line(draft, paths, findings, echo)
+            else:
+                report(result, draft, paths, findings, echo)
+            written += paths
+    return written
+
+
+def report_line(draft: Draft, paths: list[Path], findings: list, echo: Echo) -> None:
+    """One line per draft in a large batch: where it went and what still needs the writer's hand."""
+    real = sum(1 for f in findings if f.code != "DG302")
+    echo(f"已生成：{'、'.join(str(p) for p in paths)}（{draft.char_count()} 字，待补充 {len(draft.gaps())} 处，"
+         f"校对{'未发现问题' if not real else f'发现 {real} 处需要注意'}）")
 
 
 def run_check(paths: list[Path], *, date_text: Optional[str], brief: Optional[Path], fmt: str, fix: bool,
