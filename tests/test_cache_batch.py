@@ -311,3 +311,57 @@ def test_lint_of_a_20000_entry_bank(tmp_path):
     assert len(near) >= (20000 - len(bankmod.load_bank(PHRASEBANK_DIR).entries)) // 50
     assert all(f.line >= 1 for f in findings)
     assert seconds < 10, f"bank lint took {seconds:.1f} s"  # a sanity bound; benchmarks/lint_speed.py measures
+
+
+# ---------------------------------------------------------------- the command's own fast path for build
+
+FAST_CASES = [
+    ["build", "a.yaml"],
+    ["build", "a.yaml", "b.yaml", "-o", "输出", "--format", "docx,md,txt"],
+    ["build", "a.yaml", "--seed", "42", "--length=4000", "--variants", "3", "--plan", "--force"],
+    ["build", "-f", "md", "a.yaml", "--kinds", "review,news", "--avoid-used", "old.plan.json", "--output=out"],
+    ["build", "dir/", "--seed=7"],
+]
+SLOW_CASES = [
+    ["build"], ["build", "--help"], ["build", "a.yaml", "-h"], ["build", "a.yaml", "--seed", "abc"],
+    ["build", "a.yaml", "--seed", "-5"], ["build", "a.yaml", "--unknown"], ["build", "a.yaml", "--seed", "1", "--seed", "2"],
+    ["build", "a.yaml", "--force=yes"], ["build", "a.yaml", "-o"], ["build", "a.yaml", "--", "b.yaml"],
+    ["check", "a.yaml"], ["--version"], [], ["build", "a.yaml", "--seed", "1_000"],
+]
+
+
+@pytest.mark.parametrize("argv", FAST_CASES, ids=" ".join)
+def test_fast_build_parsing_agrees_with_the_cli(argv, monkeypatch, capsys):
+    from generator import commands
+    from generator.cli import main
+    from generator.entry import fast_build_args
+
+    seen = {}
+
+    def fake_run_build(briefs, **kwargs):
+        seen.update(kwargs, briefs=list(briefs))
+        return 0
+
+    monkeypatch.setattr(commands, "run_build", fake_run_build)
+    monkeypatch.setattr(sys, "argv", ["draftgen", *argv])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0, capsys.readouterr().err
+    for key in ("echo", "echo_err"):
+        seen.pop(key)
+    assert fast_build_args(argv) == seen
+
+
+@pytest.mark.parametrize("argv", SLOW_CASES, ids=" ".join)
+def test_anything_unusual_goes_to_the_cli(argv):
+    from generator.entry import fast_build_args
+
+    assert fast_build_args(argv) is None
+
+
+def test_the_fast_path_reports_bad_input_like_the_cli(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "generator", "build", str(tmp_path / "无此简报.yaml")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"{tmp_path / '无此简报.yaml'}: 文件不存在，请检查路径"
+    assert proc.stdout == "" and not list(tmp_path.iterdir())
