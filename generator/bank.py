@@ -205,6 +205,12 @@ class PhraseBank:
     org_defaults: dict[str, dict[str, str]]
     profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # type -> hallmarks, banned
     by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)  # candidates() answers
+
+    def __getstate__(self):  # the answers are not part of the bank: never pickled into the cache
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
 
     @property
     def facets(self) -> dict[str, Facet]:
@@ -212,6 +218,17 @@ class PhraseBank:
 
     def candidates(self, slot: str, *, topic: str | None = None, group: str | None = None,
                    facet: str | None = None, **filters) -> list[Entry]:
+        # The bank never changes once loaded, and a draft asks the same questions many times over.
+        key = (slot, topic, group, facet, tuple(sorted(filters.items())))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 20_000:
+                self._memo.clear()
+            found = self._memo[key] = tuple(self._candidates(slot, topic=topic, group=group, facet=facet, **filters))
+        return list(found)
+
+    def _candidates(self, slot: str, *, topic: str | None = None, group: str | None = None,
+                    facet: str | None = None, **filters) -> list[Entry]:
         out = []
         for e in self.by_slot.get(slot, ()):
             if topic is not None and e.topic != topic:

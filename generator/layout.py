@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
@@ -432,6 +433,15 @@ def _break_costs(text: str, units: list[str], limit: int) -> list[int]:
 
 
 def break_title(text: str, max_chars: int = 20) -> list[str]:
+    return list(_break_title_cached(text, max_chars))
+
+
+@lru_cache(maxsize=256)  # a draft's title is broken for the page plan and again for the document
+def _break_title_cached(text: str, max_chars: int) -> tuple[str, ...]:
+    return tuple(_break_title(text, max_chars))
+
+
+def _break_title(text: str, max_chars: int = 20) -> list[str]:
     """Break a title into balanced centred lines (GB/T 9704 §7.3.1: 词意完整，排列对称，梯形或菱形).
 
     Every line fits ``max_chars`` full-width characters as an office suite sets them (digits and the space
@@ -660,8 +670,23 @@ def block_line_counts(blocks, profile: Profile = None) -> list[int]:
         elif block.role in ("meta", "salutation"):
             counts.append(len(block.text.strip("\n").split("\n")))
         else:
-            counts.append(len(body_lines(block.text.strip("\n"), profile)))
+            counts.append(_body_line_count(block.text.strip("\n"), profile))
     return counts
+
+
+_LINE_COUNTS: dict[tuple, int] = {}
+
+
+def _body_line_count(text: str, profile: Profile) -> int:
+    """len(body_lines(text, profile)), remembered: widow control paginates a draft again for every paragraph
+    it fixes, and a batch meets the same paragraphs often."""
+    key = (text, profile.body_pt, profile.char_spacing_twips, profile.text_width_twips, profile.first_line_indent_chars)
+    count = _LINE_COUNTS.get(key)
+    if count is None:
+        if len(_LINE_COUNTS) > 50_000:
+            _LINE_COUNTS.clear()
+        count = _LINE_COUNTS[key] = len(body_lines(text, profile))
+    return count
 
 
 def paginate(blocks, profile: Profile = None, *, widow_control: frozenset[int] = frozenset(),

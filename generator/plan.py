@@ -11,6 +11,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Optional
 
 from .bank import SLOTS, Entry, PhraseBank, Topic, fill
@@ -104,6 +105,7 @@ class Chooser:
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
         self.grams: dict[str, int] = {}
+        self._clean: dict[str, bool] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
 
     def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
@@ -111,7 +113,11 @@ class Chooser:
             return False
         if any(self.values.get(name) is None and name not in extra for name in e.placeholders):
             return False
-        return not any(w in e.text for w in self.foreign_words) and not any(w in e.text for w in self.banned)
+        clean = self._clean.get(e.id)
+        if clean is None:  # the word checks depend on the entry alone: once per entry and draft
+            clean = self._clean[e.id] = (not any(w in e.text for w in self.foreign_words)
+                                         and not any(w in e.text for w in self.banned))
+        return clean
 
     def _mentions(self, e: Entry) -> list[str]:
         """Which recurring values (the unit's business, its members…) an entry names, by placeholder or
@@ -192,11 +198,12 @@ def _count_sentences(text: str) -> int:
     return max(1, len(re.findall(r"[。！？]", text)))
 
 
-def _grams(text: str, ignore: tuple[str, ...] = ()) -> list[str]:
+@lru_cache(maxsize=8192)  # the same filled entries are weighed again at every pick
+def _grams(text: str, ignore: tuple[str, ...] = ()) -> tuple[str, ...]:
     for term in ignore:
         if term in text:
             text = text.replace(term, "，")
-    return [run[i:i + 4] for run in HAN_RUN.findall(text) for i in range(len(run) - 3)]
+    return tuple(run[i:i + 4] for run in HAN_RUN.findall(text) for i in range(len(run) - 3))
 
 
 def _gram_rules(length: int) -> tuple[int, tuple[str, ...]]:
