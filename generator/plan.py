@@ -659,8 +659,9 @@ def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDra
         if sec.style == "argument" or not sec.items:
             continue
         present = {i.topic for i in sec.items}
+        # The points' own order, not the set's: a set of strings iterates differently in every process.
         groups = [g for g in sec.groups if g in bank.groups and g not in TWO_PART_GROUPS] or list(
-            dict.fromkeys(bank.topics[t].group for t in present))
+            dict.fromkeys(bank.topics[i.topic].group for i in sec.items))
 
         def fits(e: Entry) -> float:
             return 0.0 if e.topics and not set(e.topics) & present else (3.0 if e.topics else 1.0)
