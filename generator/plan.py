@@ -105,7 +105,11 @@ class Chooser:
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
         self.grams: dict[str, int] = {}
-        self._clean: dict[str, bool] = {}
+        # Entry text → passes the word checks; shared by every draft with the same word lists (a batch).
+        if len(_CLEAN) > 64:
+            _CLEAN.clear()
+        self._clean: dict[str, bool] = _CLEAN.setdefault((self.foreign_words, self.banned), {})
+        self._filled: dict[tuple, str] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
 
     def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
@@ -113,10 +117,10 @@ class Chooser:
             return False
         if any(self.values.get(name) is None and name not in extra for name in e.placeholders):
             return False
-        clean = self._clean.get(e.id)
-        if clean is None:  # the word checks depend on the entry alone: once per entry and draft
-            clean = self._clean[e.id] = (not any(w in e.text for w in self.foreign_words)
-                                         and not any(w in e.text for w in self.banned))
+        clean = self._clean.get(e.text)
+        if clean is None:  # the word checks depend on the text and the word lists alone
+            clean = self._clean[e.text] = (not any(w in e.text for w in self.foreign_words)
+                                           and not any(w in e.text for w in self.banned))
         return clean
 
     def _mentions(self, e: Entry) -> list[str]:
@@ -147,8 +151,7 @@ class Chooser:
                    * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
                    # wording written for this meeting's period (上半年) before wording that fits any period
                    * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
-                   * OVERUSE_PENALTY ** self._overused(fill(e.text, {**self.values, **extra}) if not any(
-                       self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text)
+                   * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra))
                    for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
             weights = [1.0] * len(fresh)
@@ -158,6 +161,15 @@ class Chooser:
         chosen = Chosen(entry.id, fill(entry.text, {**values, **extra}))
         self._count(chosen, +1)
         return chosen
+
+    def _fill_all(self, e: Entry, extra: Mapping[str, str]) -> str:
+        """The entry as it would read here (or as written, when a value is missing), remembered per draft."""
+        key = (e.text, tuple(extra.items()))
+        text = self._filled.get(key)
+        if text is None:
+            text = self._filled[key] = fill(e.text, {**self.values, **extra}) if not any(
+                self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text
+        return text
 
     def _overused(self, text: str, margin: int = 2) -> int:
         """How many of the text's four-character runs, and of the unit's recurring values (a value is a
@@ -196,6 +208,9 @@ def _brevity(e: Entry) -> float:
 
 def _count_sentences(text: str) -> int:
     return max(1, len(re.findall(r"[。！？]", text)))
+
+
+_CLEAN: dict[tuple, dict[str, bool]] = {}
 
 
 @lru_cache(maxsize=8192)  # the same filled entries are weighed again at every pick
