@@ -603,6 +603,11 @@ KEEP_WITH_NEXT_ROLES = frozenset({"title", "meta", "salutation", "heading1", "he
 BODY_ROLES = frozenset({"paragraph", "closing", "cue"})
 
 
+# The characters _is_latin accepts, and the units _body_units makes (a run of them, or one other character).
+_LATIN_SET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-/%")
+_UNIT_RE = re.compile(r"[A-Za-z0-9.\-/%]+|.", re.S)
+
+
 def _body_units(text: str) -> list[str]:
     units: list[str] = []
     i = 0
@@ -639,8 +644,15 @@ def body_lines(text: str, profile: Profile = None, indent_chars: int | None = No
             return cell + (_BODY_ASIAN_LATIN_GAP_PT if prev and _is_latin(prev[-1]) else 0)
 
         prev = None
-        for u in _body_units(piece):
-            uw = w(u, prev)
+        prev_latin = False
+        for u in _UNIT_RE.findall(piece):
+            # w(u, prev) written out: this loop runs for every character of every paragraph.
+            if u[0] in _LATIN_SET:
+                uw = len(u) * latin + (_BODY_ASIAN_LATIN_GAP_PT if prev is not None and not prev_latin else 0)
+                is_latin = True
+            else:
+                uw = cell + (_BODY_ASIAN_LATIN_GAP_PT if prev_latin else 0)
+                is_latin = False
             if cur and used + uw > width:
                 carry: list[str] = []
                 if u[0] in _NO_LINE_START and len(cur) > 1:
@@ -656,6 +668,7 @@ def body_lines(text: str, profile: Profile = None, indent_chars: int | None = No
             cur.append(u)
             used += uw
             prev = u
+            prev_latin = is_latin
         lines.append("".join(cur))
     return lines
 
