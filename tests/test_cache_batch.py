@@ -377,3 +377,50 @@ def test_the_same_seed_gives_the_same_draft_in_every_process():
                               env={**os.environ, "PYTHONHASHSEED": hashseed}).stdout
                for hashseed in ("0", "3", "7")}
     assert len(outputs) == 1 and len(next(iter(outputs))) > 10000
+
+
+CHECK_FAST = [
+    ["check", "a.txt"],
+    ["check", "a.docx", "b.md", "--date", "2026-01-20", "--format", "json"],
+    ["check", "a.txt", "--fix", "--in-place", "--brief", "brief.yaml"],
+    ["check", "--date=2026-01-20", "a.txt", "--fix"],
+]
+
+
+@pytest.mark.parametrize("argv", CHECK_FAST, ids=" ".join)
+def test_fast_check_parsing_agrees_with_the_cli(argv, monkeypatch, capsys):
+    from generator import commands
+    from generator.cli import main
+    from generator.entry import fast_args
+
+    seen = {}
+
+    def fake_run_check(paths, **kwargs):
+        seen.update(kwargs, paths=list(paths))
+        return "", 0
+
+    monkeypatch.setattr(commands, "run_check", fake_run_check)
+    monkeypatch.setattr(sys, "argv", ["draftgen", *argv])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0, capsys.readouterr().err
+    assert fast_args(argv) == ("check", seen)
+
+
+@pytest.mark.parametrize("argv", [["check"], ["check", "a.txt", "--date", "2026-13-01"], ["check", "a.txt", "-h"],
+                                  ["check", "a.txt", "--fix=1"]], ids=" ".join)
+def test_unusual_checks_go_to_the_cli(argv):
+    from generator.entry import fast_args
+
+    assert fast_args(argv) is None
+
+
+def test_fast_check_prints_what_the_cli_prints(run_cli, tmp_path):
+    draft = tmp_path / "稿.txt"
+    draft.write_text("同志们：\n\n我们要抓好抓好落实，XXX同志要带头。\n", encoding="utf-8")
+    code, out, err = run_cli("check", draft, "--date", "2026-01-20")
+    fast = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "check", str(draft), "--date",
+                           "2026-01-20"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (fast.returncode, fast.stdout) == (code, out) and code == 1
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in fast.stderr.splitlines() if "|" in line}
+    assert not imported & {"typer", "pydantic", "jinja2", "rich"}
