@@ -84,9 +84,14 @@ def make_batch(folder: Path, count: int) -> None:
         brief.write_text(text + f"seed: {1000 + i}\n", encoding="utf-8")
 
 
+# An installed tool runs from byte-compiled modules (pip compiles them on install, as it did cn-gov-docx's); a
+# shell with PYTHONDONTWRITEBYTECODE set would instead make every run compile draftgen's source anew.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list, env: dict | None = None) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env or ENV)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):  # check exits 1 when it finds an error-level slip
         raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{proc.stderr}")
@@ -95,7 +100,7 @@ def timed(cmd: list, env: dict | None = None) -> float:
 
 def import_report(tmp: Path) -> dict[str, bool]:
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build", str(BRIEF), "-o",
-                           str(tmp / "imp"), "--format", "docx,md"], capture_output=True, text=True, cwd=ROOT)
+                           str(tmp / "imp"), "--format", "docx,md"], capture_output=True, text=True, cwd=ROOT, env=ENV)
     names = {m.group(1).split(".")[0] for m in re.finditer(r"\|\s*([\w.]+)\s*$", proc.stderr, re.M)}
     return {name: name in names for name in ("jieba", "rich", "pydantic", "docx")}
 
@@ -110,11 +115,11 @@ def main() -> None:
         tmp = Path(tmp_name)
         draftgen = [sys.executable, "-m", "generator"]
         subprocess.run([*draftgen, "build", str(BRIEF), "-o", str(tmp / "text"), "--format", "md", "--seed", SEED],
-                       check=True, capture_output=True, cwd=ROOT)
+                       check=True, capture_output=True, cwd=ROOT, env=ENV)
         text = next((tmp / "text").glob("*.md"))
         clean = tmp / "clean-10k.txt"
         clean_draft(clean)
-        cold_env = lambda: {**os.environ, "XDG_CACHE_HOME": tempfile.mkdtemp(dir=tmp)}  # noqa: E731
+        cold_env = lambda: {**ENV, "XDG_CACHE_HOME": tempfile.mkdtemp(dir=tmp)}  # noqa: E731
         build = [*draftgen, "build", str(BRIEF), "-o", str(tmp / "out"), "--seed", SEED, "--force", "--format"]
         commands = {
             "draftgen build → .docx": lambda: timed([*build, "docx"]),
@@ -151,7 +156,7 @@ def main() -> None:
         make_batch(batch, args.batch)
         start = time.perf_counter()
         proc = subprocess.run([*draftgen, "build", str(batch), "-o", str(tmp / "batch-out"), "--format", "docx"],
-                              capture_output=True, text=True, cwd=ROOT)
+                              capture_output=True, text=True, cwd=ROOT, env=ENV)
         whole = time.perf_counter() - start
         summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr
         docx_count = len(list((tmp / "batch-out").glob("*.docx")))
