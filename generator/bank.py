@@ -484,7 +484,7 @@ def _write_cache(path: Path, key: str, bank: PhraseBank) -> None:
 def load_bank_cached(directory: Path | None = None) -> PhraseBank:
     """``load_bank`` through the compiled cache. Only a bank that passed validation is ever cached, so an
     invalid bank is read from its YAML every time and reports every problem ``file:line``.
-    DRAFTGEN_NO_CACHE=1 turns the cache off."""
+    DRAFTGEN_NO_CACHE=1 turns this cache (and the compiled templates' one) off."""
     directory = Path(directory or PHRASEBANK_DIR).resolve()
     if os.environ.get("DRAFTGEN_NO_CACHE"):
         return load_bank(directory)

@@ -183,6 +183,20 @@ def test_cached_and_uncached_builds_are_identical(tmp_path):
     assert {p.rsplit(".", 1)[1] for p in results["warm"]} == {"docx", "md"}
 
 
+def test_damaged_compiled_templates_are_ignored(tmp_path):
+    cache = tmp_path / "cache"
+    proc = _build(tmp_path / "first", _env(cache))
+    assert proc.communicate(timeout=120) and proc.returncode == 0
+    compiled = sorted((cache / "draftgen" / "templates").glob("*.cache"))
+    assert compiled
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[:40] + b"garbage")
+    proc = _build(tmp_path / "second", _env(cache))
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert _contents(tmp_path / "first") == _contents(tmp_path / "second")
+
+
 def test_two_concurrent_cold_builds_both_succeed(tmp_path):
     cache = tmp_path / "cache"
     procs = [_build(tmp_path / f"out{i}", _env(cache)) for i in range(2)]
@@ -424,3 +438,27 @@ def test_fast_check_prints_what_the_cli_prints(run_cli, tmp_path):
     assert (fast.returncode, fast.stdout) == (code, out) and code == 1
     imported = {line.split("|")[-1].strip().split(".")[0] for line in fast.stderr.splitlines() if "|" in line}
     assert not imported & {"typer", "pydantic", "jinja2", "rich"}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_a_cache_file_owned_by_someone_else_is_never_unpickled(cache_home, bank_copy):
+    bankmod.load_bank_cached(bank_copy)
+    path = _cache_files(cache_home)[0]
+    key = bankmod._cache_key(bank_copy.resolve())
+    os.chown(path, 65534, 65534)
+    assert bankmod._read_cache(path, key) is None
+    assert _entries(bankmod.load_bank_cached(bank_copy)) == _entries(bankmod.load_bank(bank_copy))
+    assert path.stat().st_uid == os.getuid()  # replaced by this user's own
+
+
+def test_a_large_batch_on_a_terminal_shows_a_progress_bar(monkeypatch, capsys):
+    from generator import commands
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    with commands._progress(commands.BATCH_MIN + 2) as advance:
+        for _ in range(commands.BATCH_MIN + 2):
+            advance()
+    assert "生成中" in capsys.readouterr().err
+    with commands._progress(commands.BATCH_MIN) as advance:  # a few briefs: no bar
+        advance()
+    assert capsys.readouterr().err == ""
