@@ -212,4 +212,3 @@ def main() -> None:
         _err("已中断")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
-
