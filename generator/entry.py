@@ -57,8 +57,8 @@ def fast_args(argv: list[str]) -> Optional[tuple[str, dict]]:
             if value is None or value.startswith("-"):
                 return None
         convert = spec["convert"].get(key, str)
-        if convert is int and not value.lstrip("+").isdigit():
-            return None  # int() also takes " 5" and "1_000"; the option parser may not
+        if convert is int and not (value.isascii() and value.isdigit()):
+            return None  # int() also takes " 5", "+5", "1_000" and other scripts' digits; let typer judge
         args[key] = convert(value)
     if not positional:
         return None

@@ -340,7 +340,8 @@ SLOW_CASES = [
     ["build"], ["build", "--help"], ["build", "a.yaml", "-h"], ["build", "a.yaml", "--seed", "abc"],
     ["build", "a.yaml", "--seed", "-5"], ["build", "a.yaml", "--unknown"], ["build", "a.yaml", "--seed", "1", "--seed", "2"],
     ["build", "a.yaml", "--force=yes"], ["build", "a.yaml", "-o"], ["build", "a.yaml", "--", "b.yaml"],
-    ["check", "a.yaml"], ["--version"], [], ["build", "a.yaml", "--seed", "1_000"],
+    ["check", "a.yaml", "--unknown"], ["--version"], [], ["build", "a.yaml", "--seed", "1_000"],
+    ["build", "a.yaml", "--seed", "²"], ["build", "a.yaml", "--length", "+3000"], ["kinds", "x"],
 ]
 
 
