@@ -6,8 +6,12 @@ filled by plain substitution, never by Jinja.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +19,7 @@ from typing import Optional
 
 from .errors import BankError
 from .models import KINDS, LAYOUTS, ORG_TYPES
-from .paths import PHRASEBANK_DIR
+from .paths import PHRASEBANK_DIR, cache_dir
 from .yamlio import line_of, parse_date, read_yaml
 
 # Placeholders an entry may use, with what they stand for (shown by lint and CONTRIBUTING).
@@ -201,6 +205,12 @@ class PhraseBank:
     org_defaults: dict[str, dict[str, str]]
     profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # type -> hallmarks, banned
     by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)  # candidates() answers
+
+    def __getstate__(self):  # the answers are not part of the bank: never pickled into the cache
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
 
     @property
     def facets(self) -> dict[str, Facet]:
@@ -208,6 +218,17 @@ class PhraseBank:
 
     def candidates(self, slot: str, *, topic: str | None = None, group: str | None = None,
                    facet: str | None = None, **filters) -> list[Entry]:
+        # The bank never changes once loaded, and a draft asks the same questions many times over.
+        key = (slot, topic, group, facet, tuple(sorted(filters.items())))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 20_000:
+                self._memo.clear()
+            found = self._memo[key] = tuple(self._candidates(slot, topic=topic, group=group, facet=facet, **filters))
+        return list(found)
+
+    def _candidates(self, slot: str, *, topic: str | None = None, group: str | None = None,
+                    facet: str | None = None, **filters) -> list[Entry]:
         out = []
         for e in self.by_slot.get(slot, ()):
             if topic is not None and e.topic != topic:
@@ -400,6 +421,85 @@ def load_bank(directory: Path | None = None) -> PhraseBank:
     return bank
 
 
+# ---------------------------------------------------------------- compiled cache
+
+# Bumped whenever the pickled shape changes in a way the source digest below would not notice.
+_CACHE_FORMAT = 1
+_CACHE_MAGIC = b"draftgen-bank\n"
+
+
+def _cache_key(directory: Path) -> str:
+    """A digest of everything the compiled bank depends on: every bank and rule file's bytes, the code that
+    parses them, the folder's path (entries remember their file) and the Python version."""
+    h = hashlib.sha256()
+    h.update(f"{_CACHE_FORMAT}|{sys.version}|{directory}".encode())
+    files = sorted(directory.glob("*.yaml")) + sorted((directory / "rules").glob("*.yaml"))
+    files += [Path(__file__), Path(__file__).with_name("yamlio.py"), Path(__file__).with_name("models.py")]
+    for path in files:
+        data = path.read_bytes()
+        h.update(f"\0{path.name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def _read_cache(path: Path, key: str) -> Optional[PhraseBank]:
+    """The cached bank, or None when the file is missing, foreign, truncated or from other sources."""
+    import pickle
+
+    try:
+        with open(path, "rb") as f:
+            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                return None  # only ever unpickle a file this user wrote
+            if f.read(len(_CACHE_MAGIC)) != _CACHE_MAGIC or f.read(64).decode("ascii", "replace") != key:
+                return None
+            bank = pickle.load(f)
+    except Exception:  # unreadable or corrupt: fall back to the YAML, and rewrite it
+        return None
+    return bank if isinstance(bank, PhraseBank) else None
+
+
+def _write_cache(path: Path, key: str, bank: PhraseBank) -> None:
+    """Write beside the target and rename, so a reader (another build running at the same moment) sees the
+    old file or the new one, never half of one. Failing to cache is never an error."""
+    import pickle
+    import tempfile
+
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".bank-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_CACHE_MAGIC + key.encode("ascii"))
+            pickle.dump(bank, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        tmp = None
+    except Exception:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def load_bank_cached(directory: Path | None = None) -> PhraseBank:
+    """``load_bank`` through the compiled cache. Only a bank that passed validation is ever cached, so an
+    invalid bank is read from its YAML every time and reports every problem ``file:line``.
+    DRAFTGEN_NO_CACHE=1 turns this cache (and the compiled templates' one) off."""
+    directory = Path(directory or PHRASEBANK_DIR).resolve()
+    if os.environ.get("DRAFTGEN_NO_CACHE"):
+        return load_bank(directory)
+    try:
+        key = _cache_key(directory)
+    except OSError:  # a file vanished or cannot be read: the normal load reports it
+        return load_bank(directory)
+    path = cache_dir() / f"bank-{key[:32]}.pickle"
+    bank = _read_cache(path, key)
+    if bank is None:
+        bank = load_bank(directory)
+        _write_cache(path, key, bank)
+    return bank
+
+
 @lru_cache(maxsize=4)
 def default_bank() -> PhraseBank:
-    return load_bank(PHRASEBANK_DIR)
+    return load_bank_cached(PHRASEBANK_DIR)

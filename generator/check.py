@@ -491,6 +491,15 @@ def segmenter():
                 del sys.modules["pkg_resources"]
 
         jieba.setLogLevel(logging.CRITICAL)  # its startup chatter goes to stderr otherwise
+        from .paths import cache_dir
+
+        # jieba's dictionary cache, by default a predictable name in /tmp, goes to the user's own cache folder.
+        # If that folder cannot be made, jieba still works: it only fails (quietly) to keep its cache.
+        try:
+            cache_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            pass
+        jieba.dt.tmp_dir = str(cache_dir())
         jieba.initialize()
         _JIEBA = jieba
     return _JIEBA

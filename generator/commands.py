@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
+import time
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -124,17 +127,24 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
     avoid = read_avoid_file(avoid_used)
     kind_list = parse_kinds(kinds)
     require_pdf_converter(fmt_list)
+    briefs = expand_briefs(briefs)
+    started = time.perf_counter()
 
     # One validation pass over every brief before anything is written.
     jobs, problems = [], []
     # The same file named twice (a.yaml ./a.yaml) is one brief, not a clash with itself.
     seen_briefs: set[str] = set()
     briefs = [b for b in briefs if not (os.path.realpath(b) in seen_briefs or seen_briefs.add(os.path.realpath(b)))]
-    for brief in briefs:
-        try:
-            jobs.append(_prepare_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out, kind_list))
-        except DraftgenError as e:
-            problems += e.problems or [str(e)]
+    batch = len(briefs) > BATCH_MIN
+    taken: set[Path] = set()
+    with _progress(len(briefs)) as advance:
+        for brief in briefs:
+            try:
+                jobs.append(_prepare_one(brief, output, fmt_list, seed, length, variants, avoid, plan_out,
+                                         kind_list, taken=taken))
+            except DraftgenError as e:
+                problems += e.problems or [str(e)]
+            advance()
     if problems:
         raise InputError(problems=problems)
     planned = [t for job in jobs for t in job.targets()]
@@ -156,10 +166,66 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
         for job in jobs:
             job.stage(out)
         out.commit()
+    written: list[Path] = []
     for job in jobs:
         for result, draft, paths, findings in job.reports:
-            report(result, draft, paths, findings, echo)
+            if batch:
+                report_line(draft, paths, findings, echo)
+            else:
+                report(result, draft, paths, findings, echo)
+            written += paths
+    if len(briefs) > 1:
+        seconds = time.perf_counter() - started
+        docx = sum(1 for p in written if p.suffix == ".docx")
+        echo(f"共 {len(briefs)} 份简报：写出 {len(written)} 个文件（其中 .docx {docx} 个），用时 {seconds:.1f} 秒")
     return 0
+
+
+# More briefs than this in one run: a progress bar (on a terminal) and one line per draft instead of the report.
+BATCH_MIN = 5
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
+
+
+def _is_brief(path: Path) -> bool:
+    """A brief names its meeting at the top level; an org config next to it does not."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            return any(line.startswith("meeting:") for line in f)
+    except OSError:
+        return False
+
+
+def expand_briefs(paths: Iterable[Path]) -> list[Path]:
+    """Briefs named on the command line, with each folder replaced by the briefs in it and its subfolders
+    (every .yaml/.yml file with a top-level ``meeting:``, in path order; org configs are left out)."""
+    out: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                       and not (set(p.relative_to(path).parts[:-1]) & _SKIP_DIRS) and _is_brief(p))
+        if not found:
+            raise InputError(problems=[f"{path}: 目录中没有找到简报（含“meeting:”的 .yaml 文件）"])
+        out += found
+    return list(dict.fromkeys(out))
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """Yield a function that counts one brief done; a bar on the terminal only when the batch is large
+    (rich is imported only then: it costs a small build a sixth of its time)."""
+    if total <= BATCH_MIN or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("build", total=total)
+        yield lambda: bar.advance(task)
 
 
 class _Job:
@@ -208,17 +274,32 @@ def _check_kinds_against_brief(brief: Path, kinds: Optional[list[str]]) -> None:
                                    f"与 --kinds 中的 review（述职评议会讲话）矛盾；请改 --kinds 或简报"])
 
 
-def _prepare_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, kinds=None) -> _Job:
+def _prepare_one(brief: Path, output, fmt_list, seed, length, variants, avoid, plan_out, kinds=None, *,
+                 taken: Optional[set] = None) -> _Job:
     _check_kinds_against_brief(brief, kinds)
     results = generate_variants(brief, variants, seed=seed, length=length, avoid=avoid, kinds=kinds)
     first = results[0]
     out_dir = Path(output) if output else Path(brief).parent
     meeting = first.plan.context.meeting_name
     suffix = "" if variants == 1 else "-备选{n}"
+    if taken is not None and (out_dir / output_stem(meeting)) in taken:
+        # Several units' briefs for the same meeting into one folder: each unit's drafts get its name.
+        meeting = f"{meeting}-{first.loaded.org.short_name or first.loaded.org.name}"
+        if (out_dir / output_stem(meeting)) in taken:
+            meeting = f"{meeting}-{Path(brief).parent.name}-{Path(brief).stem}"
+    if taken is not None:
+        taken.add(out_dir / output_stem(meeting))
     stems = {(i, kind): output_stem(meeting, DOCUMENT_NAMES[kind]) + suffix.format(n=i + 1)
              for i, r in enumerate(results) for kind in r.documents}
     plan_stems = {i: output_stem(meeting, "讲话稿") + suffix.format(n=i + 1) for i in range(len(results))}
     return _Job(brief, results, out_dir, fmt_list, plan_out, stems, plan_stems)
+
+
+def report_line(draft: Draft, paths: list[Path], findings: list, echo: Echo) -> None:
+    """One line per draft in a large batch: where it went and what still needs the writer's hand."""
+    real = sum(1 for f in findings if f.code != "DG302")
+    echo(f"已生成：{'、'.join(str(p) for p in paths)}（{draft.char_count()} 字，待补充 {len(draft.gaps())} 处，"
+         f"校对{'未发现问题' if not real else f'发现 {real} 处需要注意'}）")
 
 
 def run_check(paths: list[Path], *, date_text: Optional[str], brief: Optional[Path], fmt: str, fix: bool,

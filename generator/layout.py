@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
@@ -432,6 +433,15 @@ def _break_costs(text: str, units: list[str], limit: int) -> list[int]:
 
 
 def break_title(text: str, max_chars: int = 20) -> list[str]:
+    return list(_break_title_cached(text, max_chars))
+
+
+@lru_cache(maxsize=256)  # a draft's title is broken for the page plan and again for the document
+def _break_title_cached(text: str, max_chars: int) -> tuple[str, ...]:
+    return tuple(_break_title(text, max_chars))
+
+
+def _break_title(text: str, max_chars: int = 20) -> list[str]:
     """Break a title into balanced centred lines (GB/T 9704 §7.3.1: 词意完整，排列对称，梯形或菱形).
 
     Every line fits ``max_chars`` full-width characters as an office suite sets them (digits and the space
@@ -593,6 +603,11 @@ KEEP_WITH_NEXT_ROLES = frozenset({"title", "meta", "salutation", "heading1", "he
 BODY_ROLES = frozenset({"paragraph", "closing", "cue"})
 
 
+# The characters _is_latin accepts, and the units _body_units makes (a run of them, or one other character).
+_LATIN_SET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-/%")
+_UNIT_RE = re.compile(r"[A-Za-z0-9.\-/%]+|.", re.S)
+
+
 def _body_units(text: str) -> list[str]:
     units: list[str] = []
     i = 0
@@ -629,8 +644,15 @@ def body_lines(text: str, profile: Profile = None, indent_chars: int | None = No
             return cell + (_BODY_ASIAN_LATIN_GAP_PT if prev and _is_latin(prev[-1]) else 0)
 
         prev = None
-        for u in _body_units(piece):
-            uw = w(u, prev)
+        prev_latin = False
+        for u in _UNIT_RE.findall(piece):
+            # w(u, prev) written out: this loop runs for every character of every paragraph.
+            if u[0] in _LATIN_SET:
+                uw = len(u) * latin + (_BODY_ASIAN_LATIN_GAP_PT if prev is not None and not prev_latin else 0)
+                is_latin = True
+            else:
+                uw = cell + (_BODY_ASIAN_LATIN_GAP_PT if prev_latin else 0)
+                is_latin = False
             if cur and used + uw > width:
                 carry: list[str] = []
                 if u[0] in _NO_LINE_START and len(cur) > 1:
@@ -646,6 +668,7 @@ def body_lines(text: str, profile: Profile = None, indent_chars: int | None = No
             cur.append(u)
             used += uw
             prev = u
+            prev_latin = is_latin
         lines.append("".join(cur))
     return lines
 
@@ -660,8 +683,23 @@ def block_line_counts(blocks, profile: Profile = None) -> list[int]:
         elif block.role in ("meta", "salutation"):
             counts.append(len(block.text.strip("\n").split("\n")))
         else:
-            counts.append(len(body_lines(block.text.strip("\n"), profile)))
+            counts.append(_body_line_count(block.text.strip("\n"), profile))
     return counts
+
+
+_LINE_COUNTS: dict[tuple, int] = {}
+
+
+def _body_line_count(text: str, profile: Profile) -> int:
+    """len(body_lines(text, profile)), remembered: widow control paginates a draft again for every paragraph
+    it fixes, and a batch meets the same paragraphs often."""
+    key = (text, profile.body_pt, profile.char_spacing_twips, profile.text_width_twips, profile.first_line_indent_chars)
+    count = _LINE_COUNTS.get(key)
+    if count is None:
+        if len(_LINE_COUNTS) > 50_000:
+            _LINE_COUNTS.clear()
+        count = _LINE_COUNTS[key] = len(body_lines(text, profile))
+    return count
 
 
 def paginate(blocks, profile: Profile = None, *, widow_control: frozenset[int] = frozenset(),

@@ -12,6 +12,7 @@ import random
 import re
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Optional
 
 from .bank import SLOTS, Entry, PhraseBank, Topic, fill
@@ -109,6 +110,11 @@ class Chooser:
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
         self.grams: dict[str, int] = {}
         self.sentences: set[str] = set()
+        # Entry text → passes the word checks; shared by every draft with the same word lists (a batch).
+        if len(_CLEAN) > 64:
+            _CLEAN.clear()
+        self._clean: dict[str, bool] = _CLEAN.setdefault((self.foreign_words, self.banned), {})
+        self._filled: dict[tuple, str] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
 
     def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
@@ -116,7 +122,11 @@ class Chooser:
             return False
         if any(self.values.get(name) is None and name not in extra for name in e.placeholders):
             return False
-        return not any(w in e.text for w in self.foreign_words) and not any(w in e.text for w in self.banned)
+        clean = self._clean.get(e.text)
+        if clean is None:  # the word checks depend on the text and the word lists alone
+            clean = self._clean[e.text] = (not any(w in e.text for w in self.foreign_words)
+                                           and not any(w in e.text for w in self.banned))
+        return clean
 
     def _mentions(self, e: Entry) -> list[str]:
         """Which recurring values (the unit's business, its members…) an entry names, by placeholder or
@@ -148,8 +158,7 @@ class Chooser:
                    * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
                    # wording written for this meeting's period (上半年) before wording that fits any period
                    * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
-                   * OVERUSE_PENALTY ** self._overused(fill(e.text, {**self.values, **extra}) if not any(
-                       self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text)
+                   * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra))
                    for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
             weights = [1.0] * len(fresh)
@@ -159,6 +168,15 @@ class Chooser:
         chosen = Chosen(entry.id, fill(entry.text, {**values, **extra}))
         self._count(chosen, +1)
         return chosen
+
+    def _fill_all(self, e: Entry, extra: Mapping[str, str]) -> str:
+        """The entry as it would read here (or as written, when a value is missing), remembered per draft."""
+        key = (e.text, tuple(extra.items()))
+        text = self._filled.get(key)
+        if text is None:
+            text = self._filled[key] = fill(e.text, {**self.values, **extra}) if not any(
+                self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text
+        return text
 
     def _overused(self, text: str, margin: int = 2) -> int:
         """How many of the text's four-character runs, and of the unit's recurring values (a value is a
@@ -207,11 +225,15 @@ def _count_sentences(text: str) -> int:
     return max(1, len(re.findall(r"[。！？]", text)))
 
 
-def _grams(text: str, ignore: tuple[str, ...] = ()) -> list[str]:
+_CLEAN: dict[tuple, dict[str, bool]] = {}
+
+
+@lru_cache(maxsize=8192)  # the same filled entries are weighed again at every pick
+def _grams(text: str, ignore: tuple[str, ...] = ()) -> tuple[str, ...]:
     for term in ignore:
         if term in text:
             text = text.replace(term, "，")
-    return [run[i:i + 4] for run in HAN_RUN.findall(text) for i in range(len(run) - 3)]
+    return tuple(run[i:i + 4] for run in HAN_RUN.findall(text) for i in range(len(run) - 3))
 
 
 def _gram_rules(length: int) -> tuple[int, tuple[str, ...]]:
@@ -740,8 +762,9 @@ def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDra
         if sec.style == "argument" or not sec.items:
             continue
         present = {i.topic for i in sec.items}
+        # The points' own order, not the set's: a set of strings iterates differently in every process.
         groups = [g for g in sec.groups if g in bank.groups and g not in TWO_PART_GROUPS] or list(
-            dict.fromkeys(bank.topics[t].group for t in present))
+            dict.fromkeys(bank.topics[i.topic].group for i in sec.items))
 
         def fits(e: Entry) -> float:
             return 0.0 if e.topics and not set(e.topics) & present else (3.0 if e.topics else 1.0)

@@ -57,8 +57,36 @@ def join_facts(facts) -> str:
 
 
 @lru_cache(maxsize=1)
+def _bytecode_cache():
+    """Compiled templates in the user's cache folder (checked against each template's source by Jinja, written
+    atomically), so a new process does not compile them again; none when that folder cannot be made."""
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    from .paths import cache_dir
+
+    if os.environ.get("DRAFTGEN_NO_CACHE"):
+        return None
+
+    class _Tolerant(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a damaged file: compile afresh (and overwrite it)
+                bucket.reset()
+
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return _Tolerant(str(folder))
+
+
 def _environment() -> Environment:
     env = Environment(
+        bytecode_cache=_bytecode_cache(),
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         undefined=StrictUndefined,
         trim_blocks=True,
