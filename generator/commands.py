@@ -177,7 +177,8 @@ def run_build(briefs: list[Path], *, output: Optional[Path], formats: str, seed:
     if len(briefs) > 1:
         seconds = time.perf_counter() - started
         docx = sum(1 for p in written if p.suffix == ".docx")
-        echo(f"共 {len(briefs)} 份简报：写出 {len(written)} 个文件（其中 .docx {docx} 个），用时 {seconds:.1f} 秒")
+        echo(f"共 {len(briefs)} 份简报：成功 {len(briefs)} 份，失败 0 份；写出 {len(written)} 个文件"
+             f"（其中 .docx {docx} 个），用时 {seconds:.1f} 秒")
     return 0
 
 

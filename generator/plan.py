@@ -631,8 +631,10 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     if achievements:
         frames["achievements_intro"] = chooser.need("achievements_intro")
     if problems:
-        frames["problems_intro"] = chooser.need("problems_intro", prefer=None if achievements else (
-            lambda e: 0.0 if "成绩" in e.text else 1.0))
+        # No word of achievements when the speech has none; no "几个问题" before a single one.
+        frames["problems_intro"] = chooser.need("problems_intro", prefer=lambda e: 0.0 if (
+            (not achievements and "成绩" in e.text) or (len(problems) == 1 and re.search("几|一些问题|以下", e.text)))
+            else 1.0)
         frames["problems_outro"] = chooser.need("problems_outro")
 
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.

@@ -27,7 +27,7 @@ TEXT_LIMIT = 20 * MB  # a .md/.txt draft (the longest speeches are well under 1 
 DOCX_LIMIT = 50 * MB  # the .docx file itself (pictures included)
 DOCX_UNPACKED_LIMIT = 200 * MB  # all its parts once unpacked: a zip bomb stops here
 DOCX_XML_LIMIT = 50 * MB  # its XML parts once unpacked
-YAML_LIMIT = 4 * MB  # a brief, an org config, a bank or rule file
+YAML_LIMIT = 16 * MB  # a brief, an org config, a bank or rule file (a bank file of 20,000 entries is about 5 MB)
 JSON_LIMIT = 20 * MB  # a .plan.json record
 
 

@@ -124,8 +124,9 @@ def _expected(plan) -> dict:
         # An argument section's triad stands in its lead (这是……的昭示：), one paragraph each.
         "points": [len(s.lead) if s.style == "argument" else len(s.items) for s in plan.sections],
         "point_headlines": [[i.headline.text for i in s.items] for s in plan.sections if s.style != "argument"],
-        "achievements": [i.headline.text for i in plan.achievements],
-        "problems": [i.headline.text for i in plan.problems],
+        # (a single achievement or problem is not numbered “一是”, so it is no list)
+        "achievements": [i.headline.text for i in plan.achievements] if len(plan.achievements) > 1 else [],
+        "problems": [i.headline.text for i in plan.problems] if len(plan.problems) > 1 else [],
         "missing": [],
         "shape": plan.kind,
     }
