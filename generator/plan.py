@@ -1047,7 +1047,8 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
     review_depth = 2 if target <= 3000 else 3
     # More facets before fuller points: every facet brings its own pool, so seeds share less.
     # Problems grow early (real reviews give them 15–30%), fuller when the brief names only two.
-    problem_depth = review_depth + (1 if len(problems) <= 2 and target > SHORT_SPEECH else 0)
+    problem_depth = review_depth + (2 if len(problems) <= 2 and target > SHORT_SPEECH else 1) + (
+        1 if target > 4000 else 0)
     rounds = [
         ("achievements", 1), ("problems", 2), ("directives", 2), ("items", per_section[0], 2),
         ("problems", problem_depth), ("achievements", 2), ("items", per_section[1], 2), ("directives", 3),
