@@ -596,6 +596,8 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             # The brief's counts are always used when it gives them (the news and host repeat them).
             if ctx.reporters and "reporters" not in e.placeholders:
                 return 0.0
+            if (ctx.reporters or 0) > 5 and "几位" in e.text:  # thirteen secretaries are not “几位”
+                return 0.0
             return 4.0 if ctx.written_reporters and "written_reporters" in e.placeholders else 1.0
 
         frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
