@@ -91,6 +91,7 @@ def main() -> None:
     print("unit        kind    mixed contra unans. facts seams overlap len-err headline-echo")
     totals = {"mixed": 0, "contra": 0, "unanswered": 0, "facts": 0, "seams": 0}
     worst_overlap = 0.0
+    mean_shares: list[float] = []
     for kind in ("review", "work"):
         for org_type in ORG_TYPES:
             results = [build(org_type, kind, seed) for seed in SEEDS]
@@ -101,7 +102,9 @@ def main() -> None:
             facts = sum(len(x.missing_facts) for x in c)
             seams = sum(len(x.seams) for x in c)
             own = brief_words(results[0].plan)
-            overlap = max(shared_sentences(a.draft, b.draft, own) for a, b in combinations(results, 2))
+            shares = [shared_sentences(a.draft, b.draft, own) for a, b in combinations(results, 2)]
+            overlap = max(shares)
+            mean_shares.append(sum(shares) / len(shares))
             error = max((abs(r.draft.char_count() - 3000) / 3000 for r in results))
             pairs = [p for r in results for p in item_paragraphs(r.plan)]
             echo = sum(headline_echo(h, body) for h, body in pairs) / len(pairs)
@@ -110,7 +113,8 @@ def main() -> None:
             worst_overlap = max(worst_overlap, overlap)
             print(f"{org_type:<11} {kind:<7} {mixed:>5} {contra:>6} {unanswered:>6} {facts:>5} {seams:>5} "
                   f"{overlap:>7.1%} {error:>7.1%} {echo:>13.0%}")
-    print("totals:", "  ".join(f"{k} {v}" for k, v in totals.items()), f" worst overlap {worst_overlap:.1%}")
+    print("totals:", "  ".join(f"{k} {v}" for k, v in totals.items()),
+          f" worst overlap {worst_overlap:.1%}, mean over units and kinds {sum(mean_shares) / len(mean_shares):.1%}")
     for name in ("3-review-meeting-company.txt", "4-work-meeting-city.txt"):
         path = SAMPLES / name
         if path.is_file():
