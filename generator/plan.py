@@ -635,7 +635,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     if problems:
         # No word of achievements when the speech has none; no "几个问题" before a single one.
         frames["problems_intro"] = chooser.need("problems_intro", prefer=lambda e: 0.0 if (
-            (not achievements and "成绩" in e.text) or (len(problems) == 1 and re.search("几|一些问题|以下", e.text)))
+            (not achievements and re.search("成绩|同时|也要|肯定", e.text)) or (len(problems) == 1 and re.search("几|一些问题|以下", e.text)))
             else 1.0)
         frames["problems_outro"] = chooser.need("problems_outro")
 
