@@ -146,7 +146,7 @@ class Chooser:
         """Draw an entry; ``extra`` gives values only this place has (the brief's fact for a fact frame)."""
         cands = self.available(slot, topic=topic, group=group, facet=facet, extra=extra)
         # A sentence never comes twice in one speech (a principle may open an elaboration of its facet).
-        cands = [e for e in cands if not (_SENTENCES(e.text) & self.sentences)]
+        cands = [e for e in cands if not (_sentence_set(e.text) & self.sentences)]
         # Entries used in earlier drafts for this unit are avoided while fresh ones remain.
         fresh = [e for e in cands if e.id not in self.avoid] or cands
         if not fresh:
@@ -195,9 +195,9 @@ class Chooser:
 
     def _count(self, chosen: Chosen, sign: int) -> None:
         if sign > 0:
-            self.sentences |= _SENTENCES(chosen.text)
+            self.sentences |= _sentence_set(chosen.text)
         else:
-            self.sentences -= _SENTENCES(chosen.text)
+            self.sentences -= _sentence_set(chosen.text)
         for g in _grams(chosen.text, self.gram_ignore):
             self.grams[g] = self.grams.get(g, 0) + sign
         for p in REPEATING_VALUES:
@@ -217,7 +217,7 @@ def _brevity(e: Entry) -> float:
     return (80 / max(len(e.text), 40)) ** 2 if SLOTS[e.slot]["family"] in ("frames", "work", "situation") else 1.0
 
 
-def _SENTENCES(text: str) -> frozenset[str]:
+def _sentence_set(text: str) -> frozenset[str]:
     return frozenset(x for x in re.findall(r"[^。！？]+[。！？]", text) if len(x) >= 6)
 
 
