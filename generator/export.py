@@ -126,19 +126,27 @@ _JOURNAL_SUFFIX = ".set"
 _JOURNAL_RE = re.compile(re.escape(_TMP_PREFIX) + r"([0-9a-f]{8})-(\d+)-[0-9a-f]{8}" + re.escape(_JOURNAL_SUFFIX) + "$")
 
 
+def _leftovers(directory: Path, pattern: re.Pattern) -> Iterator[tuple[Path, bool]]:
+    """The hidden files of ``pattern`` in ``directory``, each with whether the run that left it is dead (a
+    process of this machine that no longer runs). Unreadable folders have none."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    host = _host_tag()
+    for name in names:
+        m = pattern.match(name)
+        if m:
+            yield Path(directory) / name, m.group(1) == host and not _pid_alive(int(m.group(2)))
+
+
 def _undo_interrupted_sets(directory: Path) -> list[Path]:
     """Remove the files of sets whose naming a killed run of draftgen did not finish (journal of a dead
     process on this machine): only files that are still the very ones it created."""
     removed: list[Path] = []
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return removed
-    for name in names:
-        m = _JOURNAL_RE.match(name)
-        if not m or m.group(1) != _host_tag() or _pid_alive(int(m.group(2))):
+    for journal, dead in _leftovers(directory, _JOURNAL_RE):
+        if not dead:
             continue
-        journal = Path(directory) / name
         try:
             lines = journal.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
@@ -169,23 +177,13 @@ def clean_stale_temps(directory: Path) -> list[Path]:
     """Remove hidden temporary files a killed run of draftgen left in ``directory`` (of a process on this
     machine that no longer runs, or older than a day). Returns what was removed; errors are ignored."""
     removed = []
-    host = _host_tag()
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return removed
-    for name in names:
-        m = _TEMP_RE.match(name)
-        if not m:
-            continue
-        path = Path(directory) / name
+    for path, dead in _leftovers(directory, _TEMP_RE):
         try:
             st = os.lstat(path)
-            dead = m.group(1) == host and not _pid_alive(int(m.group(2)))
             if stat.S_ISREG(st.st_mode) and (dead or time.time() - st.st_mtime > _STALE_AFTER_S):
                 os.unlink(path)
                 removed.append(path)
-        except (OSError, ValueError):
+        except OSError:
             continue
     return removed
 

@@ -1081,17 +1081,11 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                 limit = 1 if "situation" in frames else limit  # the frame of the day is a lead already
                 steps = [lambda s=s: add_lead(s) for s in directive_sections if s.lead and len(s.lead) < limit]
             else:
-                if what == "achievements" and target <= 3000:
-                    # A paragraph the brief's fact carries needs one sentence more, not three.
-                    pool = [i for i in achievements if not (i.evidence and len(i.elaborations) >= 1)]
-                    steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
-                    for step in steps:
-                        if estimate() >= target * 0.98:
-                            return
-                        progress = step() or progress
-                    continue
                 pool = {"achievements": achievements, "problems": problems}[what] if what != "directives" else [
                     i for s in sections for i in s.items if len(i.elaborations) < s.max_elaborations]
+                if what == "achievements" and target <= 3000:
+                    # A paragraph the brief's fact carries needs one sentence more, not three.
+                    pool = [i for i in pool if not (i.evidence and len(i.elaborations) >= 1)]
                 steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
             for step in steps:
                 if estimate() >= target * 0.98:

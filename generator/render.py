@@ -49,13 +49,6 @@ def date_md(d) -> str:
 DOCUMENT_NAMES = {"review": "讲话稿", "work": "讲话稿", "news": "新闻稿", "host": "主持词"}
 
 
-def join_facts(facts) -> str:
-    """Join the user's facts into one clause list; facts that contain commas are separated by semicolons."""
-    facts = list(facts)
-    sep = "；" if any("，" in f for f in facts) else "，"
-    return sep.join(facts)
-
-
 @lru_cache(maxsize=1)
 def _bytecode_cache():
     """Compiled templates in the user's cache folder (checked against each template's source by Jinja, written
@@ -94,7 +87,7 @@ def _environment() -> Environment:
         keep_trailing_newline=False,
         autoescape=False,
     )
-    env.filters.update(cn=chinese_number, count=count_word, date_cn=date_cn, date_md=date_md, join_facts=join_facts)
+    env.filters.update(cn=chinese_number, count=count_word, date_cn=date_cn, date_md=date_md)
     return env
 
 
