@@ -13,6 +13,7 @@ day's formulas, and the spread (standard deviation) of sentence lengths in the d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from itertools import combinations
@@ -68,8 +69,8 @@ def place_and_time(bank) -> None:
             for date, name in DATES:
                 for seed in SEEDS:
                     loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True, date=date)
-                    brief = loaded.brief.model_copy(update={"meeting": loaded.brief.meeting.model_copy(
-                        update={"name": name, "date": date})})
+                    brief = dataclasses.replace(loaded.brief, meeting=dataclasses.replace(
+                        loaded.brief.meeting, name=name, date=date))
                     loaded = type(loaded)(brief=brief, org=loaded.org, path=loaded.path, digest=loaded.digest + name)
                     result = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
                     text = result.draft.body_text

@@ -6,6 +6,7 @@ them in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -13,9 +14,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from .errors import InputError
+from .fields import FieldProblem, Unsure, fast_convert
 from .models import ORG_TYPES, Brief, LoadedBrief, Org
 from .yamlio import dotted, excerpt, line_of, read_yaml
 
@@ -35,8 +35,10 @@ def _describe(value: Any) -> str:
     return f"“{excerpt(value)}”"
 
 
-def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+def _model_at(model, loc: tuple):
     """The pydantic model that owns the last key of ``loc`` (for did-you-mean on unknown keys)."""
+    from pydantic import BaseModel
+
     current: Any = model
     for part in loc[:-1]:
         if isinstance(part, int):
@@ -51,6 +53,8 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
 
 
 def _unwrap(annotation: Any) -> Any:
+    from pydantic import BaseModel
+
     for arg in typing.get_args(annotation) or ():
         inner = _unwrap(arg)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
@@ -63,7 +67,7 @@ def suggest(word: str, choices) -> str:
     return f"，是否想写“{match[0]}”？" if match else ""
 
 
-def _message(err: dict, model: type[BaseModel]) -> str:
+def _message(err: dict, model) -> str:
     kind, value, loc = err["type"], err.get("input"), err["loc"]
     ctx = err.get("ctx") or {}
     if kind.startswith("dg_"):  # our own text checks carry their Chinese message
@@ -103,18 +107,29 @@ def _message(err: dict, model: type[BaseModel]) -> str:
     return f"取值不正确（{excerpt(err.get('msg'), 60)}）"
 
 
-def _validate(model: type[BaseModel], data: Any, filename: str, lines: dict, prefix: tuple = ()) -> tuple[Any, list[str]]:
+def _validate(cls: type, data: Any, filename: str, lines: dict, prefix: tuple = ()) -> tuple[Any, list[str]]:
+    """An instance of the model dataclass ``cls`` from ``data``, or the problems found (file:line: field: …)."""
     if not isinstance(data, dict):
         # Never quote the file: it may not be a YAML file at all (a wrong path, /etc/passwd …).
         what = "空文件" if data is None else ("列表" if isinstance(data, list) else "一段文字，不像是 YAML 配置文件")
         return None, [f"{filename}:1: 文件内容应为“字段: 值”的映射，实为{what}"]
-    if not prefix and len(data) >= 3 and not set(map(str, data)) & set(model.model_fields):
+    known = [f.name for f in dataclasses.fields(cls)]
+    if not prefix and len(data) >= 3 and not set(map(str, data)) & set(known):
         # Not one known field: some other file (a wrong path). Say so without echoing its keys.
-        what = "简报" if model is Brief else "单位配置文件"
-        return None, [f"{filename}:1: 不像是{what}（没有一个已知字段，如 {'、'.join(list(model.model_fields)[:4])}）；"
+        what = "简报" if cls is Brief else "单位配置文件"
+        return None, [f"{filename}:1: 不像是{what}（没有一个已知字段，如 {'、'.join(known[:4])}）；"
                       f"请检查文件路径"]
     try:
-        return model.model_validate(data), []
+        return fast_convert(cls, data), []
+    except Unsure:
+        pass  # pydantic decides, and words whatever is wrong
+    from pydantic import ValidationError
+
+    from .validation import model_for, validate
+
+    model = model_for(cls)
+    try:
+        return validate(cls, data), []
     except ValidationError as e:
         problems = []
         errors = e.errors()
@@ -216,13 +231,11 @@ def _check_docx(org: Org, filename: str, lines: dict, prefix: tuple, base: Path)
 
 def _org_path_problem(value: str) -> bool:
     """Whether the brief's validation refuses this path (and says why); then it is not looked up at all."""
-    from pydantic_core import PydanticCustomError
-
-    from .models import _clean_path
+    from .fields import clean_path
 
     try:
-        _clean_path(value)
-    except PydanticCustomError:
+        clean_path(value)
+    except FieldProblem:
         return True
     return False
 

@@ -1,22 +1,18 @@
 """The frozen data that flows between stages.
 
-Brief and Org are validated user input (pydantic, strict, no unknown keys).
+Brief and Org are validated user input (strict, no unknown keys): dataclasses whose field types say what each
+field may hold (fields.py), read by fields.fast_convert or, for anything not plainly valid, by validation.py.
 Context, Plan and Draft are plain frozen dataclasses produced by the pipeline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Literal, Optional, Union
-
 import re
-import unicodedata
-from functools import partial
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Literal, Optional, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
-from pydantic_core import PydanticCustomError
+from .fields import Before, Int, Items, PathText, clean_path, fold_text, text  # noqa: F401 — fold_text is re-exported
 
 ORG_TYPES: dict[str, str] = {
     "agency": "机关",
@@ -38,192 +34,141 @@ KINDS: dict[str, str] = {
 
 LAYOUTS = ("separate", "two_part")
 
-# ---------------------------------------------------------------- text from a brief is data
-
-_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_LINE_BREAKS = re.compile(r"[ \t\u3000\u00a0]*(?:\r\n|[\r\n\x0b\x0c\x85\u2028\u2029])+[ \t\u3000\u00a0]*")
-_SPACES = re.compile(r"[ \t\u3000\u00a0\u2000-\u200a\u202f\u205f]+")
-_SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")  # zero-width and soft hyphen: pasted, never meant
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 SEED_MAX = 2**32 - 1  # seeds are 32-bit: a derived seed is, and a recorded one must fit a document property
 
-
-def _bad_char(ch: str) -> bool:
-    if ch in "\t\n\r\x0b\x0c\x85":  # whitespace and line breaks are folded, not refused
-        return False
-    cat = unicodedata.category(ch)
-    return cat in ("Cc", "Cs") or ch in _BIDI or (ord(ch) & 0xFFFE) == 0xFFFE
+Name = text(40, required=True)  # a person's name, as the brief gives it
+Path_ = Annotated[str, PathText()]
 
 
-def fold_text(text: str) -> str:
-    """One line of text, as a field of a document needs: line breaks and runs of spaces pasted from Word are
-    folded (nothing between two Chinese characters, one space elsewhere) and "@" is written full-width, so
-    no text can start a paragraph or heading of its own."""
-    text = _INVISIBLE.sub("", text)
-
-    def join(m: re.Match) -> str:
-        before = m.string[m.start() - 1] if m.start() else ""
-        after = m.string[m.end()] if m.end() < len(m.string) else ""
-        if not before or not after:
-            return ""
-        cjk = re.compile(f"[{_CJK}]")
-        return "" if cjk.match(before) or cjk.match(after) else " "
-
-    text = _LINE_BREAKS.sub(join, text)
-    text = _SPACES.sub(" ", text)
-    # "@" starts a block marker in the rendered text; the full-width sign reads the same in Chinese.
-    text = text.replace("@", "＠")
-    return _SPACE_IN_CJK.sub("", text).strip()
+def _count(ge: int, le: int):
+    return Optional[Annotated[int, Int(ge, le)]]
 
 
-def _clean(value: str, limit: int, required: bool = False) -> str:
-    for i, ch in enumerate(value):
-        if _bad_char(ch):
-            raise PydanticCustomError(
-                "dg_control", "第 {pos} 个字符是不可见的控制字符 {code}，不能写进文稿；请删去它（常见于从其他软件复制的文字）",
-                {"pos": i + 1, "code": f"U+{ord(ch):04X}"})
-    text = fold_text(value)
-    if required and not text:
-        raise PydanticCustomError("dg_empty", "不能为空")
-    if len(text) > limit:
-        raise PydanticCustomError("dg_long", "过长（{n} 字，上限 {limit} 字）；请精简",
-                                  {"n": len(text), "limit": limit})
-    return text
+def _list(item, max_length: int):
+    return Annotated[list[item], Items(max_length)]
 
 
-def Text(limit: int, required: bool = False):  # noqa: N802 — used as a type
-    """A one-line string field of at most ``limit`` characters after folding."""
-    return Annotated[str, AfterValidator(partial(_clean, limit=limit, required=required)),
-                     Field(json_schema_extra={"maxLength": limit})]
-
-
-def _clean_path(value: str) -> str:
-    for i, ch in enumerate(value):
-        if _bad_char(ch) or ch in "\t\n\r\x0b\x0c\x85":
-            raise PydanticCustomError("dg_control", "第 {pos} 个字符是控制字符 {code}，不能出现在文件路径中；请删去它",
-                                      {"pos": i + 1, "code": f"U+{ord(ch):04X}"})
-    if len(value) > 1000:
-        raise PydanticCustomError("dg_long", "路径过长（{n} 字，上限 1000 字）", {"n": len(value)})
+def _date_text(value):
+    """Accept the ways people write a date (2026-1-20, 2026/1/20, 2026.1.20, 2026年1月20日)."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value)
+        if m:
+            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     return value
 
 
-PathText = Annotated[str, AfterValidator(_clean_path)]
-Name = Text(40, required=True)  # a person's name, as the brief gives it
+def _org_path_or_mapping(value):
+    from .fields import FieldProblem
+
+    if isinstance(value, str):
+        return clean_path(value)
+    if not isinstance(value, dict):
+        raise FieldProblem("dg_org", "应为单位配置文件的路径，或带缩进的单位信息")
+    return value
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, str_strip_whitespace=True)
+_model = dataclass(frozen=True, kw_only=True)  # the brief and org models: read by fields.py and validation.py, never mutated
 
 
-class DocxOptions(_Strict):
-    fonts: dict[Text(40), Text(64)] = Field(default_factory=dict)
-    reference: Optional[PathText] = None
+@_model
+class DocxOptions:
+    fonts: dict[text(40), text(64)] = field(default_factory=dict)
+    reference: Optional[Path_] = None
     profile: Literal["standard", "reading"] = "standard"
 
 
-class Org(_Strict):
-    name: Text(80, required=True)
-    short_name: Optional[Text(40)] = None
+@_model
+class Org:
+    name: text(80, required=True)
+    short_name: Optional[text(40)] = None
     type: Literal["agency", "school", "university", "soe", "private", "hospital", "village", "community"]
-    superior: Optional[Text(80)] = None
-    business: Optional[Text(40)] = None
-    members: Optional[Text(40)] = None
+    superior: Optional[text(80)] = None
+    business: Optional[text(40)] = None
+    members: Optional[text(40)] = None
     # Whom the speaker addresses (their own subordinate organisations) and how the unit as a whole is named.
-    audience: Optional[Text(40)] = None  # 如“公司各党支部”“院属各党支部”
-    whole: Optional[Text(20)] = None  # 如“全院”“全公司”
+    audience: Optional[text(40)] = None  # 如“公司各党支部”“院属各党支部”
+    whole: Optional[text(20)] = None  # 如“全院”“全公司”
     scope: Literal["own", "system"] = "own"  # own: the unit's own branches; system: many units of a sector or region
-    docx: DocxOptions = Field(default_factory=DocxOptions)
+    docx: DocxOptions = field(default_factory=DocxOptions)
 
 
-class Person(_Strict):
+@_model
+class Person:
     name: Name
-    title: Optional[Text(60)] = None
+    title: Optional[text(60)] = None
 
 
-class Reporter(_Strict):
+@_model
+class Reporter:
     """A secretary who reports at a review meeting, in the order called."""
 
     name: Name
-    unit: Text(80, required=True)
+    unit: text(80, required=True)
     written: bool = False  # reports in writing rather than on site
 
 
-class PrecedingReport(_Strict):
+@_model
+class PrecedingReport:
     """The work report given before a 工作会议讲话 (e.g. by the head of the organisation department)."""
 
     by: Name
-    title: Optional[Text(60)] = None
-    subject: Optional[Text(200)] = None
+    title: Optional[text(60)] = None
+    subject: Optional[text(200)] = None
 
 
-class Meeting(_Strict):
-    name: Text(80, required=True)
-    date: dt.date
-    deployed_by: Optional[Text(80)] = None
-    reporters: Optional[StrictInt] = Field(default=None, ge=0, le=999)
-    written_reporters: Optional[StrictInt] = Field(default=None, ge=0, le=999)
-    place: Optional[Text(80)] = None
-    reporters_list: list[Reporter] = Field(default_factory=list, max_length=300)
+@_model
+class Meeting:
+    name: text(80, required=True)
+    date: Annotated[dt.date, Before(_date_text)]
+    deployed_by: Optional[text(80)] = None
+    reporters: _count(0, 999) = None
+    written_reporters: _count(0, 999) = None
+    place: Optional[text(80)] = None
+    reporters_list: _list(Reporter, 300) = field(default_factory=list)
     preceding_report: Optional[PrecedingReport] = None
     host: Optional[Person] = None
-    attendees: Optional[Text(500)] = None
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _accept_chinese_dates(cls, value):
-        """Accept the ways people write a date (2026-1-20, 2026/1/20, 2026.1.20, 2026年1月20日)."""
-        if isinstance(value, str):
-            m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value)
-            if m:
-                return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        return value
+    attendees: Optional[text(500)] = None
 
 
-class Speaker(_Strict):
+@_model
+class Speaker:
     name: Name
-    title: Optional[Text(60)] = None
+    title: Optional[text(60)] = None
 
 
-class Example(_Strict):
+@_model
+class Example:
     who: Name
-    did: Text(500, required=True)
-    effect: Optional[Text(500)] = None  # what came of it; without it the draft asks for it (【待补充：取得的成效】)
+    did: text(500, required=True)
+    effect: Optional[text(500)] = None  # what came of it; without it the draft asks for it (【待补充：取得的成效】)
 
 
-class TopicFacts(_Strict):
-    topic: Text(40, required=True)
-    facet: Optional[Text(40)] = None  # which facet of the topic the facts are about; default: found by keywords
-    facts: list[Text(500, required=True)] = Field(default_factory=list, max_length=30)
-    examples: list[Example] = Field(default_factory=list, max_length=20)
+@_model
+class TopicFacts:
+    topic: text(40, required=True)
+    facet: Optional[text(40)] = None  # which facet of the topic the facts are about; default: found by keywords
+    facts: _list(text(500, required=True), 30) = field(default_factory=list)
+    examples: _list(Example, 20) = field(default_factory=list)
 
 
 KindName = Literal["review", "work", "news", "host"]
 
 
-class Brief(_Strict):
+@_model
+class Brief:
     kind: KindName = "review"
-    kinds: Optional[list[KindName]] = Field(default=None, max_length=4)  # the paper set to build from this brief; default: [kind]
-    org: Union[str, dict]  # a path to org.yaml, or the org inline (validated as Org by load)
+    kinds: Optional[Annotated[list[KindName], Items(4)]] = None  # the paper set to build from this brief; default: [kind]
+    org: Annotated[Union[str, dict], Before(_org_path_or_mapping)]  # a path to org.yaml, or the org inline (validated as Org by load)
     meeting: Meeting
     speaker: Speaker
-    review_year: Optional[StrictInt] = Field(default=None, ge=1990, le=2100)
-    focus: list[Text(40, required=True)] = Field(default_factory=list, max_length=8)
-    achievements: list[TopicFacts] = Field(default_factory=list, max_length=30)
-    problems: list[TopicFacts] = Field(default_factory=list, max_length=30)
-    points: Optional[StrictInt] = Field(default=None, ge=2, le=5)
-    length: Optional[StrictInt] = Field(default=None, ge=1500, le=8000)
+    review_year: _count(1990, 2100) = None
+    focus: _list(text(40, required=True), 8) = field(default_factory=list)
+    achievements: _list(TopicFacts, 30) = field(default_factory=list)
+    problems: _list(TopicFacts, 30) = field(default_factory=list)
+    points: _count(2, 5) = None
+    length: _count(1500, 8000) = None
     layout: Optional[Literal["separate", "two_part"]] = None
-    seed: Optional[StrictInt] = Field(default=None, ge=0, le=SEED_MAX)
-
-    @field_validator("org", mode="before")
-    @classmethod
-    def _org_path_or_mapping(cls, value):
-        if isinstance(value, str):
-            return _clean_path(value)
-        if not isinstance(value, dict):
-            raise PydanticCustomError("dg_org", "应为单位配置文件的路径，或带缩进的单位信息")
-        return value
+    seed: _count(0, SEED_MAX) = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import json
 
 from .bank import ENTRY_KEYS, PLACEHOLDERS, SLOTS, default_bank
 from .models import KINDS, LAYOUTS, ORG_TYPES, Brief, Org
+from .validation import json_schema
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 
@@ -22,7 +23,7 @@ def _with_descriptions(schema: dict, descriptions: dict[str, str]) -> dict:
 
 
 def org_schema() -> dict:
-    schema = Org.model_json_schema()
+    schema = json_schema(Org)
     schema["$schema"] = SCHEMA_URL
     schema["title"] = "draftgen 单位配置（org.yaml）"
     schema["properties"]["type"]["description"] = "；".join(f"{k} {v}" for k, v in ORG_TYPES.items())
@@ -34,7 +35,7 @@ def org_schema() -> dict:
 
 
 def brief_schema() -> dict:
-    schema = Brief.model_json_schema()
+    schema = json_schema(Brief)
     org = org_schema()
     defs = schema.setdefault("$defs", {})
     for name, sub in org.pop("$defs", {}).items():

@@ -13,6 +13,7 @@ Needs LibreOffice (soffice), poppler-utils (pdftoppm) and a CJK font (fonts-noto
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = generate(brief, seed=args.seed)
                 options = result.loaded.org.docx
                 if args.profile:
-                    options = options.model_copy(update={"profile": args.profile})
+                    options = dataclasses.replace(options, profile=args.profile)
                 docx_path = work_dir / f"preview{i}.docx"
                 write_docx(result.draft, docx_path, options, Path(result.loaded.path).parent)
                 pairs.append((docx_path, docx_path.with_suffix(".pdf")))
