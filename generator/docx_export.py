@@ -20,15 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
-from xml.sax.saxutils import escape
 
-import docx
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
 from lxml import etree
 
 from . import __version__, layout
@@ -88,9 +80,37 @@ _RT_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationship
 
 # ---------------------------------------------------------------- small XML helpers
 
+# The namespaces this module writes, with python-docx's prefixes. Elements are made with lxml alone, as
+# python-docx's OxmlElement makes them (each with its own prefix declared), so the two serialise alike and a
+# build of the standard layout needs no python-docx at all.
+_NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
 
-def _el(tag: str, attrs: Optional[Mapping[str, object]] = None, *children) -> "OxmlElement":
-    el = OxmlElement(tag)
+
+def qn(tag: str) -> str:
+    """w:p → {http://…/main}p"""
+    prefix, local = tag.split(":")
+    return f"{{{_NS[prefix]}}}{local}"
+
+
+def escape(text: str, entities: Optional[Mapping[str, str]] = None) -> str:
+    """&, < and > (and ``entities``) as XML writes them in text."""
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for char, entity in (entities or {}).items():
+        text = text.replace(char, entity)
+    return text
+
+
+def _el(tag: str, attrs: Optional[Mapping[str, object]] = None, *children):
+    prefix = tag.split(":")[0]
+    el = etree.Element(qn(tag), nsmap={prefix: _NS[prefix]})
     for key, value in (attrs or {}).items():
         el.set(qn(key), str(value))
     for child in children:
@@ -287,6 +307,9 @@ def _find_style(root, sid: str):
 
 def _apply_reference(doc, ref_path: Path, profile: layout.Profile, font_overrides: Mapping[str, str]) -> None:
     """pandoc's reference-doc behaviour: the reference's styles part replaces ours; styles it lacks are ours."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
     try:
         ref = docx.Document(str(ref_path))
     except Exception as e:  # python-docx raises several unrelated types for a bad package
@@ -359,6 +382,8 @@ def _set_east_asia(container, font: str, latin: Optional[str] = None) -> None:
 def _strip_template(doc) -> None:
     """Drop template leftovers: a Word-2010 copy of the themed styles, a bibliography customXml item and the
     python-docx thumbnail that file managers would show instead of the speech."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
     for rid, rel in list(doc.part.rels.items()):
         if rel.reltype in (_RT_STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
             doc.part.rels.pop(rid)
@@ -382,6 +407,9 @@ def _strip_template(doc) -> None:
 def _font_table(doc, profile: layout.Profile) -> None:
     """Declare the Chinese fonts with GB2312 charset and alternative names, so a machine without them still
     substitutes a Chinese face (Word reads w:altName and w:charset when a font is missing)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
     part = _related(doc.part, RT.FONT_TABLE)
     if part is None:
         return
@@ -429,6 +457,8 @@ def _setup_section(doc, profile: layout.Profile) -> None:
 def _reference_page_setup(doc, ref_path: Path) -> None:
     """A reference document's paper size, margins and grid replace GB/T 9704's, as pandoc's reference-doc
     keeps them: an office that made a template has its own page."""
+    import docx
+
     ref = docx.Document(str(ref_path))
     ref_sect = ref.sections[-1]._sectPr
     sect = doc.sections[0]._sectPr
@@ -539,8 +569,7 @@ def _add_runs(p, text: str, east_asia: Optional[str], upright: bool = False) -> 
                 run(gap, t)
 
 
-def _write_body(doc, draft: Draft, profile: layout.Profile, direct: bool) -> None:
-    body = doc.element.body
+def _write_body(body, draft: Draft, profile: layout.Profile, direct: bool) -> None:
     sect = body.find(qn("w:sectPr"))
     paragraphs = []
     for block in draft.blocks:
@@ -631,13 +660,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def _core_properties(doc, draft: Draft) -> None:
+def _core_properties(doc, draft: Draft, now: Optional[dt.datetime] = None) -> None:
     cp = doc.core_properties
-    now = _now()
-    gaps = len(draft.gaps())
-    cp.title = draft.title
-    cp.subject = draft.subject or draft.title
-    cp.keywords = "; ".join(draft.keywords)
+    now = now or _now()
+    values = _core_values(draft)
+    cp.title = values["title"]
+    cp.subject = values["subject"]
+    cp.keywords = values["keywords"]
     cp.category = DRAFT_STATUS
     cp.content_status = DRAFT_STATUS
     cp.author = "draftgen"
@@ -646,15 +675,10 @@ def _core_properties(doc, draft: Draft) -> None:
     cp.revision = 1
     cp.created = now
     cp.modified = now
-    note = f"本文件由 draftgen {__version__} 自动生成，是草稿，须经人工核实事实、审改后方可使用。"
-    if gaps:
-        note += f"文中有 {gaps} 处【待补充】（黄色突出显示），请逐一补全。"
-    if draft.seed is not None:
-        note += f"生成种子：{draft.seed}。"
-    cp.comments = note
+    cp.comments = values["comments"]
 
 
-def _app_properties(doc, draft: Draft) -> None:
+def _app_xml(draft: Draft) -> bytes:
     """docProps/app.xml with only what is true: python-docx's says “Microsoft Macintosh Word”, 1 page, 0 words.
     Pages and lines depend on the office suite's layout, so they are left for it to fill in on saving."""
     texts = [b.text for b in draft.blocks]
@@ -665,12 +689,22 @@ def _app_properties(doc, draft: Draft) -> None:
            f"<Application>draftgen {escape(__version__)}</Application><DocSecurity>0</DocSecurity>"
            f"<Paragraphs>{len(texts)}</Paragraphs><Characters>{without}</Characters>"
            f"<CharactersWithSpaces>{with_spaces}</CharactersWithSpaces></Properties>")
+    return xml.encode("utf-8")
+
+
+def _app_properties(doc, draft: Draft) -> None:
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    xml = _app_xml(draft)
     package = doc.part.package
     for rel in package.rels.values():
         if rel.reltype == RT.EXTENDED_PROPERTIES:
-            rel.target_part._blob = xml.encode("utf-8")
+            rel.target_part._blob = xml
             return
-    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, xml.encode("utf-8"), package)
+    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, xml, package)
     package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
@@ -702,19 +736,29 @@ def _chunks(ids: Iterable[str], limit: int) -> list[str]:
     return chunks
 
 
-def _custom_properties_part(doc, draft: Draft) -> None:
-    # python-docx has no API for custom properties: write the part, content type and relationship ourselves.
+def _custom_xml(draft: Draft) -> bytes:
     rows = []
     for pid, (name, value) in enumerate(custom_properties(draft), start=2):  # pid 0 and 1 are reserved
         rows.append(f'<property fmtid="{CUSTOM_PROPS_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
                     f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>")
     xml = (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
            f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}">{"".join(rows)}</Properties>')
+    return xml.encode("utf-8")
+
+
+def _custom_properties_part(doc, draft: Draft) -> None:
+    # python-docx has no API for custom properties: write the part, content type and relationship ourselves.
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    xml = _custom_xml(draft)
     package = doc.part.package
     for rid, rel in list(package.rels.items()):
         if rel.reltype == RT.CUSTOM_PROPERTIES:
             package.rels.pop(rid)
-    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml.encode("utf-8"), package)
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml, package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
@@ -752,9 +796,34 @@ def write_docx(draft: Draft, path: Path, options: Optional[DocxOptions] = None,
     reference = validate_options(options, base_dir)
     fonts = {role: name.strip() for role, name in options.fonts.items()}
     profile = layout.get_profile(options.profile, fonts)
-    direct = reference is None  # with a reference document its styles decide, as pandoc does
+    if reference is None and _core_values_fit(draft):
+        members = _standard_members(draft, options.profile, fonts, profile)
+    else:
+        members = _python_docx_members(draft, reference, options.profile, fonts, profile)
+    try:
+        _write_zip(path, members)
+    except OSError as e:
+        raise DraftgenError(f"无法写入“{path}”：{e.strerror or e}") from e
+
+
+def _write_zip(path, members: list[tuple[str, bytes]]) -> None:
+    # As python-docx writes a package: members in its order, each deflated, named by a str (so each gets
+    # the time of writing and mode 0600, as ZipFile.writestr gives them).
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+
+
+def _python_docx_members(draft: Draft, reference: Optional[Path], profile_name: str, fonts: Mapping[str, str],
+                         profile: layout.Profile) -> list[tuple[str, bytes]]:
+    """The package built with python-docx: with a reference document, whose styles decide (as pandoc
+    does), or for a draft whose properties python-docx must judge (a title over 255 characters)."""
+    import docx
+
+    direct = reference is None
     if direct:
-        doc = _blank_document(options.profile, fonts, profile)
+        doc = docx.Document()
+        _prepare_standard(doc, profile)
     else:
         doc = docx.Document()
         _strip_template(doc)
@@ -763,40 +832,155 @@ def write_docx(draft: Draft, path: Path, options: Optional[DocxOptions] = None,
         _setup_section(doc, profile)
         _reference_page_setup(doc, reference)
         _write_footers(doc, profile, direct)
-    _write_body(doc, draft, profile, direct)
+    _write_body(doc.element.body, draft, profile, direct)
     _font_table(doc, profile)
     _core_properties(doc, draft)
     _custom_properties_part(doc, draft)
     _app_properties(doc, draft)
-    try:
-        doc.save(str(path))
-    except OSError as e:
-        raise DraftgenError(f"无法写入“{path}”：{e.strerror or e}") from e
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
+        return [(name, zf.read(name)) for name in zf.namelist()]
 
 
-_BLANKS: dict[tuple, bytes] = {}
+def _prepare_standard(doc, profile: layout.Profile) -> None:
+    _strip_template(doc)
+    _install_styles(doc, profile)
+    _setup_section(doc, profile)
+    _write_footers(doc, profile, True)
 
 
-def _blank_document(profile_name: str, fonts: Mapping[str, str], profile: layout.Profile):
-    """A fresh document with this profile's styles, page and footers, ready for a body. Made once per process
-    and profile, kept as a package in memory: reopening it costs a tenth of building it from python-docx's
-    template, which a batch would otherwise do for every draft."""
+# ---------------------------------------------------------------- the standard layout without python-docx
+#
+# Every part of a standard-layout package but the body and the properties is the same for all drafts of one
+# profile and font set. That package is built once with python-docx, for a probe draft whose properties are
+# markers, and kept in the user's cache folder; a build then parses only word/document.xml, adds the body
+# with the very code the python-docx path uses, fills the markers in and zips. tests/test_docx.py holds the
+# two paths to the same bytes, member by member.
+
+_PROBE_TIME = dt.datetime(1901, 1, 1)
+_PROBE = {"title": "\ue000title\ue001", "subject": "\ue000subject\ue001", "keywords": "\ue000keywords\ue001",
+          "comments": "\ue000comments\ue001"}
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)  # python-docx's own settings
+_SKELETON_FORMAT = 1
+_SKELETONS: dict[tuple, list[tuple[str, bytes]]] = {}
+
+
+def _core_values(draft: Draft) -> dict[str, str]:
+    """What _core_properties writes that differs from draft to draft."""
+    gaps = len(draft.gaps())
+    note = f"本文件由 draftgen {__version__} 自动生成，是草稿，须经人工核实事实、审改后方可使用。"
+    if gaps:
+        note += f"文中有 {gaps} 处【待补充】（黄色突出显示），请逐一补全。"
+    if draft.seed is not None:
+        note += f"生成种子：{draft.seed}。"
+    return {"title": draft.title, "subject": draft.subject or draft.title, "keywords": "; ".join(draft.keywords),
+            "comments": note}
+
+
+def _core_values_fit(draft: Draft) -> bool:
+    # python-docx refuses a core property over 255 characters; such a draft goes its way and gets its answer.
+    return all(len(v) <= 255 for v in _core_values(draft).values())
+
+
+def _standard_members(draft: Draft, profile_name: str, fonts: Mapping[str, str],
+                      profile: layout.Profile) -> list[tuple[str, bytes]]:
+    members = []
+    for name, data in _skeleton(profile_name, fonts, profile):
+        if name == "word/document.xml":
+            root = etree.fromstring(data, _PARSER)
+            _write_body(root.find(qn("w:body")), draft, profile, True)
+            data = etree.tostring(root, encoding="UTF-8", standalone=True)
+        elif name == "docProps/core.xml":
+            text = data.decode("utf-8").replace(_PROBE_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                                _now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+            for key, value in _core_values(draft).items():
+                text = text.replace(_PROBE[key], _xml_text(value))
+            data = text.encode("utf-8")
+        elif name == "docProps/custom.xml":
+            data = _custom_xml(draft)
+        elif name == "docProps/app.xml":
+            data = _app_xml(draft)
+        members.append((name, data))
+    return members
+
+
+def _xml_text(value: str) -> str:
+    """Text as lxml serialises it inside an element."""
+    return escape(value).replace("\r", "&#13;")
+
+
+def _skeleton(profile_name: str, fonts: Mapping[str, str], profile: layout.Profile) -> list[tuple[str, bytes]]:
     key = (profile_name, tuple(sorted(fonts.items())))
-    blob = _BLANKS.get(key)
-    if blob is None:
-        doc = docx.Document()
-        _strip_template(doc)
-        _install_styles(doc, profile)
-        _setup_section(doc, profile)
-        _write_footers(doc, profile, True)
+    found = _SKELETONS.get(key)
+    if found is None:
+        found = _SKELETONS[key] = _cached_skeleton(key, profile)
+    return found
+
+
+def _skeleton_digest(key: tuple) -> str:
+    """Everything the probe package depends on: this code, the layout numbers, python-docx's own code and
+    template (found without importing it), lxml's version and the profile and fonts."""
+    import hashlib
+    import importlib.util
+
+    h = hashlib.sha256(repr((_SKELETON_FORMAT, __version__, key, etree.LXML_VERSION)).encode())
+    files = [Path(__file__), Path(layout.__file__)]
+    spec = importlib.util.find_spec("docx")
+    if spec is not None and spec.submodule_search_locations:
+        base = Path(next(iter(spec.submodule_search_locations)))
+        files += sorted(base.rglob("*.py")) + sorted((base / "templates").glob("*"))
+    for path in files:
+        if path.is_file():
+            data = path.read_bytes()
+            h.update(f"\0{path.name}\0{len(data)}\0".encode())
+            h.update(data)
+    return h.hexdigest()
+
+
+def _cached_skeleton(key: tuple, profile: layout.Profile) -> list[tuple[str, bytes]]:
+    from . import diskcache
+
+    digest = None if os.environ.get("DRAFTGEN_NO_CACHE") else _skeleton_digest(key)
+    if digest is not None:
+        blob = diskcache.read(f"docx-{digest[:32]}.zip", digest)
+        if blob is not None:
+            try:
+                with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+                    return [(name, zf.read(name)) for name in zf.namelist()]
+            except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+                pass  # a damaged cache file: build afresh and replace it
+    members = _probe_package(profile)
+    if digest is not None:
         buffer = io.BytesIO()
-        doc.save(buffer)
-        blob = _BLANKS[key] = buffer.getvalue()
-    return docx.Document(io.BytesIO(blob))
+        _write_zip(buffer, members)
+        diskcache.write(f"docx-{digest[:32]}.zip", digest, buffer.getvalue())
+    return members
+
+
+def _probe_package(profile: layout.Profile) -> list[tuple[str, bytes]]:
+    import docx
+
+    doc = docx.Document()
+    _prepare_standard(doc, profile)
+    probe = Draft(kind="review", title=_PROBE["title"], blocks=(), subject=_PROBE["subject"])
+    _font_table(doc, profile)
+    cp = doc.core_properties
+    _core_properties(doc, probe, now=_PROBE_TIME)
+    cp.keywords = _PROBE["keywords"]
+    cp.comments = _PROBE["comments"]
+    _custom_properties_part(doc, probe)
+    _app_properties(doc, probe)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as zf:
+        return [(name, zf.read(name)) for name in zf.namelist()]
 
 
 def read_docx_text(path: Path) -> list[tuple[str, str]]:
     """(style name, text) of every body paragraph; line breaks come back as newlines."""
+    import docx
+
     document = docx.Document(str(path))
     return [(p.style.name if p.style is not None else "Normal", p.text) for p in document.paragraphs]
 
@@ -805,7 +989,7 @@ def read_custom_properties(path: Path) -> dict[str, str]:
     """docProps/custom.xml as a dict, e.g. to replay a draft from its seed and entry ids."""
     with zipfile.ZipFile(path) as zf:
         try:
-            root = parse_xml(zf.read("docProps/custom.xml"))
+            root = etree.fromstring(zf.read("docProps/custom.xml"), _PARSER)
         except KeyError:
             return {}
     out = {}

@@ -12,9 +12,12 @@ import time
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from generator import bank as bankmod
+from generator import layout
+from generator.models import DocxOptions
 from generator.banklint import bigrams, dice, lint_paths, similar_pairs
 from generator.paths import PHRASEBANK_DIR, cache_dir
 
@@ -472,3 +475,74 @@ def test_a_large_batch_on_a_terminal_shows_a_progress_bar(monkeypatch, capsys):
     with commands._progress(commands.BATCH_MIN) as advance:  # a few briefs: no bar
         advance()
     assert capsys.readouterr().err == ""
+
+
+# ---------------------------------------------------------------- the standard layout without python-docx
+
+
+def _draft_variety():
+    """Drafts of every kind from every example, and one whose texts need escaping and hold line breaks."""
+    from generator.models import Block, Draft
+    from generator.pipeline import generate
+
+    drafts = []
+    for brief in sorted((ROOT / "examples").glob("*/brief.yaml")):
+        for seed in (1, 2):
+            drafts += generate(brief, seed=seed, kinds=["review", "news", "host"] if "work" not in str(brief)
+                               else ["work", "news", "host"]).documents.values()
+    drafts.append(Draft(kind="review", title="关于“A&B<C>”的讲话\n（草稿）", seed=None, keywords=("甲", "乙&丙"),
+                        blocks=(Block("title", "关于“A&B<C>”的讲话"), Block("meta", "王明\n（2026年1月20日）"),
+                                Block("paragraph", " 前有空格的一段【待补充：A&B】，\n第二行。 "),
+                                Block("closing", "谢谢大家！"))))
+    return drafts
+
+
+def test_standard_layout_is_byte_for_byte_what_python_docx_writes(monkeypatch, cache_home):
+    from generator import docx_export as dx
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    for options in (DocxOptions(), DocxOptions(profile="reading"), DocxOptions(fonts={"body": "宋体", "title": "黑体"})):
+        fonts = {k: v.strip() for k, v in options.fonts.items()}
+        profile = layout.get_profile(options.profile, fonts)
+        for draft in _draft_variety():
+            fast = dx._standard_members(draft, options.profile, fonts, profile)
+            slow = dx._python_docx_members(draft, None, options.profile, fonts, profile)
+            assert [n for n, _ in fast] == [n for n, _ in slow]
+            for (name, a), (_, b) in zip(fast, slow):
+                assert a == b, f"{draft.title[:20]}: {name} differs"
+
+
+def test_a_build_of_the_standard_layout_imports_no_python_docx(tmp_path):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build",
+                           str(ROOT / "examples" / "school" / "brief.yaml"), "-o", str(tmp_path), "-f", "docx"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    assert "docx" not in imported
+    (written,) = tmp_path.glob("*.docx")
+    assert docx.Document(str(written)).paragraphs[0].style.name == "Title"
+
+
+def test_the_cached_word_package_is_reused_and_a_damaged_one_is_replaced(monkeypatch, cache_home, tmp_path):
+    from generator import docx_export as dx
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    draft = _draft_variety()[-1]
+    monkeypatch.setattr(dx, "_SKELETONS", {})
+    dx.write_docx(draft, tmp_path / "a.docx")
+    (cached,) = cache_home.glob("docx-*.zip")
+    first = cached.read_bytes()
+    monkeypatch.setattr(dx, "_SKELETONS", {})
+    dx.write_docx(draft, tmp_path / "b.docx")
+    assert cached.read_bytes() == first  # read, not rebuilt
+    cached.write_bytes(first[: len(first) // 2])  # a half-written file from a crash
+    monkeypatch.setattr(dx, "_SKELETONS", {})
+    dx.write_docx(draft, tmp_path / "c.docx")
+    assert cached.read_bytes() == first
+    contents = [_members(tmp_path / f"{n}.docx") for n in "abc"]
+    assert contents[0] == contents[1] == contents[2]
+
+
+def _members(path):
+    with zipfile.ZipFile(path) as zf:
+        return [(name, zf.read(name)) for name in zf.namelist()]

@@ -1,0 +1,48 @@
+"""Files kept in the user's cache folder (paths.cache_dir) between runs: the compiled Word package of the
+standard layout, for one. Each file starts with a magic line and the digest of what it was made from; a file
+that is missing, foreign (another user's), damaged or from other sources reads as None, and the caller makes
+it afresh. Writes go beside the target and are renamed into place, so two builds at once never see half a
+file. Failing to cache is never an error."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Optional
+
+from .paths import cache_dir
+
+_MAGIC = b"draftgen-cache\n"
+
+
+def read(name: str, digest: str) -> Optional[bytes]:
+    try:
+        with open(cache_dir() / name, "rb") as f:
+            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                return None
+            head = f.read(len(_MAGIC) + len(digest) + 1)
+            if head != _MAGIC + digest.encode("ascii") + b"\n":
+                return None
+            return f.read()
+    except (OSError, ValueError):
+        return None
+
+
+def write(name: str, digest: str, data: bytes) -> None:
+    import tempfile
+
+    folder = cache_dir()
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".cache-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_MAGIC + digest.encode("ascii") + b"\n" + data)
+        os.replace(tmp, folder / name)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
