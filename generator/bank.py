@@ -196,6 +196,27 @@ class Entry:
         return True
 
 
+# Bigrams every facet's entries use: they say nothing of which facet a fact belongs to.
+COMMON_BIGRAMS = frozenset("党组 组织 支部 党员 各党 党支 工作 建设 推动 加强 坚持 党建 基层 一些 有的 进一步 我们".split())
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
+
+
+def content_bigrams(text: str) -> frozenset[str]:
+    """The two-character runs of a text's Chinese, less those every facet uses."""
+    han = _NOT_HAN.sub("", text)
+    return frozenset(han[i:i + 2] for i in range(len(han) - 1)) - COMMON_BIGRAMS
+
+
+def facet_vocabularies(entries) -> dict[str, str]:
+    """Facet → its entries' content bigrams as one string, "|甲乙|丙丁|…|" (a few dozen strings unpickle in
+    no time, where sets of forty thousand would cost a small build a tenth of its time)."""
+    vocab: dict[str, set[str]] = {}
+    for e in entries:
+        if e.facet:
+            vocab.setdefault(e.facet, set()).update(content_bigrams(e.text))
+    return {k: "|" + "|".join(sorted(v)) + "|" for k, v in vocab.items()}
+
+
 @dataclass(frozen=True)
 class PhraseBank:
     topics: dict[str, Topic]
@@ -205,7 +226,13 @@ class PhraseBank:
     org_defaults: dict[str, dict[str, str]]
     profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # type -> hallmarks, banned
     by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    # Facet → the content bigrams of its entries (for placing a brief's fact); computed once, kept in the cache.
+    facet_vocabulary: dict[str, str] = field(default_factory=dict)
     _memo: dict = field(default_factory=dict, compare=False, repr=False)  # candidates() answers
+
+    def __post_init__(self):
+        if not self.facet_vocabulary:  # computed here when the bank is read, and pickled with it
+            object.__setattr__(self, "facet_vocabulary", facet_vocabularies(self.entries))
 
     def __getstate__(self):  # the answers are not part of the bank: never pickled into the cache
         state = dict(self.__dict__)

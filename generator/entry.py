@@ -129,6 +129,9 @@ def _check(paths, date_text, brief, fmt, fix, in_place) -> tuple[str, int]:
 def entry() -> None:
     # No pydantic plugins are wanted, and looking for them scans every installed package's metadata.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from . import regexcache
+
+    regexcache.install()
     fast = fast_args(sys.argv[1:])
     if fast is not None:
         code = _run_fast(*fast)
@@ -145,6 +148,7 @@ def entry() -> None:
             code = 1
     # A build leaves tens of thousands of objects behind; collecting them at exit costs about a fifth of a
     # cold run, and every file is already closed and renamed into place by now.
+    regexcache.save()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Optional
 
+from .bank import content_bigrams as _bigrams
 from .bank import SLOTS, Entry, PhraseBank, Topic, fill
 from .errors import InputError
 from .models import LAYOUTS, Chosen, Context, Example, Item, Plan, Section, TopicFacts
@@ -367,31 +368,12 @@ def rank_facets(text: str, topic: Topic, bank: Optional[PhraseBank] = None) -> l
         return ranked
     grams = _bigrams(text)
     vocab = _facet_vocabulary(bank)
-    shared = {f.id: len(grams & vocab.get(f.id, frozenset())) for f in topic.facets}
+    shared = {f.id: sum(1 for g in grams if f"|{g}|" in vocab.get(f.id, "")) for f in topic.facets}
     return [f for f, n in sorted(shared.items(), key=lambda kv: -kv[1]) if n >= 2]
 
 
-def _bigrams(text: str) -> frozenset[str]:
-    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return frozenset(han[i:i + 2] for i in range(len(han) - 1)) - COMMON_BIGRAMS
-
-
-# Bigrams every facet's entries use: they say nothing of which facet a fact belongs to.
-COMMON_BIGRAMS = frozenset("党组 组织 支部 党员 各党 党支 工作 建设 推动 加强 坚持 党建 基层 一些 有的 进一步 我们".split())
-_VOCAB_CACHE: dict[int, tuple[PhraseBank, dict[str, frozenset[str]]]] = {}
-
-
-def _facet_vocabulary(bank: PhraseBank) -> dict[str, frozenset[str]]:
-    cached = _VOCAB_CACHE.get(id(bank))
-    if cached is not None and cached[0] is bank:
-        return cached[1]
-    vocab: dict[str, set[str]] = {}
-    for e in bank.entries:
-        if e.facet:
-            vocab.setdefault(e.facet, set()).update(_bigrams(e.text))
-    frozen = {k: frozenset(v) for k, v in vocab.items()}
-    _VOCAB_CACHE[id(bank)] = (bank, frozen)
-    return frozen
+def _facet_vocabulary(bank: PhraseBank) -> dict[str, str]:
+    return bank.facet_vocabulary
 
 
 def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGroup]:
