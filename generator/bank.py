@@ -132,6 +132,8 @@ class Facet:
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic of the bank (组织建设 …) with its facets."""
+
     id: str
     group: str
     order: int
@@ -142,6 +144,8 @@ class Topic:
 
 @dataclass(frozen=True)
 class Group:
+    """A theme that sections of directives are drawn from."""
+
     id: str
     name: str
     order: int
@@ -150,6 +154,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Entry:
+    """One phrase-bank entry, with where it may be used and where it came from."""
+
     id: str
     slot: str
     text: str
@@ -219,6 +225,8 @@ def facet_vocabularies(entries) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class PhraseBank:
+    """The loaded, validated phrase bank."""
+
     topics: dict[str, Topic]
     groups: dict[str, Group]
     entries: tuple[Entry, ...]

@@ -408,6 +408,54 @@ def validate_rules(directory: Path | str | None = None) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _load_rules_cached(directory: str) -> Rules:
+    """The rules of ``directory``, from the user's cache when its files are unchanged (reading the YAML is
+    most of the cost of a small check); rules with problems are never cached, so they are always reported."""
+    digest = _rules_digest(Path(directory))
+    if digest is not None:
+        from . import diskcache
+
+        blob = diskcache.read(f"rules-{digest[:32]}.pickle", digest)
+        if blob is not None:
+            import pickle
+
+            try:
+                rules = pickle.loads(blob)
+                if isinstance(rules, Rules):
+                    return rules
+            except Exception:  # damaged: read the files again, and replace it
+                pass
+    rules = _compile_rules(directory)
+    if digest is not None:
+        import pickle
+
+        from . import diskcache
+
+        diskcache.write(f"rules-{digest[:32]}.pickle", digest, pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
+    return rules
+
+
+def _rules_digest(directory: Path) -> Optional[str]:
+    """A digest of every rule file and of the code that reads them; None when caching is off or a file is
+    unreadable (then the normal reading reports it)."""
+    if os.environ.get("DRAFTGEN_NO_CACHE"):
+        return None
+    import hashlib
+    import sys
+
+    h = hashlib.sha256(f"rules|{sys.version}|{directory}".encode())
+    here = Path(__file__)
+    try:
+        files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.txt"))
+        for path in [*files, here, here.with_name("typos.py"), here.with_name("yamlio.py")]:
+            data = path.read_bytes()
+            h.update(f"\0{path.name}\0{len(data)}\0".encode())
+            h.update(data)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _compile_rules(directory: str) -> Rules:
     parsed, problems = _read_rules(Path(directory))
     if problems:
         raise BankError(problems=problems)

@@ -72,6 +72,8 @@ _model = dataclass(frozen=True, kw_only=True)  # the brief and org models: read 
 
 @_model
 class DocxOptions:
+    """How the Word file is laid out: fonts per role, a reference document, the page profile."""
+
     fonts: dict[text(40), text(64)] = field(default_factory=dict)
     reference: Optional[Path_] = None
     profile: Literal["standard", "reading"] = "standard"
@@ -79,6 +81,8 @@ class DocxOptions:
 
 @_model
 class Org:
+    """The speaker's organisation (org.yaml): its names, type, superior and how it is spoken of."""
+
     name: text(80, required=True)
     short_name: Optional[text(40)] = None
     type: Literal["agency", "school", "university", "soe", "private", "hospital", "village", "community"]
@@ -94,6 +98,8 @@ class Org:
 
 @_model
 class Person:
+    """Someone the brief names, with their title."""
+
     name: Name
     title: Optional[text(60)] = None
 
@@ -118,6 +124,8 @@ class PrecedingReport:
 
 @_model
 class Meeting:
+    """The meeting the speech is given at."""
+
     name: text(80, required=True)
     date: Annotated[dt.date, Before(_date_text)]
     deployed_by: Optional[text(80)] = None
@@ -132,12 +140,16 @@ class Meeting:
 
 @_model
 class Speaker:
+    """Who gives the speech."""
+
     name: Name
     title: Optional[text(60)] = None
 
 
 @_model
 class Example:
+    """A named person's deed the speech may cite (比如，X同志……)."""
+
     who: Name
     did: text(500, required=True)
     effect: Optional[text(500)] = None  # what came of it; without it the draft asks for it (【待补充：取得的成效】)
@@ -145,6 +157,8 @@ class Example:
 
 @_model
 class TopicFacts:
+    """The brief's facts and examples on one topic (and optionally one facet of it)."""
+
     topic: text(40, required=True)
     facet: Optional[text(40)] = None  # which facet of the topic the facts are about; default: found by keywords
     facts: _list(text(500, required=True), 30) = field(default_factory=list)
@@ -156,6 +170,8 @@ KindName = Literal["review", "work", "news", "host"]
 
 @_model
 class Brief:
+    """The user's brief (brief.yaml): the meeting, the speaker, the unit's facts and what to stress."""
+
     kind: KindName = "review"
     kinds: Optional[Annotated[list[KindName], Items(4)]] = None  # the paper set to build from this brief; default: [kind]
     org: Annotated[Union[str, dict], Before(_org_path_or_mapping)]  # a path to org.yaml, or the org inline (validated as Org by load)
@@ -188,6 +204,8 @@ class LoadedBrief:
 
 @dataclass(frozen=True)
 class Context:
+    """Everything the planner needs, resolved from the brief, the org and the bank."""
+
     kind: str
     org: Org
     org_type: str
@@ -277,12 +295,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Requirement:
+    """One requirement as a news report restates it, with its points."""
+
     headline: str
     items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Plan:
+    """What the speech will say, in order: frames, achievements, problems and sections."""
+
     kind: str
     layout: str
     context: Context
@@ -330,6 +352,8 @@ BlockRole = Literal["title", "meta", "salutation", "heading1", "heading2", "para
 
 @dataclass(frozen=True)
 class Block:
+    """One paragraph of a rendered document, with its role (title, heading1, paragraph …)."""
+
     role: str
     text: str
 

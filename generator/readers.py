@@ -74,6 +74,8 @@ SUPPORTED = (".docx", *TEXT_SUFFIXES)
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of a document read for checking, with its line and style."""
+
     line: int  # 1-based line (text files) or paragraph number (.docx)
     text: str
     role: Optional[str] = None  # title / heading1 / heading2 / … where the source says so
@@ -81,6 +83,8 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class SourceDocument:
+    """A document read for checking: its paragraphs and where it came from."""
+
     path: str
     paragraphs: tuple[Paragraph, ...]
     kind: str = "txt"  # txt / md / docx / draft

@@ -34,9 +34,8 @@ def model_for(cls: type) -> type[BaseModel]:
             else:
                 default = ...
             fields[f.name] = (_translate(types[f.name]), default)
-        # A dataclass without a docstring gets its signature as one; that is no description for a schema.
-        doc = cls.__doc__ if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "(") else None
-        model = create_model(cls.__name__, __config__=CONFIG, __doc__=doc, **fields)
+        # No docstring: the code's notes are English and for developers; schema.py gives the Chinese ones.
+        model = create_model(cls.__name__, __config__=CONFIG, __doc__=None, **fields)
         _MODELS[cls], _DATACLASSES[model] = model, cls
     return model
 

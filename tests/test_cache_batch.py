@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -546,3 +547,23 @@ def test_the_cached_word_package_is_reused_and_a_damaged_one_is_replaced(monkeyp
 def _members(path):
     with zipfile.ZipFile(path) as zf:
         return [(name, zf.read(name)) for name in zf.namelist()]
+
+
+def test_the_rules_cache_follows_the_rule_files_and_survives_damage(cache_home, tmp_path):
+    from generator import check
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(PHRASEBANK_DIR / "rules", rules_dir)
+    first = check._load_rules_cached.__wrapped__(str(rules_dir))
+    (cached,) = cache_home.glob("rules-*.pickle")
+    assert check._load_rules_cached.__wrapped__(str(rules_dir)) == first
+    spelling = rules_dir / "repetition.yaml"
+    text = spelling.read_text(encoding="utf-8")
+    assert "min_count:" in text
+    spelling.write_text(re.sub(r"min_count: *\d+", "min_count: 97", text), encoding="utf-8")
+    edited = check._load_rules_cached.__wrapped__(str(rules_dir))
+    assert edited.min_count == 97 != first.min_count  # an edited file is read again, not taken from the cache
+    for path in cache_home.glob("rules-*.pickle"):
+        path.write_bytes(path.read_bytes()[:100])
+    assert check._load_rules_cached.__wrapped__(str(rules_dir)) == edited
+    assert cached.exists()
