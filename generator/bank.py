@@ -508,6 +508,9 @@ def _write_cache(path: Path, key: str, bank: PhraseBank) -> None:
             pickle.dump(bank, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         tmp = None
+        from .diskcache import prune
+
+        prune("bank-", keep=path.name)
     except Exception:
         pass
     finally:

@@ -40,9 +40,27 @@ def write(name: str, digest: str, data: bytes) -> None:
             f.write(_MAGIC + digest.encode("ascii") + b"\n" + data)
         os.replace(tmp, folder / name)
         tmp = None
+        prune(name.split("-", 1)[0] + "-", keep=name)
     except OSError:
         pass
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+KEEP = 4  # files kept per kind: a few bank versions (branches, an edited bank) without growing for ever
+
+
+def prune(prefix: str, keep: str) -> None:
+    """Remove all but the most recent few cache files of one kind (``prefix``), never ``keep`` itself. A
+    file removed under another build's feet only makes that build compile afresh."""
+    folder = cache_dir()
+    try:
+        found = sorted((p for p in folder.glob(prefix + "*") if p.name != keep and not p.name.startswith(".")),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in found[KEEP - 1:]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -567,3 +567,16 @@ def test_the_rules_cache_follows_the_rule_files_and_survives_damage(cache_home, 
         path.write_bytes(path.read_bytes()[:100])
     assert check._load_rules_cached.__wrapped__(str(rules_dir)) == edited
     assert cached.exists()
+
+
+def test_old_cache_files_of_a_kind_are_pruned(cache_home):
+    from generator import diskcache
+
+    for i in range(7):
+        diskcache.write(f"rules-{i:032d}.pickle", "d" * 64, b"x")
+        os.utime(cache_home / f"rules-{i:032d}.pickle", (1000 + i, 1000 + i))
+    diskcache.write("docx-" + "9" * 32 + ".zip", "d" * 64, b"y")
+    left = sorted(p.name for p in cache_home.iterdir())
+    # The four newest rules files stay, and a file of another kind is not touched.
+    assert left == sorted([f"rules-{i:032d}.pickle" for i in (3, 4, 5, 6)] + ["docx-" + "9" * 32 + ".zip"])
+    assert diskcache.read(f"rules-{6:032d}.pickle", "d" * 64) == b"x"
