@@ -6,6 +6,9 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	@echo "正在安装依赖（日志：$(VENV)/install.log）……"
 	@$(PY) -m pip install -q -e '.[test]' > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@# Byte-compile now, as pip does for an installed package: a shell with PYTHONDONTWRITEBYTECODE set
+	@# would otherwise compile the sources again on every run.
+	@$(PY) -m compileall -q generator > /dev/null
 	@touch $@
 
 .PHONY: setup example test lint-bank preview
