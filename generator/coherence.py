@@ -103,6 +103,10 @@ def headline_echo(headline: str, body: str) -> bool:
     paragraph. Uses jieba, so it is for measurement, never for the build."""
     import jieba.posseg as pseg
 
+    from .check import segmenter
+
+    segmenter()  # loads jieba once, quietly, with its dictionary cache in the user's cache folder
+
     words = [w for w, flag in pseg.cut(headline)
              if len(w) >= 2 and w not in GENERIC_WORDS and flag[:1] in ("n", "v", "a", "l", "i")]
     if not words:
