@@ -99,7 +99,9 @@ class Chooser:
             if ctx.org_type not in types and w not in ctx.brief_text
         )
         # Words the unit's kind of speech must not use (another kind's, or the sector seen from outside).
-        self.banned = tuple(w for w in bank.profiles.get(ctx.org_type, {}).get("banned", ())
+        # "avoid" words are the same to the chooser; the bank may keep them in entries for other units.
+        profile = bank.profiles.get(ctx.org_type, {})
+        self.banned = tuple(w for w in (*profile.get("banned", ()), *profile.get("avoid", ()))
                             if w not in ctx.brief_text)
         # Seeds 3k, 3k+1 and 3k+2 take different lanes of one dealing; each block of three seeds, and each
         # unit, is dealt afresh, so the unit next door with the same seed reads differently too.
