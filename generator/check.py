@@ -1286,12 +1286,33 @@ def _name_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     return out
 
 
-def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
-    from .typos import find_slips, find_swaps
+def _protected(text: str, rules: Rules, terms: Sequence[str]) -> set[int]:
+    return {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
+
+
+def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], threshold: float | None = None):
+    """(position in the paragraph, Slip) for each probable wrong character; ``threshold`` as in find_slips."""
+    from .typos import find_slips
 
     text = para.text
-    protected = {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
+    protected = _protected(text, rules, terms)
     known = tuple(sorted(rules.known_words))
+    out = []
+    for m in _HAN_RUN.finditer(text):
+        run = m.group(0)
+        if len(run) < 2:
+            continue
+        skip = [i - m.start() for i in range(m.start(), m.end()) if i in protected] if protected else []
+        for slip in find_slips(run, _cut(run), _scorer(), skip, known, threshold):
+            out.append((m.start() + slip.start, slip))
+    return out
+
+
+def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
+    from .typos import find_swaps
+
+    text = para.text
+    protected = _protected(text, rules, terms)
     out = []
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
@@ -1302,11 +1323,10 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
             at = m.start() + swap.start
             out.append(_finding("DG804", para, f"“{swap.wrong}”疑为字序颠倒，应为“{swap.right}”", start=at, end=at + 2,
                                 suggestion=f"改为“{swap.right}”：{text[max(0, at - 4):at]}{swap.right}{text[at + 2:at + 6]}"))
-        for slip in find_slips(run, _cut(run), _scorer(), skip, known):
-            at = m.start() + slip.start
-            fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]
-            out.append(_finding("DG801", para, f"“{slip.wrong}”疑为“{slip.right}”之误（{slip.word}）", start=at, end=at + 1,
-                                suggestion=f"改为“{slip.right}”：{fixed}"))
+    for at, slip in typo_candidates(para, rules, terms):
+        fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]
+        out.append(_finding("DG801", para, f"“{slip.wrong}”疑为“{slip.right}”之误（{slip.word}）", start=at, end=at + 1,
+                            suggestion=f"建议改为“{slip.right}”：{fixed}"))
     return out
 
 

@@ -18,6 +18,7 @@ prose stays quiet. Everything here is imported lazily: a clean generated draft n
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,21 +39,24 @@ _STOP = set(
 
 # The commonest function words are never questioned here (的/地/得 have their own rule); the other
 # words above only on stronger evidence.
+_NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
 _NEVER = set("的了在是和与及也就都而把被对从向为以于等之其这那个不地得着过所我你他她们它")
 
 # Thresholds, in natural-log units of the segmentation probability (see module docstring). A replacement
 # must make the neighbourhood this much more probable (less for a longer word, more for a function word);
 # a rare word must be this many times rarer than its look- or sound-alike. Chosen on correct text (the
 # bank's entries, the corrected samples) and on slips made by putting confusable characters into it.
-MIN_GAIN = 9.5
+MIN_GAIN = 9.5  # two neighbours swapped (find_swaps)
+THRESHOLD = 5.0  # a wrong character: gain minus channel cost (find_slips)
 MIN_WORD_FREQ = 20
 RARE_WORD_FREQ = 30
 RARE_RATIO = 300
-LONG_WORD_BONUS = 1.5
+LONG_WORD_BONUS = 0.5
 STOP_PENALTY = 3.0
 SWAP_WORD_FREQ = 500
 _MAXW = 6
 _CONTEXT = 3
+_WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,21 @@ def _common(c: str) -> bool:
     return c in _level1()
 
 
+_TONE_MARKS = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
+
+
 def _toneless(syllable: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(ch))
 
 
+def _toned(syllable: str) -> str:
+    """zhōng → zhong1; a syllable without a mark (the neutral tone) gets 5."""
+    marks = [ch for ch in unicodedata.normalize("NFD", syllable) if ch in _TONE_MARKS]
+    return _toneless(syllable) + (_TONE_MARKS[marks[0]] if marks else "5")
+
+
 def sound_groups_from_pypinyin() -> list[tuple[str, str]]:
-    """(toneless syllable, its GB2312 characters) from pypinyin's character table, in a stable order.
+    """(syllable with its tone number, its GB2312 characters) from pypinyin's character table, in a stable order.
 
     This is how ``phrasebank/rules/sound-groups.txt`` is made; the file is shipped so that checking needs
     neither pypinyin's import (its package loads a large phrase table) nor this pass, and a test keeps it
@@ -98,7 +111,7 @@ def sound_groups_from_pypinyin() -> list[tuple[str, str]]:
         c = chr(code)
         if not (0x4E00 <= code <= 0x9FFF) or not _gb2312(c):
             continue
-        for syllable in dict.fromkeys(_toneless(r) for r in pinyin_dict[code].split(",")):
+        for syllable in dict.fromkeys(_toned(r) for r in pinyin_dict[code].split(",")):
             by_sound.setdefault(syllable, []).append(c)
     return sorted((k, "".join(v)) for k, v in by_sound.items())
 
@@ -108,9 +121,12 @@ def write_sound_groups(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-SOUND_HEADER = ("# 同音字组（DG801 错别字检测用）：每行一个不带声调的拼音和读这个音的 GB2312 汉字，用制表符分隔。\n"
+SOUND_HEADER = ("# 同音字组（DG801 错别字检测用）：每行一个带声调数字的拼音（zhong1，轻声为 5）和读这个音的 GB2312 汉字，"
+                "用制表符分隔。\n"
                 "# 由 pypinyin 的汉字拼音表生成（MIT 授权，Copyright (c) 2016 mozillazg, 闲耘），不要手改：\n"
                 "# python -m generator.typos sound-groups")
+
+_SYLLABLE = re.compile(r"[a-z]+[1-5]")
 
 
 def _gb2312(c: str) -> bool:
@@ -130,16 +146,38 @@ def read_sound_groups(path: Path) -> tuple[dict[str, str], list[str]]:
         if not line.strip() or line.startswith("#"):
             continue
         syllable, _, chars = line.partition("\t")
-        if not syllable.isascii() or not syllable.isalpha() or not chars:
-            problems.append(f"{path}:{n}: 应为“拼音<制表符>汉字”，实为“{line[:20]}”")
+        if not _SYLLABLE.fullmatch(syllable) or not chars:
+            problems.append(f"{path}:{n}: 应为“带声调数字的拼音<制表符>汉字”，实为“{line[:20]}”")
             continue
         groups[syllable] = chars
     return groups, problems
 
 
+# Sounds people mix up when typing by pinyin or speaking a dialect: flat and retroflex initials, n/l, f/h,
+# front and back nasals. A character with such a sound is a weaker candidate than a true homophone.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("r", "l"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def _fuzzy(syllable: str) -> set[str]:
+    """Toneless syllables one fuzzy step from ``syllable`` (zhong → zong; lin → ling, nin)."""
+    out = set()
+    for a, b in _FUZZY_INITIALS:
+        for x, y in ((a, b), (b, a)):
+            if syllable.startswith(x) and not (x == "z" and syllable.startswith("zh")) and \
+                    not (x == "c" and syllable.startswith("ch")) and not (x == "s" and syllable.startswith("sh")):
+                out.add(y + syllable[len(x):])
+    for a, b in _FUZZY_FINALS:
+        for x, y in ((a, b), (b, a)):
+            if syllable.endswith(x):
+                out.add(syllable[:-len(x)] + y)
+    out.discard(syllable)
+    return out
+
+
 @lru_cache(maxsize=1)
 def _sound_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """syllable → common characters, and character → its syllables."""
+    """toned syllable → common characters, and character → its toned syllables."""
     groups, _ = read_sound_groups(RULES_DIR / SOUND_FILE)
     by_sound: dict[str, tuple[str, ...]] = {}
     sounds: dict[str, list[str]] = {}
@@ -148,6 +186,15 @@ def _sound_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ..
         for c in chars:
             sounds.setdefault(c, []).append(syllable)
     return by_sound, {c: tuple(v) for c, v in sounds.items()}
+
+
+@lru_cache(maxsize=1)
+def _toneless_groups() -> dict[str, tuple[str, ...]]:
+    by_sound, _ = _sound_groups()
+    out: dict[str, dict[str, None]] = {}
+    for syllable, chars in by_sound.items():
+        out.setdefault(syllable[:-1], {}).update(dict.fromkeys(chars))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def read_shape_groups(path: Path) -> tuple[list[tuple[str, ...]], list[str]]:
@@ -182,13 +229,56 @@ def _shape_index() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+# The noisy channel: how likely a writer who meant one character puts down another of each kind. A prior, not
+# fitted to any error corpus: a wrong character typed by pinyin is mostly a homophone of the same tone, less
+# often of another tone or a near sound; a handwritten or OCR slip is a look-alike. Within a kind each
+# character is equally likely, so a big homophone group (shi4, yi4) makes each of its members less likely.
+CHANNEL = {"tone": 0.5, "sound": 0.2, "fuzzy": 0.1, "shape": 0.2}
+
+
+@lru_cache(maxsize=4096)
+def _sound_channel(mine: tuple[str, ...]) -> dict[str, float]:
+    """P(written | meant) by sound alone, for a written character read as ``mine``; shared by every
+    character with the same readings."""
+    by_sound, _ = _sound_groups()
+    toneless = _toneless_groups()
+    prob: dict[str, float] = {}
+
+    def add(group: tuple[str, ...], p: float) -> None:
+        for alt in group:
+            if p > prob.get(alt, 0.0):
+                prob[alt] = p
+
+    for s in mine:
+        group = by_sound.get(s, ())
+        add(group, CHANNEL["tone"] / max(1, len(group)))
+    for base in dict.fromkeys(s[:-1] for s in mine):
+        group = toneless.get(base, ())
+        add(group, CHANNEL["sound"] / max(1, len(group)))
+        for near in sorted(_fuzzy(base)):
+            group = toneless.get(near, ())
+            add(group, CHANNEL["fuzzy"] / max(1, len(group)))
+    return prob
+
+
 @lru_cache(maxsize=8192)
+def channel(c: str) -> tuple[tuple[str, float], ...]:
+    """(character the writer may have meant, cost) for a written ``c``: cost is -log P(c written | meant)."""
+    _, sounds = _sound_groups()
+    shape = _shape_index()
+    prob = dict(_sound_channel(sounds.get(c, ())))
+    for alt in shape.get(c, ()):
+        p = CHANNEL["shape"] / max(1, len(shape.get(alt, ())))
+        if p > prob.get(alt, 0.0):
+            prob[alt] = p
+    prob.pop(c, None)
+    # Numbers are the writer's facts: 提三点 is never 十三点.
+    return tuple((alt, -math.log(p)) for alt, p in prob.items() if alt not in _NUMERALS)
+
+
 def confusables(c: str) -> tuple[str, ...]:
-    """Common characters that sound like ``c`` (any tone) or look like it."""
-    by_sound, sounds = _sound_groups()
-    out = dict.fromkeys(x for s in sounds.get(c, ()) for x in by_sound.get(s, ()) if x != c)
-    out.update(dict.fromkeys(_shape_index().get(c, ())))
-    return tuple(out)
+    """Common characters that sound like ``c`` (any tone, or a near sound) or look like it."""
+    return tuple(alt for alt, _ in channel(c))
 
 
 KNOWN_WORD_FREQ = 1000
@@ -232,67 +322,82 @@ def _known_pattern(words: tuple[str, ...]):
 
 
 def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
-               skip: Iterable[int] = (), known_words: Iterable[str] = ()) -> list[Slip]:
-    """Probable wrong characters in one run of Han characters, segmented as ``tokens`` (spans)."""
+               skip: Iterable[int] = (), known_words: Iterable[str] = (), threshold: float | None = None) -> list[Slip]:
+    """Probable wrong characters in one run of Han characters, segmented as ``tokens`` (spans).
+
+    Each character standing alone or inside a rare word is tried against every character it may be a slip
+    for; the score is the gain in segmentation log-probability of the neighbourhood minus the channel cost
+    (see ``CHANNEL``). ``threshold`` (default ``THRESHOLD``) is the score a slip must reach."""
+    threshold = THRESHOLD if threshold is None else threshold
     freq = scorer.freq
     skip = set(skip)
     rx = _known_pattern(tuple(sorted(set(known_words), key=len, reverse=True))) if known_words else None
     if rx is not None:  # never question a character of the genre's own words
         for m in rx.finditer(run):
             skip.update(range(m.start(), m.end()))
-    out: list[Slip] = []
     n = len(run)
+    found: list[Slip] = []
     for ts, te in tokens:
         length = te - ts
         word = run[ts:te]
-        stop = False
         if length == 1:
-            if ts in skip:
+            if ts in skip or word in _NEVER:
                 continue
-            if word in _NEVER:
-                continue
-            stop = word in _STOP
-            positions = (ts,)
-            rare = False
-        elif length <= 4 and (freq.get(word) or 0) <= RARE_WORD_FREQ:
-            positions = tuple(i for i in range(ts, te) if i not in skip)
-            rare = True
-        else:
+        elif length > 4 or (freq.get(word) or 0) > RARE_WORD_FREQ:
             continue
-        best: Slip | None = None
-        for i in positions:
+        for i in range(ts, te):
+            if i in skip:
+                continue
             c = run[i]
-            for alt in confusables(c):
-                if rare:
-                    new = word[:i - ts] + alt + word[i - ts + 1:]
-                    f = freq.get(new) or 0
-                    if f >= MIN_WORD_FREQ and f >= RARE_RATIO * max(1, freq.get(word) or 0):
-                        gain = math.log(f / max(1, freq.get(word) or 0))
-                        if best is None or gain > best.gain:
-                            best = Slip(i, c, alt, new, gain)
-                    continue
-                for s in range(max(0, i - 3), i + 1):
+            penalty = STOP_PENALTY if c in _STOP else 0.0
+            a, b = max(0, i - _WINDOW), min(n, i + _WINDOW + 1)
+            before = None
+            best: Slip | None = None
+            # jieba keeps every prefix of its words (with 0): a word can start at s only if run[s:i] is one
+            starts = [s for s in range(max(0, i - 3), i) if freq.get(run[s:i]) is not None]
+            nxt = run[i + 1] if i + 1 < n else ""
+            for alt, cost in channel(c):
+                longest, made = 0, ""
+                for s in starts:
                     head = run[s:i] + alt
                     if freq.get(head) is None:
-                        continue  # jieba keeps every prefix of its words: no word starts so
-                    for e in range(i + 2 if s == i else i + 1, min(n, s + 4) + 1):
+                        continue
+                    for e in range(i + 1, min(n, s + _MAXW) + 1):
                         new = head + run[i + 1:e]
                         f = freq.get(new)
                         if f is None:
                             break
-                        if f < MIN_WORD_FREQ or e - s < 2:
-                            continue
-                        a, b = max(0, s - _CONTEXT), min(n, e + _CONTEXT)
-                        before = run[a:b]
-                        after = run[a:i] + alt + run[i + 1:b]
-                        gain = scorer.best(after) - scorer.best(before)
-                        # a longer word is stronger evidence; a function word needs more of it
-                        need = MIN_GAIN - LONG_WORD_BONUS * (e - s - 2) + (STOP_PENALTY if stop else 0)
-                        if gain >= need and (best is None or gain > best.gain):
-                            best = Slip(i, c, alt, new, gain)
-        if best is not None:
-            out.append(best)
-    return out
+                        if f >= MIN_WORD_FREQ and e - s >= 2 and e - s > longest:
+                            longest, made = e - s, new
+                if nxt and freq.get(alt + nxt) is not None:  # a word starting with the replacement
+                    head = alt
+                    for e in range(i + 2, min(n, i + _MAXW) + 1):
+                        new = head + run[i + 1:e]
+                        f = freq.get(new)
+                        if f is None:
+                            break
+                        if f >= MIN_WORD_FREQ and e - i > longest:
+                            longest, made = e - i, new
+                if not longest:
+                    continue
+                if before is None:
+                    before = scorer.best(run[a:b])
+                gain = scorer.best(run[a:i] + alt + run[i + 1:b]) - before
+                # a word made only with function words around the replacement (为的是) is weak evidence
+                weak = STOP_PENALTY if all(x in _NEVER for x in made.replace(alt, "", 1)) else 0.0
+                score = gain - cost - penalty - weak + LONG_WORD_BONUS * (min(longest, 4) - 2)
+                if score >= threshold and (best is None or score > best.gain):
+                    best = Slip(i, c, alt, made, score)
+            if best is not None:
+                found.append(best)
+    # A slip also makes its neighbours look wrong (a word can be formed around them too): keep the
+    # strongest of any two within two characters.
+    found.sort(key=lambda x: -x.gain)
+    out: list[Slip] = []
+    for slip in found:
+        if all(abs(slip.start - o.start) > 2 for o in out):
+            out.append(slip)
+    return sorted(out, key=lambda x: x.start)
 
 
 def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = ()) -> list[Slip]:
