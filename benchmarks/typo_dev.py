@@ -138,7 +138,7 @@ def corrupt(sentence: str, rng: random.Random) -> tuple[str, int] | None:
         elif kind == "fuzzy":
             pool = [x for s in mine for near in sorted(typos._fuzzy(s[:-1])) for x in toneless.get(near, ())]
         else:
-            pool = list(shape.get(c, ()))
+            pool = sorted(shape.get(c, ()))
         pool = [x for x in dict.fromkeys(pool) if x != c]
         if pool:
             return sentence[:i] + rng.choice(pool) + sentence[i + 1:], i
