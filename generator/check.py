@@ -1383,6 +1383,27 @@ _YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
 _DICT_TEXT = None
 
 
+def _dict_line(buf: bytes, word: bytes) -> bytes | None:
+    """The line of jieba's dictionary for ``word``, by binary search: the file is sorted by word (UTF-8
+    bytes sort as code points), all but a few lines. Those few are found by the plain search after it."""
+    lo, hi = 0, len(buf)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = buf.rfind(b"\n", 0, mid) + 1
+        end = buf.find(b"\n", start)
+        end = len(buf) if end < 0 else end
+        space = buf.find(b" ", start, end)
+        w = buf[start:space if space >= 0 else end]
+        if w == word:
+            return buf[start:end]
+        if w < word:
+            lo = end + 1
+        else:
+            hi = start
+    at = buf.find(b"\n" + word + b" ")
+    return None if at < 0 else buf[at + 1:buf.find(b"\n", at + 1)]
+
+
 @lru_cache(maxsize=8192)
 def word_tag(word: str) -> str:
     """jieba's part-of-speech tag of a dictionary word (what ``jieba.posseg`` reports for it without HMM),
@@ -1391,12 +1412,12 @@ def word_tag(word: str) -> str:
     global _DICT_TEXT
     if _DICT_TEXT is None:
         with segmenter().dt.get_dict_file() as fh:
-            _DICT_TEXT = "\n" + fh.read().decode("utf-8")
-    at = _DICT_TEXT.find(f"\n{word} ")
-    if at < 0 or not word:
+            _DICT_TEXT = b"\n" + fh.read()
+    line = _dict_line(_DICT_TEXT, word.encode("utf-8")) if word and "\n" not in word else None
+    if line is None:
         return "x"
-    line = _DICT_TEXT[at + 1:_DICT_TEXT.find("\n", at + 1)].split()
-    return line[2] if len(line) >= 3 else "x"
+    parts = line.decode("utf-8", "replace").split()
+    return parts[2] if len(parts) >= 3 else "x"
 
 
 def _tagged_clause(text: str, at: int) -> tuple[list[tuple[int, str, str]], int]:
@@ -1405,13 +1426,11 @@ def _tagged_clause(text: str, at: int) -> tuple[list[tuple[int, str, str]], int]
     if start == end:
         return [], -1
     clause = text[start:end]
-    out, idx = [], -1
-    for s, e in _cut(clause):
-        word = clause[s:e]
-        if start + s <= at < start + e:
-            idx = len(out)
-        out.append((start + s, word, word_tag(word)))
-    return out, idx
+    spans = _cut(clause)
+    idx = next((k for k, (s, e) in enumerate(spans) if start + s <= at < start + e), -1)
+    # Only the words next to ``at`` are ever looked at: tagging the rest would only cost dictionary look-ups.
+    return [(start + s, clause[s:e], word_tag(clause[s:e]) if abs(k - idx) <= 2 else "?")
+            for k, (s, e) in enumerate(spans)], idx
 
 
 def _clause_span(text: str, at: int) -> tuple[int, int]:
