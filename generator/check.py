@@ -218,7 +218,7 @@ _FILE_SCHEMAS: dict[str, dict[str, str]] = {
     "spelling.yaml": {"misused": "misused", "known_words": "strings", "fixed_phrases": "strings"},
 }
 # Plain-text rule data beside the YAML files (validated too).
-_TEXT_FILES = ("shape-similar.txt", "sound-groups.txt")
+_TEXT_FILES = ("shape-similar.txt", "sound-groups.txt", "genre-bigrams.txt")
 _RECORD_FIELDS = {
     "formulas": ({"id", "patterns", "message", "suggestion"},
                  {"valid_from", "valid_until", "unless_after", "unless_before", "note", "campaign"}),
@@ -341,9 +341,9 @@ def _read_rules(directory: Path) -> tuple[dict, list[str]]:
     parsed: dict[str, object] = {}
     if not directory.is_dir():
         return parsed, [f"{directory}: 规则目录不存在"]
-    from .typos import read_shape_groups, read_sound_groups
+    from .typos import read_genre_bigrams, read_shape_groups, read_sound_groups
 
-    for name, reader in zip(_TEXT_FILES, (read_shape_groups, read_sound_groups)):
+    for name, reader in zip(_TEXT_FILES, (read_shape_groups, read_sound_groups, read_genre_bigrams)):
         if not (directory / name).is_file():
             problems.append(f"{directory / name}: 缺少规则文件")
         else:
@@ -1290,9 +1290,11 @@ def _protected(text: str, rules: Rules, terms: Sequence[str]) -> set[int]:
     return {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
 
 
-def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], threshold: float | None = None):
-    """(position in the paragraph, Slip) for each probable wrong character; ``threshold`` as in find_slips."""
-    from .typos import find_slips
+def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], threshold: float | None = None,
+                    word_threshold: float | None = None):
+    """(position in the paragraph, Slip) for each probable wrong character; ``threshold`` as in find_slips,
+    ``word_threshold`` as in find_word_slips."""
+    from .typos import find_slips, find_word_slips
 
     text = para.text
     protected = _protected(text, rules, terms)
@@ -1303,8 +1305,11 @@ def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], thresho
         if len(run) < 2:
             continue
         skip = [i - m.start() for i in range(m.start(), m.end()) if i in protected] if protected else []
-        for slip in find_slips(run, _cut(run), _scorer(), skip, known, threshold):
-            out.append((m.start() + slip.start, slip))
+        tokens = _cut(run)
+        slips = find_slips(run, tokens, _scorer(), skip, known, threshold)
+        taken = {x.start for x in slips}
+        slips += [x for x in find_word_slips(run, tokens, _scorer(), skip, word_threshold) if x.start not in taken]
+        out += [(m.start() + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
     return out
 
 

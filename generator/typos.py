@@ -67,7 +67,8 @@ class Slip:
     wrong: str
     right: str
     word: str  # the common word the replacement makes
-    gain: float
+    gain: float  # the score (find_slips, find_word_slips) or the gain (find_swaps)
+    kind: str = "char"  # "word": a common word written for a sound-alike one (find_word_slips)
 
 
 @lru_cache(maxsize=1)
@@ -278,6 +279,13 @@ def channel(c: str) -> tuple[tuple[str, float], ...]:
     return tuple((alt, -math.log(p)) for alt, p in prob.items() if alt not in _NUMERALS)
 
 
+@lru_cache(maxsize=8192)
+def sound_costs(c: str) -> dict[str, float]:
+    """meant character → cost, as in ``channel``, for the sound-alikes of a written ``c`` only."""
+    prob = _sound_channel(_sound_groups()[1].get(c, ()))
+    return {alt: -math.log(p) for alt, p in prob.items() if alt != c and alt not in _NUMERALS}
+
+
 def confusables(c: str) -> tuple[str, ...]:
     """Common characters that sound like ``c`` (any tone, or a near sound) or look like it."""
     return tuple(alt for alt, _ in channel(c))
@@ -427,9 +435,215 @@ def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip
     return out
 
 
-if __name__ == "__main__":  # python -m generator.typos sound-groups: remake the shipped sound table
+# ---------------------------------------------------------------- the genre's word pairs
+
+# A common word written for another that sounds the same (真相 → 真想, 机制 → 机智) is a word either way, so the
+# dictionary alone cannot tell; the words around it can. The pairs of neighbouring words in the bank (our own
+# writing: ``python -m generator.typos genre-bigrams`` counts them into ``rules/genre-bigrams.txt``) say which
+# word this genre puts after 服务 or before 作用.
+GENRE_FILE = "genre-bigrams.txt"
+GENRE_HEADER = ("# 本类文稿的相邻词对（DG801 查“同音的另一个词”用）：每行“前一个词<制表符>后一个词<制表符>次数”。\n"
+                "# 由词库条目（phrasebank/*.yaml 的 text）按 jieba 分词统计，不要手改；词库改动较多后重新生成：\n"
+                "# python -m generator.typos genre-bigrams")
+PAIR_WEIGHT = 2.0  # log-count of the genre's pairs the replacement makes, against the dictionary's evidence
+PAIR_THRESHOLD = 1.0
+
+
+_PAIR_LINE = re.compile(r"^([^\t#\n][^\t\n]*)\t([^\t\n]+)\t(\d+)$", re.M)
+
+
+def read_genre_bigrams(path: Path) -> tuple[dict[str, int], list[str]]:
+    """The pairs ("word<tab>word" → count) and any problems with the file, each located ``file:line``."""
+    pairs, _, problems = _load_genre(str(path))
+    return pairs, problems
+
+
+_GENRE_CACHE_FORMAT = b"draftgen-genre 3\n"
+
+
+@lru_cache(maxsize=4)
+def _load_genre(path_name: str) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """(pairs, index for ``Genre``, problems). A file that reads cleanly is kept, indexed, in the user's cache
+    folder under the digest of its bytes: indexing 24,000 pairs anew would cost every check a twentieth of a
+    second. marshal holds plain data only, and only a file this user wrote is read."""
+    import hashlib
+    import marshal
+    import os
+
+    from .paths import cache_dir
+
+    path = Path(path_name)
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, {}, [f"{path}: 无法读取（{e}）"]
+    cached = cache_dir() / f"genre-{hashlib.sha256(_GENRE_CACHE_FORMAT + data).hexdigest()[:32]}.marshal"
+    if not os.environ.get("DRAFTGEN_NO_CACHE"):
+        try:
+            with open(cached, "rb") as f:
+                if (not hasattr(os, "getuid") or os.fstat(f.fileno()).st_uid == os.getuid()) and \
+                        f.read(len(_GENRE_CACHE_FORMAT)) == _GENRE_CACHE_FORMAT:
+                    pairs, around = marshal.loads(f.read())  # far faster than marshal.load(f)
+                    if isinstance(pairs, dict) and isinstance(around, dict):
+                        return pairs, around, []
+        except Exception:  # missing, foreign or corrupt: read the text, and write the cache anew
+            pass
+    found = _PAIR_LINE.findall(text)  # one pass over the whole file; lines only when something is wrong
+    # Only pairs with a two-character word are ever looked up (find_word_slips)
+    pairs = {f"{a}\t{b}": int(n) for a, b, n in found if len(a) == 2 or len(b) == 2}
+    problems = []
+    if len(found) != sum(1 for line in text.splitlines() if line.strip() and not line.startswith("#")):
+        for n, line in enumerate(text.splitlines(), start=1):
+            if line.strip() and not line.startswith("#") and not _PAIR_LINE.fullmatch(line):
+                problems.append(f"{path}:{n}: 应为“词<制表符>词<制表符>次数”，实为“{line[:20]}”")
+    around = _index_pairs(pairs)
+    if not problems and not os.environ.get("DRAFTGEN_NO_CACHE"):
+        _write_marshal(cached, (pairs, around))
+    return pairs, around, problems
+
+
+def _write_marshal(target: Path, value) -> None:
+    """Beside the target, then renamed: a reader sees the old file or the new one. Failing to cache is never an error."""
+    import contextlib
+    import marshal
+    import os
+    import tempfile
+
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".genre-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_GENRE_CACHE_FORMAT)
+            marshal.dump(value, f)
+        os.replace(tmp, target)
+        tmp = None
+    except Exception:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _index_pairs(pairs: dict[str, int]) -> dict[str, str]:
+    """"neighbour<tab>kept character<side>" → the two-character words seen there, run together: side 0/1 after
+    the neighbour keeping its first/second character, 2/3 before it. Flat strings, so that the cached index
+    loads fast."""
+    around: dict[str, list[str]] = {}
+    for key in sorted(pairs):  # a stable order: ties go the same way in every process
+        a, b = key.split("\t")
+        if len(b) == 2:
+            around.setdefault(f"{a}\t{b[0]}0", []).append(b)
+            around.setdefault(f"{a}\t{b[1]}1", []).append(b)
+        if len(a) == 2:
+            around.setdefault(f"{b}\t{a[0]}2", []).append(a)
+            around.setdefault(f"{b}\t{a[1]}3", []).append(a)
+    return {k: "".join(v) for k, v in around.items()}
+
+
+def genre_bigrams_from_bank(directory: Path | None = None) -> list[tuple[str, str, int]]:
+    """Neighbouring-word counts over every bank entry's text (placeholders break a run of words)."""
+    from collections import Counter
+
+    import yaml
+
+    from . import check
+    from .paths import PHRASEBANK_DIR
+
+    check._scorer()  # the genre's own words segment as words
+    counts: Counter = Counter()
+    for path in sorted(Path(directory or PHRASEBANK_DIR).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("entries", []) if isinstance(data, dict) else []:
+            text = entry.get("text") if isinstance(entry, dict) else None
+            if isinstance(text, str):
+                counts.update(bigrams_of(re.sub(r"\{\w+\}", "，", text)))
+    return sorted((a, b, n) for (a, b), n in counts.items())
+
+
+def bigrams_of(text: str) -> list[tuple[str, str]]:
+    from . import check
+
+    out = []
+    for m in check._HAN_RUN.finditer(text):
+        run = m.group(0)
+        words = [run[s:e] for s, e in check._cut(run)]
+        out += zip(words, words[1:])
+    return out
+
+
+def write_genre_bigrams(path: Path) -> None:
+    lines = [GENRE_HEADER] + [f"{a}\t{b}\t{n}" for a, b, n in genre_bigrams_from_bank()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+class Genre:
+    """The genre's word pairs ("word<tab>word" → count), and the two-character words seen next to a word by
+    that word and a character they keep: only a word differing from the written one in one character is a
+    candidate."""
+
+    def __init__(self, pairs: dict[str, int], around: dict[str, str] | None = None) -> None:
+        self.pairs = pairs
+        self.around = _index_pairs(pairs) if around is None else around
+
+    def count(self, a: str, b: str) -> int:
+        return self.pairs.get(f"{a}\t{b}", 0)
+
+    def candidates(self, prev: str, word: str, nxt: str) -> list[str]:
+        g = self.around.get
+        run = (g(f"{prev}\t{word[0]}0", "") + g(f"{prev}\t{word[1]}1", "") + g(f"{nxt}\t{word[0]}2", "") +
+               g(f"{nxt}\t{word[1]}3", ""))
+        return list(dict.fromkeys(run[i:i + 2] for i in range(0, len(run), 2)))
+
+
+@lru_cache(maxsize=1)
+def _genre() -> Genre:
+    pairs, around, _ = _load_genre(str(RULES_DIR / GENRE_FILE))
+    return Genre(pairs, around)
+
+
+def find_word_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = (),
+                    threshold: float | None = None) -> list[Slip]:
+    """A common two-character word written for a sound-alike one (机智 for 机制): the written word never
+    stands next to its neighbours in the genre's own writing, the other one does."""
+    threshold = PAIR_THRESHOLD if threshold is None else threshold
+    genre, freq, skip = _genre(), scorer.freq, set(skip)
+    words = [run[s:e] for s, e in tokens]
+    out: list[Slip] = []
+    for k, (ts, te) in enumerate(tokens):
+        w = words[k]
+        if te - ts != 2 or ts in skip or ts + 1 in skip or (freq.get(w) or 0) <= RARE_WORD_FREQ:
+            continue  # a lone or rare word is find_slips' business
+        prev = words[k - 1] if k else ""
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if genre.count(prev, w) or genre.count(w, nxt):
+            continue  # the genre writes it so
+        best: Slip | None = None
+        for other in genre.candidates(prev, w, nxt):
+            if other == w:
+                continue
+            j = 0 if other[0] != w[0] else 1
+            cost = sound_costs(w[j]).get(other[j])  # an input method's slip sounds alike; shape plays no part
+            f = freq.get(other) or 0
+            if cost is None or f < MIN_WORD_FREQ:
+                continue
+            made = genre.count(prev, other) + genre.count(other, nxt)
+            score = PAIR_WEIGHT * math.log1p(made) + math.log(f / freq[w]) - cost
+            if score >= threshold and (best is None or score > best.gain):
+                best = Slip(ts + j, w[j], other[j], other, score, "word")
+        if best is not None:
+            out.append(best)
+    return out
+
+
+if __name__ == "__main__":  # python -m generator.typos sound-groups|genre-bigrams: remake a shipped table
     import sys
 
-    if sys.argv[1:] != ["sound-groups"]:
-        raise SystemExit("用法：python -m generator.typos sound-groups")
-    write_sound_groups(RULES_DIR / SOUND_FILE)
+    if sys.argv[1:] == ["sound-groups"]:
+        write_sound_groups(RULES_DIR / SOUND_FILE)
+    elif sys.argv[1:] == ["genre-bigrams"]:
+        write_genre_bigrams(RULES_DIR / GENRE_FILE)
+    else:
+        raise SystemExit("用法：python -m generator.typos sound-groups|genre-bigrams")
