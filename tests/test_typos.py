@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from generator import typos
 from generator.check import check, load_rules, typo_candidates
@@ -112,3 +113,32 @@ def test_genre_index_cache_gives_the_same_answers(tmp_path, monkeypatch):
     assert first == again and first[0] == {"把\t政治": 2, "政治\t建设": 5}  # 一 二: no two-character word
     (next((tmp_path / "draftgen").glob("genre-*.marshal"))).write_bytes(b"garbage")
     assert typos._load_genre.__wrapped__(str(path)) == first  # a broken cache is rebuilt
+
+
+def test_a_bad_genre_pairs_line_is_a_rule_problem(tmp_path):
+    import shutil
+
+    from generator.check import validate_rules
+
+    d = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, d)
+    f = d / typos.GENRE_FILE
+    f.write_text(f.read_text(encoding="utf-8") + "服务\t质量\t三\n", encoding="utf-8")
+    n = len(f.read_text(encoding="utf-8").splitlines())
+    assert validate_rules(d) == [f"{f}:{n}: 应为“词<制表符>词<制表符>次数”，实为“服务\t质量\t三”"]
+
+
+def test_a_generated_draft_never_reads_the_genre_pairs():
+    import subprocess
+    import sys
+
+    code = ("import datetime as dt\n"
+            "from generator.check import check\n"
+            "from generator.readers import Paragraph, SourceDocument\n"
+            "from generator import typos\n"
+            "check(SourceDocument('d', (Paragraph(1, '要把政制建设摆在首位。'),), kind='draft'), date=dt.date(2026, 1, 20))\n"
+            "print(typos._load_genre.cache_info().currsize)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0"]
