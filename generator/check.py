@@ -1276,16 +1276,23 @@ def _scorer():
 
 
 def _name_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
-    """Personal names before a title or 同志 (王明同志, 李华书记): their characters are nobody's slip."""
+    """Personal names before a title or 同志 (王明同志, 李华书记), or right after a title (副书记刘洋作报告):
+    their characters are nobody's slip."""
     out = []
     for follower in (f for f in rules.name_followers if len(f) >= 2):  # titles, not 、 or 等
         start = text.find(follower)
-        while start > 0:
+        while start >= 0:
             for k in (3, 2):
                 if start - k >= 0 and (text[start - k] in rules.surnames or text[start - k:start - k + 2] in
                                        rules.surnames) and all(_is_han(c) for c in text[start - k:start]):
                     out.append((start - k, start))
                     break
+            after = start + len(follower)
+            if after < len(text) and (text[after] in rules.surnames or text[after:after + 2] in rules.surnames):
+                # the name's length is unknown: its surname and the next two characters
+                end = after + 3
+                if all(_is_han(c) for c in text[after:end]):
+                    out.append((after, end))
             start = text.find(follower, start + 1)
     return out
 

@@ -45,9 +45,10 @@ _STOP = set(
 _NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
 _NEVER = set("的了在是和与及也就都而把被对从向为以于等之其这那个不地得着过所我你他她们它")
 
-# Thresholds, in natural-log units of the segmentation probability (see module docstring). THRESHOLD is
-# the highest-recall setting that flags at most 0.5% of the clean sentences of benchmarks/typo_dev.py
-# (the bank's entries, the corrected samples, generated drafts, with slips put in from the same data).
+# Thresholds, in natural-log units of the segmentation probability (see module docstring). THRESHOLD (with
+# PAIR_BONUS) is the highest-recall setting of benchmarks/typo_dev.py (half the bank's entries and the
+# corrected samples, slips put in from the same data) that flags at most 0.5% of its clean sentences and
+# at most 0.5% of its slipped ones somewhere else; PAIR_THRESHOLD the lowest that adds no false alarm.
 MIN_GAIN = 9.5  # two neighbours swapped (find_swaps)
 THRESHOLD = 5.0  # a wrong character: gain minus channel cost (find_slips)
 MIN_WORD_FREQ = 20
@@ -347,6 +348,9 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
             skip.update(range(m.start(), m.end()))
     n = len(run)
     found: list[Slip] = []
+    genre = _genre() if PAIR_BONUS else None
+    ends = {te: run[ts:te] for ts, te in tokens}  # the word ending at, or beginning at, a position
+    begins = {ts: run[ts:te] for ts, te in tokens}
     for ts, te in tokens:
         length = te - ts
         word = run[ts:te]
@@ -368,7 +372,7 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
             tails = [run[i + 1:e] for e in range(i + 1, min(n, i + _MAXW) + 1)]
             nxt = tails[1] if len(tails) > 1 else ""
             for alt, cost in channel(c):
-                longest, made = 0, ""
+                longest, made, made_at = 0, "", i
                 for k, left in starts:
                     head = left + alt
                     if freq.get(head) is None:
@@ -379,7 +383,7 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                         if f is None:
                             break
                         if f >= MIN_WORD_FREQ and len(new) > longest:
-                            longest, made = len(new), new
+                            longest, made, made_at = len(new), new, i - k
                 if nxt and freq.get(alt + nxt) is not None:  # a word starting with the replacement
                     for tail in tails[1:]:
                         new = alt + tail
@@ -387,7 +391,7 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                         if f is None:
                             break
                         if f >= MIN_WORD_FREQ and len(new) > longest:
-                            longest, made = len(new), new
+                            longest, made, made_at = len(new), new, i
                 if not longest:
                     continue
                 if before is None:
@@ -396,6 +400,11 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                 # a word made only with function words around the replacement (为的是) is weak evidence
                 weak = STOP_PENALTY if all(x in _NEVER for x in made.replace(alt, "", 1)) else 0.0
                 score = gain - cost - penalty - weak + LONG_WORD_BONUS * (min(longest, 4) - 2)
+                end = made_at + longest
+                if PAIR_BONUS and (made_at == 0 or made_at in ends) and (end == n or end in begins):
+                    # the made word fits between its neighbours, and the genre writes it next to them
+                    seen = genre.count(ends.get(made_at, ""), made) + genre.count(made, begins.get(end, ""))
+                    score += PAIR_BONUS * math.log1p(seen)
                 if score >= threshold and (best is None or score > best.gain):
                     best = Slip(i, c, alt, made, score)
             if best is not None:
@@ -447,6 +456,7 @@ GENRE_HEADER = ("# 本类文稿的相邻词对（DG801 查“同音的另一个�
                 "# python -m generator.typos genre-bigrams")
 PAIR_WEIGHT = 2.0  # log-count of the genre's pairs the replacement makes, against the dictionary's evidence
 PAIR_THRESHOLD = 1.0
+PAIR_BONUS = 4.0  # find_slips: per ln(1 + times the genre writes the made word next to its neighbour)
 
 
 _PAIR_LINE = re.compile(r"^([^\t#\n][^\t\n]*)\t([^\t\n]+)\t(\d+)$", re.M)

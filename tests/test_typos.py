@@ -142,3 +142,20 @@ def test_a_generated_draft_never_reads_the_genre_pairs():
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["0"]
+
+
+def test_the_genres_word_pairs_back_a_lone_character(monkeypatch):
+    # 先锋 next to 党员 and 模范作用 is how the bank writes it: that tips 先峰 over the threshold
+    text = "要充分发挥党员先峰模范作用。"
+    assert [(f.column, f.message) for f in _dg801(text)] == [(9, "“峰”疑为“锋”之误（先锋）")]
+    monkeypatch.setattr(typos, "PAIR_BONUS", 0.0)
+    assert _dg801(text) == []
+
+
+def test_no_pair_bonus_for_a_word_that_cuts_through_its_neighbour():
+    # 的总要求 → 的重要 would be a common pair, but 重要 would break 要求
+    assert _dg801("要按照构建新发展格局的总要求来谋划和推进工作。") == []
+
+
+def test_a_name_after_a_title_is_nobodys_slip():
+    assert _dg801("区委组织部副部长刘洋作工作报告。") == []
