@@ -218,7 +218,7 @@ _FILE_SCHEMAS: dict[str, dict[str, str]] = {
     "spelling.yaml": {"misused": "misused", "known_words": "strings", "fixed_phrases": "strings"},
 }
 # Plain-text rule data beside the YAML files (validated too).
-_TEXT_FILES = ("shape-similar.txt", "sound-groups.txt")
+_TEXT_FILES = ("shape-similar.txt", "sound-groups.txt", "genre-bigrams.txt")
 _RECORD_FIELDS = {
     "formulas": ({"id", "patterns", "message", "suggestion"},
                  {"valid_from", "valid_until", "unless_after", "unless_before", "note", "campaign"}),
@@ -336,14 +336,18 @@ def _parse_records(kind: str, value, path: Path, lines, problems: list[str]) -> 
     return out
 
 
-def _read_rules(directory: Path) -> tuple[dict, list[str]]:
+def _read_rules(directory: Path, *, pairs: bool = False) -> tuple[dict, list[str]]:
+    """Parsed rule data and its problems. The genre's word pairs (``pairs``) are only read for a full
+    validation: every check, the build's included, loads the rules, and only DG801 needs the pairs."""
     problems: list[str] = []
     parsed: dict[str, object] = {}
     if not directory.is_dir():
         return parsed, [f"{directory}: 规则目录不存在"]
-    from .typos import read_shape_groups, read_sound_groups
+    from .typos import read_genre_bigrams, read_shape_groups, read_sound_groups
 
-    for name, reader in zip(_TEXT_FILES, (read_shape_groups, read_sound_groups)):
+    for name, reader in zip(_TEXT_FILES, (read_shape_groups, read_sound_groups, read_genre_bigrams)):
+        if name == "genre-bigrams.txt" and not pairs:
+            continue
         if not (directory / name).is_file():
             problems.append(f"{directory / name}: 缺少规则文件")
         else:
@@ -403,7 +407,7 @@ def _read_rules(directory: Path) -> tuple[dict, list[str]]:
 
 def validate_rules(directory: Path | str | None = None) -> list[str]:
     """Schema problems of the rule files, each located ``file:line``; empty when the data is sound."""
-    return _read_rules(Path(directory or RULES_DIR))[1]
+    return _read_rules(Path(directory or RULES_DIR), pairs=True)[1]
 
 
 @lru_cache(maxsize=8)
@@ -1320,26 +1324,59 @@ def _scorer():
 
 
 def _name_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
-    """Personal names before a title or 同志 (王明同志, 李华书记): their characters are nobody's slip."""
+    """Personal names before a title or 同志 (王明同志, 李华书记), or right after a title (副书记刘洋作报告):
+    their characters are nobody's slip."""
     out = []
     for follower in (f for f in rules.name_followers if len(f) >= 2):  # titles, not 、 or 等
         start = text.find(follower)
-        while start > 0:
+        while start >= 0:
             for k in (3, 2):
                 if start - k >= 0 and (text[start - k] in rules.surnames or text[start - k:start - k + 2] in
                                        rules.surnames) and all(_is_han(c) for c in text[start - k:start]):
                     out.append((start - k, start))
                     break
+            after = start + len(follower)
+            if after < len(text) and (text[after] in rules.surnames or text[after:after + 2] in rules.surnames):
+                # the name's length is unknown: its surname and the next two characters
+                end = after + 3
+                if all(_is_han(c) for c in text[after:end]):
+                    out.append((after, end))
             start = text.find(follower, start + 1)
     return out
 
 
-def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
-    from .typos import find_slips, find_swaps
+def _protected(text: str, rules: Rules, terms: Sequence[str]) -> set[int]:
+    return {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
+
+
+def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], threshold: float | None = None,
+                    word_threshold: float | None = None):
+    """(position in the paragraph, Slip) for each probable wrong character; ``threshold`` as in find_slips,
+    ``word_threshold`` as in find_word_slips."""
+    from .typos import find_slips, find_word_slips
 
     text = para.text
-    protected = {i for s, e in _spans(text, terms) + _name_spans(text, rules) for i in range(s, e)}
+    protected = _protected(text, rules, terms)
     known = tuple(sorted(rules.known_words))
+    out = []
+    for m in _HAN_RUN.finditer(text):
+        run = m.group(0)
+        if len(run) < 2:
+            continue
+        skip = [i - m.start() for i in range(m.start(), m.end()) if i in protected] if protected else []
+        tokens = _cut(run)
+        slips = find_slips(run, tokens, _scorer(), skip, known, threshold)
+        taken = {x.start for x in slips}
+        slips += [x for x in find_word_slips(run, tokens, _scorer(), skip, word_threshold) if x.start not in taken]
+        out += [(m.start() + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
+    return out
+
+
+def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
+    from .typos import find_swaps
+
+    text = para.text
+    protected = _protected(text, rules, terms)
     out = []
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
@@ -1350,11 +1387,10 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
             at = m.start() + swap.start
             out.append(_finding("DG804", para, f"“{swap.wrong}”疑为字序颠倒，应为“{swap.right}”", start=at, end=at + 2,
                                 suggestion=f"改为“{swap.right}”：{text[max(0, at - 4):at]}{swap.right}{text[at + 2:at + 6]}"))
-        for slip in find_slips(run, _cut(run), _scorer(), skip, known):
-            at = m.start() + slip.start
-            fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]
-            out.append(_finding("DG801", para, f"“{slip.wrong}”疑为“{slip.right}”之误（{slip.word}）", start=at, end=at + 1,
-                                suggestion=f"改为“{slip.right}”：{fixed}"))
+    for at, slip in typo_candidates(para, rules, terms):
+        fixed = text[max(0, at - 4):at] + slip.right + text[at + 1:at + 5]
+        out.append(_finding("DG801", para, f"“{slip.wrong}”疑为“{slip.right}”之误（{slip.word}）", start=at, end=at + 1,
+                            suggestion=f"建议改为“{slip.right}”：{fixed}"))
     return out
 
 
@@ -1411,6 +1447,27 @@ _YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
 _DICT_TEXT = None
 
 
+def _dict_line(buf: bytes, word: bytes) -> bytes | None:
+    """The line of jieba's dictionary for ``word``, by binary search: the file is sorted by word (UTF-8
+    bytes sort as code points), all but a few lines. Those few are found by the plain search after it."""
+    lo, hi = 0, len(buf)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = buf.rfind(b"\n", 0, mid) + 1
+        end = buf.find(b"\n", start)
+        end = len(buf) if end < 0 else end
+        space = buf.find(b" ", start, end)
+        w = buf[start:space if space >= 0 else end]
+        if w == word:
+            return buf[start:end]
+        if w < word:
+            lo = end + 1
+        else:
+            hi = start
+    at = buf.find(b"\n" + word + b" ")
+    return None if at < 0 else buf[at + 1:buf.find(b"\n", at + 1)]
+
+
 @lru_cache(maxsize=8192)
 def word_tag(word: str) -> str:
     """jieba's part-of-speech tag of a dictionary word (what ``jieba.posseg`` reports for it without HMM),
@@ -1419,12 +1476,12 @@ def word_tag(word: str) -> str:
     global _DICT_TEXT
     if _DICT_TEXT is None:
         with segmenter().dt.get_dict_file() as fh:
-            _DICT_TEXT = "\n" + fh.read().decode("utf-8")
-    at = _DICT_TEXT.find(f"\n{word} ")
-    if at < 0 or not word:
+            _DICT_TEXT = b"\n" + fh.read()
+    line = _dict_line(_DICT_TEXT, word.encode("utf-8")) if word and "\n" not in word else None
+    if line is None:
         return "x"
-    line = _DICT_TEXT[at + 1:_DICT_TEXT.find("\n", at + 1)].split()
-    return line[2] if len(line) >= 3 else "x"
+    parts = line.decode("utf-8", "replace").split()
+    return parts[2] if len(parts) >= 3 else "x"
 
 
 def _tagged_clause(text: str, at: int) -> tuple[list[tuple[int, str, str]], int]:
@@ -1433,13 +1490,11 @@ def _tagged_clause(text: str, at: int) -> tuple[list[tuple[int, str, str]], int]
     if start == end:
         return [], -1
     clause = text[start:end]
-    out, idx = [], -1
-    for s, e in _cut(clause):
-        word = clause[s:e]
-        if start + s <= at < start + e:
-            idx = len(out)
-        out.append((start + s, word, word_tag(word)))
-    return out, idx
+    spans = _cut(clause)
+    idx = next((k for k, (s, e) in enumerate(spans) if start + s <= at < start + e), -1)
+    # Only the words next to ``at`` are ever looked at: tagging the rest would only cost dictionary look-ups.
+    return [(start + s, clause[s:e], word_tag(clause[s:e]) if abs(k - idx) <= 2 else "?")
+            for k, (s, e) in enumerate(spans)], idx
 
 
 def _clause_span(text: str, at: int) -> tuple[int, int]:

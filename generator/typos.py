@@ -5,19 +5,23 @@ sounding or similar-looking character in its place reads as a common word: 拼�
 "Reads badly / well" is the unigram log-probability of the best segmentation under jieba's own dictionary
 and frequencies, so the judgement comes from well-kept data rather than from hand-picked pairs:
 
-- sound: characters sharing a toneless pinyin syllable (``phrasebank/rules/sound-groups.txt``, made from
-  pypinyin's character table);
+- sound: characters sharing a pinyin syllable, with or without its tone, or one fuzzy step away (z/zh,
+  n/l, an/ang…) (``phrasebank/rules/sound-groups.txt``, made from pypinyin's character table);
 - shape: the groups of look-alike characters in ``phrasebank/rules/shape-similar.txt``;
 - words: jieba's dictionary (``jieba.dt.FREQ``), loaded once by the checker's segmenter.
 
-Only characters that stand alone in the segmentation (or inside a rare word with a far more common look-
-or sound-alike) are considered, and only replacements by common characters (GB2312 level 1), so ordinary
-prose stays quiet. Everything here is imported lazily: a clean generated draft never gets this far.
+Only characters that stand alone in the segmentation (or inside a rare word) are questioned, and only
+replacements by common characters (GB2312 level 1). Each replacement is scored as a noisy channel would:
+the gain in segmentation log-probability minus the cost of writing the wrong character for the meant one
+(``CHANNEL``). ``THRESHOLD`` was chosen on our own clean text with random slips put in
+(``benchmarks/typo_dev.py``), never on an error corpus. Everything here is imported lazily: a clean
+generated draft never gets this far.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,21 +42,24 @@ _STOP = set(
 
 # The commonest function words are never questioned here (的/地/得 have their own rule); the other
 # words above only on stronger evidence.
+_NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
 _NEVER = set("的了在是和与及也就都而把被对从向为以于等之其这那个不地得着过所我你他她们它")
 
-# Thresholds, in natural-log units of the segmentation probability (see module docstring). A replacement
-# must make the neighbourhood this much more probable (less for a longer word, more for a function word);
-# a rare word must be this many times rarer than its look- or sound-alike. Chosen on correct text (the
-# bank's entries, the corrected samples) and on slips made by putting confusable characters into it.
-MIN_GAIN = 9.5
+# Thresholds, in natural-log units of the segmentation probability (see module docstring). THRESHOLD (with
+# PAIR_BONUS) is the highest-recall setting of benchmarks/typo_dev.py (half the bank's entries and the
+# corrected samples, slips put in from the same data) that flags at most 0.5% of its clean sentences and
+# at most 0.5% of its slipped ones somewhere else; PAIR_THRESHOLD the lowest that adds no false alarm.
+MIN_GAIN = 9.5  # two neighbours swapped (find_swaps)
+THRESHOLD = 5.0  # a wrong character: gain minus channel cost (find_slips)
 MIN_WORD_FREQ = 20
 RARE_WORD_FREQ = 30
 RARE_RATIO = 300
-LONG_WORD_BONUS = 1.5
+LONG_WORD_BONUS = 0.5
 STOP_PENALTY = 3.0
 SWAP_WORD_FREQ = 500
 _MAXW = 6
 _CONTEXT = 3
+_WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,8 @@ class Slip:
     wrong: str
     right: str
     word: str  # the common word the replacement makes
-    gain: float
+    gain: float  # the score (find_slips, find_word_slips) or the gain (find_swaps)
+    kind: str = "char"  # "word": a common word written for a sound-alike one (find_word_slips)
 
 
 @lru_cache(maxsize=1)
@@ -81,12 +89,21 @@ def _common(c: str) -> bool:
     return c in _level1()
 
 
+_TONE_MARKS = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
+
+
 def _toneless(syllable: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(ch))
 
 
+def _toned(syllable: str) -> str:
+    """zhōng → zhong1; a syllable without a mark (the neutral tone) gets 5."""
+    marks = [ch for ch in unicodedata.normalize("NFD", syllable) if ch in _TONE_MARKS]
+    return _toneless(syllable) + (_TONE_MARKS[marks[0]] if marks else "5")
+
+
 def sound_groups_from_pypinyin() -> list[tuple[str, str]]:
-    """(toneless syllable, its GB2312 characters) from pypinyin's character table, in a stable order.
+    """(syllable with its tone number, its GB2312 characters) from pypinyin's character table, in a stable order.
 
     This is how ``phrasebank/rules/sound-groups.txt`` is made; the file is shipped so that checking needs
     neither pypinyin's import (its package loads a large phrase table) nor this pass, and a test keeps it
@@ -98,7 +115,7 @@ def sound_groups_from_pypinyin() -> list[tuple[str, str]]:
         c = chr(code)
         if not (0x4E00 <= code <= 0x9FFF) or not _gb2312(c):
             continue
-        for syllable in dict.fromkeys(_toneless(r) for r in pinyin_dict[code].split(",")):
+        for syllable in dict.fromkeys(_toned(r) for r in pinyin_dict[code].split(",")):
             by_sound.setdefault(syllable, []).append(c)
     return sorted((k, "".join(v)) for k, v in by_sound.items())
 
@@ -108,9 +125,12 @@ def write_sound_groups(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-SOUND_HEADER = ("# 同音字组（DG801 错别字检测用）：每行一个不带声调的拼音和读这个音的 GB2312 汉字，用制表符分隔。\n"
+SOUND_HEADER = ("# 同音字组（DG801 错别字检测用）：每行一个带声调数字的拼音（zhong1，轻声为 5）和读这个音的 GB2312 汉字，"
+                "用制表符分隔。\n"
                 "# 由 pypinyin 的汉字拼音表生成（MIT 授权，Copyright (c) 2016 mozillazg, 闲耘），不要手改：\n"
                 "# python -m generator.typos sound-groups")
+
+_SYLLABLE = re.compile(r"[a-z]+[1-5]")
 
 
 def _gb2312(c: str) -> bool:
@@ -130,16 +150,38 @@ def read_sound_groups(path: Path) -> tuple[dict[str, str], list[str]]:
         if not line.strip() or line.startswith("#"):
             continue
         syllable, _, chars = line.partition("\t")
-        if not syllable.isascii() or not syllable.isalpha() or not chars:
-            problems.append(f"{path}:{n}: 应为“拼音<制表符>汉字”，实为“{line[:20]}”")
+        if not _SYLLABLE.fullmatch(syllable) or not chars:
+            problems.append(f"{path}:{n}: 应为“带声调数字的拼音<制表符>汉字”，实为“{line[:20]}”")
             continue
         groups[syllable] = chars
     return groups, problems
 
 
+# Sounds people mix up when typing by pinyin or speaking a dialect: flat and retroflex initials, n/l, f/h,
+# front and back nasals. A character with such a sound is a weaker candidate than a true homophone.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("r", "l"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def _fuzzy(syllable: str) -> set[str]:
+    """Toneless syllables one fuzzy step from ``syllable`` (zhong → zong; lin → ling, nin)."""
+    out = set()
+    for a, b in _FUZZY_INITIALS:
+        for x, y in ((a, b), (b, a)):
+            if syllable.startswith(x) and not (x == "z" and syllable.startswith("zh")) and \
+                    not (x == "c" and syllable.startswith("ch")) and not (x == "s" and syllable.startswith("sh")):
+                out.add(y + syllable[len(x):])
+    for a, b in _FUZZY_FINALS:
+        for x, y in ((a, b), (b, a)):
+            if syllable.endswith(x):
+                out.add(syllable[:-len(x)] + y)
+    out.discard(syllable)
+    return out
+
+
 @lru_cache(maxsize=1)
 def _sound_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """syllable → common characters, and character → its syllables."""
+    """toned syllable → common characters, and character → its toned syllables."""
     groups, _ = read_sound_groups(RULES_DIR / SOUND_FILE)
     by_sound: dict[str, tuple[str, ...]] = {}
     sounds: dict[str, list[str]] = {}
@@ -148,6 +190,15 @@ def _sound_groups() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ..
         for c in chars:
             sounds.setdefault(c, []).append(syllable)
     return by_sound, {c: tuple(v) for c, v in sounds.items()}
+
+
+@lru_cache(maxsize=1)
+def _toneless_groups() -> dict[str, tuple[str, ...]]:
+    by_sound, _ = _sound_groups()
+    out: dict[str, dict[str, None]] = {}
+    for syllable, chars in by_sound.items():
+        out.setdefault(syllable[:-1], {}).update(dict.fromkeys(chars))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def read_shape_groups(path: Path) -> tuple[list[tuple[str, ...]], list[str]]:
@@ -182,13 +233,63 @@ def _shape_index() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+# The noisy channel: how likely a writer who meant one character puts down another of each kind. A prior, not
+# fitted to any error corpus: a wrong character typed by pinyin is mostly a homophone of the same tone, less
+# often of another tone or a near sound; a handwritten or OCR slip is a look-alike. Within a kind each
+# character is equally likely, so a big homophone group (shi4, yi4) makes each of its members less likely.
+CHANNEL = {"tone": 0.5, "sound": 0.2, "fuzzy": 0.1, "shape": 0.2}
+
+
+@lru_cache(maxsize=4096)
+def _sound_channel(mine: tuple[str, ...]) -> dict[str, float]:
+    """P(written | meant) by sound alone, for a written character read as ``mine``; shared by every
+    character with the same readings."""
+    by_sound, _ = _sound_groups()
+    toneless = _toneless_groups()
+    prob: dict[str, float] = {}
+
+    def add(group: tuple[str, ...], p: float) -> None:
+        for alt in group:
+            if p > prob.get(alt, 0.0):
+                prob[alt] = p
+
+    for s in mine:
+        group = by_sound.get(s, ())
+        add(group, CHANNEL["tone"] / max(1, len(group)))
+    for base in dict.fromkeys(s[:-1] for s in mine):
+        group = toneless.get(base, ())
+        add(group, CHANNEL["sound"] / max(1, len(group)))
+        for near in sorted(_fuzzy(base)):
+            group = toneless.get(near, ())
+            add(group, CHANNEL["fuzzy"] / max(1, len(group)))
+    return prob
+
+
 @lru_cache(maxsize=8192)
+def channel(c: str) -> tuple[tuple[str, float], ...]:
+    """(character the writer may have meant, cost) for a written ``c``: cost is -log P(c written | meant)."""
+    _, sounds = _sound_groups()
+    shape = _shape_index()
+    prob = dict(_sound_channel(sounds.get(c, ())))
+    for alt in sorted(shape.get(c, ())):  # a stable order: ties go the same way in every process
+        p = CHANNEL["shape"] / max(1, len(shape.get(alt, ())))
+        if p > prob.get(alt, 0.0):
+            prob[alt] = p
+    prob.pop(c, None)
+    # Numbers are the writer's facts: 提三点 is never 十三点.
+    return tuple((alt, -math.log(p)) for alt, p in prob.items() if alt not in _NUMERALS)
+
+
+@lru_cache(maxsize=8192)
+def sound_costs(c: str) -> dict[str, float]:
+    """meant character → cost, as in ``channel``, for the sound-alikes of a written ``c`` only."""
+    prob = _sound_channel(_sound_groups()[1].get(c, ()))
+    return {alt: -math.log(p) for alt, p in prob.items() if alt != c and alt not in _NUMERALS}
+
+
 def confusables(c: str) -> tuple[str, ...]:
-    """Common characters that sound like ``c`` (any tone) or look like it."""
-    by_sound, sounds = _sound_groups()
-    out = dict.fromkeys(x for s in sounds.get(c, ()) for x in by_sound.get(s, ()) if x != c)
-    out.update(dict.fromkeys(_shape_index().get(c, ())))
-    return tuple(out)
+    """Common characters that sound like ``c`` (any tone, or a near sound) or look like it."""
+    return tuple(alt for alt, _ in channel(c))
 
 
 KNOWN_WORD_FREQ = 1000
@@ -232,67 +333,90 @@ def _known_pattern(words: tuple[str, ...]):
 
 
 def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
-               skip: Iterable[int] = (), known_words: Iterable[str] = ()) -> list[Slip]:
-    """Probable wrong characters in one run of Han characters, segmented as ``tokens`` (spans)."""
+               skip: Iterable[int] = (), known_words: Iterable[str] = (), threshold: float | None = None) -> list[Slip]:
+    """Probable wrong characters in one run of Han characters, segmented as ``tokens`` (spans).
+
+    Each character standing alone or inside a rare word is tried against every character it may be a slip
+    for; the score is the gain in segmentation log-probability of the neighbourhood minus the channel cost
+    (see ``CHANNEL``). ``threshold`` (default ``THRESHOLD``) is the score a slip must reach."""
+    threshold = THRESHOLD if threshold is None else threshold
     freq = scorer.freq
     skip = set(skip)
     rx = _known_pattern(tuple(sorted(set(known_words), key=len, reverse=True))) if known_words else None
     if rx is not None:  # never question a character of the genre's own words
         for m in rx.finditer(run):
             skip.update(range(m.start(), m.end()))
-    out: list[Slip] = []
     n = len(run)
+    found: list[Slip] = []
+    genre = _genre() if PAIR_BONUS else None
+    ends = {te: run[ts:te] for ts, te in tokens}  # the word ending at, or beginning at, a position
+    begins = {ts: run[ts:te] for ts, te in tokens}
     for ts, te in tokens:
         length = te - ts
         word = run[ts:te]
-        stop = False
         if length == 1:
-            if ts in skip:
+            if ts in skip or word in _NEVER:
                 continue
-            if word in _NEVER:
-                continue
-            stop = word in _STOP
-            positions = (ts,)
-            rare = False
-        elif length <= 4 and (freq.get(word) or 0) <= RARE_WORD_FREQ:
-            positions = tuple(i for i in range(ts, te) if i not in skip)
-            rare = True
-        else:
+        elif length > 4 or (freq.get(word) or 0) > RARE_WORD_FREQ:
             continue
-        best: Slip | None = None
-        for i in positions:
+        for i in range(ts, te):
+            if i in skip:
+                continue
             c = run[i]
-            for alt in confusables(c):
-                if rare:
-                    new = word[:i - ts] + alt + word[i - ts + 1:]
-                    f = freq.get(new) or 0
-                    if f >= MIN_WORD_FREQ and f >= RARE_RATIO * max(1, freq.get(word) or 0):
-                        gain = math.log(f / max(1, freq.get(word) or 0))
-                        if best is None or gain > best.gain:
-                            best = Slip(i, c, alt, new, gain)
-                    continue
-                for s in range(max(0, i - 3), i + 1):
-                    head = run[s:i] + alt
+            penalty = STOP_PENALTY if c in _STOP else 0.0
+            a, b = max(0, i - _WINDOW), min(n, i + _WINDOW + 1)
+            before = None
+            best: Slip | None = None
+            # jieba keeps every prefix of its words (with 0): a word can start at s only if run[s:i] is one
+            starts = [(i - s, run[s:i]) for s in range(max(0, i - 3), i) if freq.get(run[s:i]) is not None]
+            tails = [run[i + 1:e] for e in range(i + 1, min(n, i + _MAXW) + 1)]
+            nxt = tails[1] if len(tails) > 1 else ""
+            for alt, cost in channel(c):
+                longest, made, made_at = 0, "", i
+                for k, left in starts:
+                    head = left + alt
                     if freq.get(head) is None:
-                        continue  # jieba keeps every prefix of its words: no word starts so
-                    for e in range(i + 2 if s == i else i + 1, min(n, s + 4) + 1):
-                        new = head + run[i + 1:e]
+                        continue
+                    for tail in tails[:_MAXW - k]:
+                        new = head + tail
                         f = freq.get(new)
                         if f is None:
                             break
-                        if f < MIN_WORD_FREQ or e - s < 2:
-                            continue
-                        a, b = max(0, s - _CONTEXT), min(n, e + _CONTEXT)
-                        before = run[a:b]
-                        after = run[a:i] + alt + run[i + 1:b]
-                        gain = scorer.best(after) - scorer.best(before)
-                        # a longer word is stronger evidence; a function word needs more of it
-                        need = MIN_GAIN - LONG_WORD_BONUS * (e - s - 2) + (STOP_PENALTY if stop else 0)
-                        if gain >= need and (best is None or gain > best.gain):
-                            best = Slip(i, c, alt, new, gain)
-        if best is not None:
-            out.append(best)
-    return out
+                        if f >= MIN_WORD_FREQ and len(new) > longest:
+                            longest, made, made_at = len(new), new, i - k
+                if nxt and freq.get(alt + nxt) is not None:  # a word starting with the replacement
+                    for tail in tails[1:]:
+                        new = alt + tail
+                        f = freq.get(new)
+                        if f is None:
+                            break
+                        if f >= MIN_WORD_FREQ and len(new) > longest:
+                            longest, made, made_at = len(new), new, i
+                if not longest:
+                    continue
+                if before is None:
+                    before = scorer.best(run[a:b])
+                gain = scorer.best(run[a:i] + alt + run[i + 1:b]) - before
+                # a word made only with function words around the replacement (为的是) is weak evidence
+                weak = STOP_PENALTY if all(x in _NEVER for x in made.replace(alt, "", 1)) else 0.0
+                score = gain - cost - penalty - weak + LONG_WORD_BONUS * (min(longest, 4) - 2)
+                end = made_at + longest
+                if PAIR_BONUS and (made_at == 0 or made_at in ends) and (end == n or end in begins):
+                    # the made word fits between its neighbours, and the genre writes it next to them
+                    seen = genre.count(ends.get(made_at, ""), made) + genre.count(made, begins.get(end, ""))
+                    score += PAIR_BONUS * math.log1p(seen)
+                if score >= threshold and (best is None or score > best.gain):
+                    best = Slip(i, c, alt, made, score)
+            if best is not None:
+                found.append(best)
+    # A slip also makes its neighbours look wrong (a word can be formed around them too): keep the
+    # strongest of any two within two characters.
+    found.sort(key=lambda x: -x.gain)
+    out: list[Slip] = []
+    for slip in found:
+        if all(abs(slip.start - o.start) > 2 for o in out):
+            out.append(slip)
+    return sorted(out, key=lambda x: x.start)
 
 
 def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = ()) -> list[Slip]:
@@ -320,9 +444,216 @@ def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip
     return out
 
 
-if __name__ == "__main__":  # python -m generator.typos sound-groups: remake the shipped sound table
+# ---------------------------------------------------------------- the genre's word pairs
+
+# A common word written for another that sounds the same (真相 → 真想, 机制 → 机智) is a word either way, so the
+# dictionary alone cannot tell; the words around it can. The pairs of neighbouring words in the bank (our own
+# writing: ``python -m generator.typos genre-bigrams`` counts them into ``rules/genre-bigrams.txt``) say which
+# word this genre puts after 服务 or before 作用.
+GENRE_FILE = "genre-bigrams.txt"
+GENRE_HEADER = ("# 本类文稿的相邻词对（DG801 查“同音的另一个词”用）：每行“前一个词<制表符>后一个词<制表符>次数”。\n"
+                "# 由词库条目（phrasebank/*.yaml 的 text）按 jieba 分词统计，不要手改；词库改动较多后重新生成：\n"
+                "# python -m generator.typos genre-bigrams")
+PAIR_WEIGHT = 2.0  # log-count of the genre's pairs the replacement makes, against the dictionary's evidence
+PAIR_THRESHOLD = 1.0
+PAIR_BONUS = 4.0  # find_slips: per ln(1 + times the genre writes the made word next to its neighbour)
+
+
+_PAIR_LINE = re.compile(r"^([^\t#\n][^\t\n]*)\t([^\t\n]+)\t(\d+)$", re.M)
+
+
+def read_genre_bigrams(path: Path) -> tuple[dict[str, int], list[str]]:
+    """The pairs ("word<tab>word" → count) and any problems with the file, each located ``file:line``."""
+    pairs, _, problems = _load_genre(str(path))
+    return pairs, problems
+
+
+_GENRE_CACHE_FORMAT = b"draftgen-genre 3\n"
+
+
+@lru_cache(maxsize=4)
+def _load_genre(path_name: str) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """(pairs, index for ``Genre``, problems). A file that reads cleanly is kept, indexed, in the user's cache
+    folder under the digest of its bytes: indexing 24,000 pairs anew would cost every check a twentieth of a
+    second. marshal holds plain data only, and only a file this user wrote is read."""
+    import hashlib
+    import marshal
+    import os
+
+    from .paths import cache_dir
+
+    path = Path(path_name)
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, {}, [f"{path}: 无法读取（{e}）"]
+    cached = cache_dir() / f"genre-{hashlib.sha256(_GENRE_CACHE_FORMAT + data).hexdigest()[:32]}.marshal"
+    if not os.environ.get("DRAFTGEN_NO_CACHE"):
+        try:
+            with open(cached, "rb") as f:
+                if (not hasattr(os, "getuid") or os.fstat(f.fileno()).st_uid == os.getuid()) and \
+                        f.read(len(_GENRE_CACHE_FORMAT)) == _GENRE_CACHE_FORMAT:
+                    pairs, around = marshal.loads(f.read())  # far faster than marshal.load(f)
+                    if isinstance(pairs, dict) and isinstance(around, dict):
+                        return pairs, around, []
+        except Exception:  # missing, foreign or corrupt: read the text, and write the cache anew
+            pass
+    found = _PAIR_LINE.findall(text)  # one pass over the whole file; lines only when something is wrong
+    # Only pairs with a two-character word are ever looked up (find_word_slips)
+    pairs = {f"{a}\t{b}": int(n) for a, b, n in found if len(a) == 2 or len(b) == 2}
+    problems = []
+    if len(found) != sum(1 for line in text.splitlines() if line.strip() and not line.startswith("#")):
+        for n, line in enumerate(text.splitlines(), start=1):
+            if line.strip() and not line.startswith("#") and not _PAIR_LINE.fullmatch(line):
+                problems.append(f"{path}:{n}: 应为“词<制表符>词<制表符>次数”，实为“{line[:20]}”")
+    around = _index_pairs(pairs)
+    if not problems and not os.environ.get("DRAFTGEN_NO_CACHE"):
+        _write_marshal(cached, (pairs, around))
+    return pairs, around, problems
+
+
+def _write_marshal(target: Path, value) -> None:
+    """Beside the target, then renamed: a reader sees the old file or the new one. Failing to cache is never an error."""
+    import contextlib
+    import marshal
+    import os
+    import tempfile
+
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".genre-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_GENRE_CACHE_FORMAT)
+            marshal.dump(value, f)
+        os.replace(tmp, target)
+        tmp = None
+    except Exception:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _index_pairs(pairs: dict[str, int]) -> dict[str, str]:
+    """"neighbour<tab>kept character<side>" → the two-character words seen there, run together: side 0/1 after
+    the neighbour keeping its first/second character, 2/3 before it. Flat strings, so that the cached index
+    loads fast."""
+    around: dict[str, list[str]] = {}
+    for key in sorted(pairs):  # a stable order: ties go the same way in every process
+        a, b = key.split("\t")
+        if len(b) == 2:
+            around.setdefault(f"{a}\t{b[0]}0", []).append(b)
+            around.setdefault(f"{a}\t{b[1]}1", []).append(b)
+        if len(a) == 2:
+            around.setdefault(f"{b}\t{a[0]}2", []).append(a)
+            around.setdefault(f"{b}\t{a[1]}3", []).append(a)
+    return {k: "".join(v) for k, v in around.items()}
+
+
+def genre_bigrams_from_bank(directory: Path | None = None) -> list[tuple[str, str, int]]:
+    """Neighbouring-word counts over every bank entry's text (placeholders break a run of words)."""
+    from collections import Counter
+
+    import yaml
+
+    from . import check
+    from .paths import PHRASEBANK_DIR
+
+    check._scorer()  # the genre's own words segment as words
+    counts: Counter = Counter()
+    for path in sorted(Path(directory or PHRASEBANK_DIR).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("entries", []) if isinstance(data, dict) else []:
+            text = entry.get("text") if isinstance(entry, dict) else None
+            if isinstance(text, str):
+                counts.update(bigrams_of(re.sub(r"\{\w+\}", "，", text)))
+    return sorted((a, b, n) for (a, b), n in counts.items())
+
+
+def bigrams_of(text: str) -> list[tuple[str, str]]:
+    from . import check
+
+    out = []
+    for m in check._HAN_RUN.finditer(text):
+        run = m.group(0)
+        words = [run[s:e] for s, e in check._cut(run)]
+        out += zip(words, words[1:])
+    return out
+
+
+def write_genre_bigrams(path: Path) -> None:
+    lines = [GENRE_HEADER] + [f"{a}\t{b}\t{n}" for a, b, n in genre_bigrams_from_bank()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+class Genre:
+    """The genre's word pairs ("word<tab>word" → count), and the two-character words seen next to a word by
+    that word and a character they keep: only a word differing from the written one in one character is a
+    candidate."""
+
+    def __init__(self, pairs: dict[str, int], around: dict[str, str] | None = None) -> None:
+        self.pairs = pairs
+        self.around = _index_pairs(pairs) if around is None else around
+
+    def count(self, a: str, b: str) -> int:
+        return self.pairs.get(f"{a}\t{b}", 0)
+
+    def candidates(self, prev: str, word: str, nxt: str) -> list[str]:
+        g = self.around.get
+        run = (g(f"{prev}\t{word[0]}0", "") + g(f"{prev}\t{word[1]}1", "") + g(f"{nxt}\t{word[0]}2", "") +
+               g(f"{nxt}\t{word[1]}3", ""))
+        return list(dict.fromkeys(run[i:i + 2] for i in range(0, len(run), 2)))
+
+
+@lru_cache(maxsize=1)
+def _genre() -> Genre:
+    pairs, around, _ = _load_genre(str(RULES_DIR / GENRE_FILE))
+    return Genre(pairs, around)
+
+
+def find_word_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = (),
+                    threshold: float | None = None) -> list[Slip]:
+    """A common two-character word written for a sound-alike one (机智 for 机制): the written word never
+    stands next to its neighbours in the genre's own writing, the other one does."""
+    threshold = PAIR_THRESHOLD if threshold is None else threshold
+    genre, freq, skip = _genre(), scorer.freq, set(skip)
+    words = [run[s:e] for s, e in tokens]
+    out: list[Slip] = []
+    for k, (ts, te) in enumerate(tokens):
+        w = words[k]
+        if te - ts != 2 or ts in skip or ts + 1 in skip or (freq.get(w) or 0) <= RARE_WORD_FREQ:
+            continue  # a lone or rare word is find_slips' business
+        prev = words[k - 1] if k else ""
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if genre.count(prev, w) or genre.count(w, nxt):
+            continue  # the genre writes it so
+        best: Slip | None = None
+        for other in genre.candidates(prev, w, nxt):
+            if other == w:
+                continue
+            j = 0 if other[0] != w[0] else 1
+            cost = sound_costs(w[j]).get(other[j])  # an input method's slip sounds alike; shape plays no part
+            f = freq.get(other) or 0
+            if cost is None or f < MIN_WORD_FREQ:
+                continue
+            made = genre.count(prev, other) + genre.count(other, nxt)
+            score = PAIR_WEIGHT * math.log1p(made) + math.log(f / freq[w]) - cost
+            if score >= threshold and (best is None or score > best.gain):
+                best = Slip(ts + j, w[j], other[j], other, score, "word")
+        if best is not None:
+            out.append(best)
+    return out
+
+
+if __name__ == "__main__":  # python -m generator.typos sound-groups|genre-bigrams: remake a shipped table
     import sys
 
-    if sys.argv[1:] != ["sound-groups"]:
-        raise SystemExit("用法：python -m generator.typos sound-groups")
-    write_sound_groups(RULES_DIR / SOUND_FILE)
+    if sys.argv[1:] == ["sound-groups"]:
+        write_sound_groups(RULES_DIR / SOUND_FILE)
+    elif sys.argv[1:] == ["genre-bigrams"]:
+        write_genre_bigrams(RULES_DIR / GENRE_FILE)
+    else:
+        raise SystemExit("用法：python -m generator.typos sound-groups|genre-bigrams")
