@@ -234,13 +234,16 @@ class PhraseBank:
     org_defaults: dict[str, dict[str, str]]
     profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # type -> hallmarks, banned
     by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
-    # Facet → the content bigrams of its entries (for placing a brief's fact); computed once, kept in the cache.
-    facet_vocabulary: dict[str, str] = field(default_factory=dict)
+    # Facet → the content bigrams of its entries (for placing a brief's fact): made on first use, and before
+    # the bank is cached, so a build reads it from the cache while `bank lint` never makes it.
+    _vocabulary: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _memo: dict = field(default_factory=dict, compare=False, repr=False)  # candidates() answers
 
-    def __post_init__(self):
-        if not self.facet_vocabulary:  # computed here when the bank is read, and pickled with it
-            object.__setattr__(self, "facet_vocabulary", facet_vocabularies(self.entries))
+    @property
+    def facet_vocabulary(self) -> dict[str, str]:
+        if not self._vocabulary:
+            self._vocabulary.update(facet_vocabularies(self.entries))
+        return self._vocabulary
 
     def __getstate__(self):  # the answers are not part of the bank: never pickled into the cache
         state = dict(self.__dict__)
@@ -534,6 +537,7 @@ def load_bank_cached(directory: Path | None = None) -> PhraseBank:
     bank = _read_cache(path, key)
     if bank is None:
         bank = load_bank(directory)
+        bank.facet_vocabulary  # noqa: B018 — made now, so the cached bank carries it
         _write_cache(path, key, bank)
     return bank
 
