@@ -116,6 +116,8 @@ class Chooser:
         self._clean: dict[str, bool] = _CLEAN.setdefault((self.foreign_words, self.banned), {})
         self._filled: dict[tuple, str] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
+        # Facet → the words of the brief's problem on it: the point that answers it takes them up.
+        self.answering: dict[str, str] = {}
 
     def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
         if e.id in self.used:
@@ -296,6 +298,7 @@ class _ItemDraft:
     evidence: Optional[Chosen] = None
     cases: Optional[Chosen] = None
     opener: Optional[Chosen] = None
+    about: str = ""  # the words of the problem a directive answers: its sentences take them up
 
     def freeze(self) -> Item:
         return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap,
@@ -392,6 +395,145 @@ def _facet_vocabulary(bank: PhraseBank) -> dict[str, frozenset[str]]:
     frozen = {k: frozenset(v) for k, v in vocab.items()}
     _VOCAB_CACHE[id(bank)] = (bank, frozen)
     return frozen
+
+
+# ---- lexical cohesion inside a facet: a paragraph's sentences share its subject's words
+
+# A bigram that the entries of this many facets use says nothing of what a sentence is about (一些, 党员, 工作…).
+GENERIC_FACET_SHARE = 0.25
+# A facet keyword that this share of the facet's own entries names is the facet itself, not a sub-subject
+# of it (党员日常管理 → 管理).
+GENERAL_KEYWORD_SHARE = 0.3
+COHESION_BONUS = 4.0  # per content bigram shared with the paragraph's headline and fact (up to 4)
+SAME_SUBJECT_BONUS = 5.0
+OFF_SUBJECT = 0.02  # about another sub-subject than the headline's or the fact's: only if nothing else is left
+OFF_SUBJECT_SOFT = 0.2  # … than the paragraph's sentences so far (its headline names none)
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    generic: frozenset[str]
+    subjects: dict[str, tuple[str, ...]]  # facet → its sub-subject keywords, longest first
+    # facet → keyword → the keywords of one sub-subject with it: itself, those an entry of the facet names
+    # together with it (储备 and 年轻干部), and spellings sharing a bigram (批评和自我批评, 批评与自我批评)
+    related: dict[str, dict[str, frozenset[str]]]
+
+
+_LEXICON_CACHE: dict[int, tuple[PhraseBank, _Lexicon]] = {}
+
+
+def _lexicon(bank: PhraseBank) -> _Lexicon:
+    cached = _LEXICON_CACHE.get(id(bank))
+    if cached is not None and cached[0] is bank:
+        return cached[1]
+    per_facet: dict[str, set[str]] = {}
+    texts: dict[str, list[str]] = {}
+    for e in bank.entries:
+        if e.facet:
+            per_facet.setdefault(e.facet, set()).update(_raw_bigrams(e.text))
+            texts.setdefault(e.facet, []).append(e.text)
+    counts: dict[str, int] = {}
+    for grams in per_facet.values():
+        for g in grams:
+            counts[g] = counts.get(g, 0) + 1
+    generic = frozenset(g for g, n in counts.items() if n >= GENERIC_FACET_SHARE * max(1, len(per_facet)))
+    subjects: dict[str, tuple[str, ...]] = {}
+    for topic in bank.topics.values():
+        for f in topic.facets:
+            own = texts.get(f.id, [])
+            keep = [k for k in f.keywords
+                    if sum(1 for t in own if k in t) < GENERAL_KEYWORD_SHARE * max(1, len(own))]
+            subjects[f.id] = tuple(sorted(keep, key=len, reverse=True))
+    related: dict[str, dict[str, frozenset[str]]] = {}
+    for facet, keys in subjects.items():
+        links = {k: {k} for k in keys}
+        for t in texts.get(facet, []):
+            named = _subjects_in(t, keys)
+            for k in named:
+                links[k] |= named
+        for a in keys:
+            for b in keys:
+                if _raw_bigrams(a) & _raw_bigrams(b):
+                    links[a].add(b)
+        related[facet] = {k: frozenset(v) for k, v in links.items()}
+    lex = _Lexicon(generic, subjects, related)
+    _LEXICON_CACHE.clear()
+    _LEXICON_CACHE[id(bank)] = (bank, lex)
+    return lex
+
+
+def _raw_bigrams(text: str) -> frozenset[str]:
+    # Within runs of Chinese characters only: a placeholder or a digit is a word boundary.
+    return frozenset(run[i:i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1))
+
+
+@lru_cache(maxsize=16384)
+def _content_bigrams(text: str, generic: frozenset[str]) -> frozenset[str]:
+    return _raw_bigrams(text) - generic
+
+
+def content_bigrams(text: str, bank: PhraseBank) -> frozenset[str]:
+    """The character bigrams of a text that say what it is about: those the entries of few facets use."""
+    return _content_bigrams(text, _lexicon(bank).generic)
+
+
+@lru_cache(maxsize=16384)
+def _subjects_in(text: str, keywords: tuple[str, ...]) -> frozenset[str]:
+    found = set()
+    for k in keywords:  # longest first, so 流动党员 is not also counted as 党员
+        if k in text:
+            found.add(k)
+            text = text.replace(k, "|")
+    return frozenset(found)
+
+
+def subjects(text: str, facet: str, bank: PhraseBank) -> frozenset[str]:
+    """The sub-subjects of the facet that a text names (党员日常管理: 流动党员, 党费, 积分…)."""
+    return _subjects_in(text, _lexicon(bank).subjects.get(facet, ()))
+
+
+def _in_paragraph(chooser: "Chooser", item: "_ItemDraft") -> Callable[[Entry], float]:
+    """_cohering for a paragraph being planned: its headline, facts and the problem it answers lead."""
+    return _cohering(chooser, item.facet, lambda: " ".join((item.headline.text, *item.facts, item.about)),
+                     lambda: "".join(c.text for c in item.elaborations))
+
+
+def off_subject(theirs: frozenset[str], own: frozenset[str], facet: str, bank: PhraseBank) -> bool:
+    """Whether sub-subjects a sentence names (``theirs``) are all foreign to those of its paragraph (``own``)."""
+    if not theirs or not own:
+        return False
+    related = _lexicon(bank).related.get(facet, {})
+    near = frozenset().union(*(related.get(k, frozenset((k,))) for k in own))
+    return not theirs & near
+
+
+def _cohering(chooser: "Chooser", facet: str, anchor: Callable[[], str],
+              said: Callable[[], str] = lambda: "") -> Callable[[Entry], float]:
+    """Prefer entries that share content words with the paragraph's headline and fact (``anchor``), and
+    avoid ones about another sub-subject of the facet than theirs — or, when they name none, than the
+    paragraph's sentences so far (``said``). Both are read when the entry is weighed: a paragraph grows.
+
+    The preference works inside the seed's own lane only: where its lane has run dry and a seed draws from
+    the others', favouring the best match would make it draw the sentences their own seeds draw first."""
+    bank = chooser.bank
+
+    def weight(e: Entry) -> float:
+        text = anchor()
+        in_lane = chooser.lanes.get(e.id) == chooser.lane
+        if not in_lane:
+            return 1.0
+        w = 1.0 + COHESION_BONUS * min(4, len(content_bigrams(text, bank) & content_bigrams(e.text, bank)))
+        theirs = subjects(e.text, facet, bank)
+        if not theirs:
+            return w
+        own = subjects(text, facet, bank)
+        if own:
+            return w * (OFF_SUBJECT if off_subject(theirs, own, facet, bank) else SAME_SUBJECT_BONUS)
+        if off_subject(theirs, subjects(said(), facet, bank), facet, bank):
+            return w * OFF_SUBJECT_SOFT
+        return w
+    return weight
 
 
 def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGroup]:
@@ -514,7 +656,9 @@ class _Review:
     def item(self, g: _FactGroup, facet: str, family: str) -> _ItemDraft:
         ch = self.chooser
         said = _bigrams("".join(g.facts) + "".join(e.did for e in g.examples))
-        headline = ch.need(f"{family}_headline", facet=facet, prefer=_about(said))
+        told = " ".join((*g.facts, *(e.did for e in g.examples)))
+        on_subject = _cohering(ch, facet, lambda: told)
+        headline = ch.need(f"{family}_headline", facet=facet, prefer=lambda e: _about(said)(e) * on_subject(e))
         item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
                           f"{family}_elaboration")
         if g.facts:
@@ -528,9 +672,10 @@ class _Review:
             ch._count(Chosen("", item.gap), +1)  # its words count towards repetition like any other
         first = _not_echoing(headline)
         about = _about(said)
+        cohere = _in_paragraph(ch, item)
         # After a fact, a sentence that takes it up, not one that opens with another time phrase.
-        after_fact = (lambda e: first(e) * about(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)) if g.facts \
-            else first
+        after_fact = (lambda e: first(e) * about(e) * cohere(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)) \
+            if g.facts else (lambda e: first(e) * cohere(e))
         item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
         return item
 
@@ -641,6 +786,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
 
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
     answers = [(i.topic, i.facet) for i in problems]
+    chooser.answering = {i.facet: " ".join((i.headline.text, *i.facts)) for i in problems}
     focus = [(t, None) for t in ctx.focus if t not in {a for a, _ in answers}]
     if ctx.length <= SHORT_SPEECH:
         focus = focus[:max(0, 3 - len(answers))]  # a short speech answers its problems first
@@ -808,7 +954,9 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
                 return (chooser.lane not in lanes, len(i.elaborations), rng.random())
             for item in sorted(items, key=order):
                 if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
-                    chosen = chooser.pick(f"{family}_elaboration", facet=item.facet, prefer=carries)
+                    cohere = _in_paragraph(chooser, item)
+                    chosen = chooser.pick(f"{family}_elaboration", facet=item.facet,
+                                          prefer=lambda e, cohere=cohere: carries(e) * cohere(e))
                     if item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
                         chooser.release(chosen)
                         continue
@@ -833,6 +981,11 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
             more = chooser.pick("directive_elaboration", facet=entry.facet, prefer=carries)
             item.elaborations += [more] if more else []
             home.items.append(item)
+
+
+def _echo_and_cohere(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
+    echo, cohere = _not_echoing(item.headline), _in_paragraph(chooser, item)
+    return lambda e: echo(e) * cohere(e)
 
 
 def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
@@ -882,14 +1035,18 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
     for f in options:
         if not chooser.available("directive_elaboration", facet=f):
             continue
-        headline = chooser.pick("directive_headline", facet=f)
+        about = chooser.answering.get(f, "")
+        # The point answering a problem speaks of the problem's own subject (流动党员 → 织密流动党员管理网络).
+        headline = chooser.pick("directive_headline", facet=f,
+                                prefer=_cohering(chooser, f, lambda: about) if about else None)
         if headline is None:
             continue
-        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_not_echoing(headline))
+        item = _ItemDraft(topic, f, headline, [], about=about)
+        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
         if elaboration is None:
             chooser.release(headline)
             continue
-        item = _ItemDraft(topic, f, headline, [elaboration])
+        item.elaborations.append(elaboration)
         # Some points open with a short principle rather than a verb: the rhythm of a speech, not a list.
         # (only from the seed's own lane: with two principles a facet, another seed's would repeat)
         if rng.random() < PRINCIPLE_SHARE and any(chooser.lanes.get(e.id) == chooser.lane
@@ -897,7 +1054,7 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             item.opener = chooser.pick("principle", facet=f)
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
-            more = chooser.pick("directive_elaboration", facet=f, prefer=_not_echoing(headline))
+            more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
             item.elaborations += [more] if more else []
         return item
     return None
@@ -958,7 +1115,7 @@ def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: rand
         if item is None:
             continue
         while len(item.elaborations) < elaborations:
-            more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_not_echoing(item.headline))
+            more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_echo_and_cohere(chooser, item))
             if more is None:
                 break
             if item.sentences() + _count_sentences(more.text) > chooser.max_sentences:
@@ -1017,7 +1174,7 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         return True
 
     def add_elaboration(item: _ItemDraft) -> bool:
-        chosen = chooser.pick(item.slot, facet=item.facet, prefer=_not_echoing(item.headline))
+        chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
         if chosen and item.slot == "directive_elaboration" and \
                 item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
             chooser.release(chosen)
