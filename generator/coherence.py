@@ -41,7 +41,10 @@ def measure(plan: Plan, text: str, bank: PhraseBank) -> Coherence:
     entries = {e.id: e for e in bank.entries}
     mixed = []
     for item in plan.items():
-        facets = {entries[c.entry_id].facet for c in (item.headline, *item.elaborations)}
+        # (a headline that is the brief's own fact is recorded as the fact frame, fr-fp-01#1, which has no
+        # facet: the paragraph's facet was matched to the fact's words)
+        facets = {entries[c.entry_id.split("#")[0]].facet for c in (item.headline, *item.elaborations)
+                  if c is not item.headline or "#" not in c.entry_id}
         if facets != {item.facet}:
             mixed.append(item.headline.text)
     praised = {i.facet for i in plan.achievements}

