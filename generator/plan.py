@@ -843,7 +843,9 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         else:
             sections = _sections_two_part(required, bank, chooser, rng)
     else:
-        frames["work_context"] = chooser.need("work_context")
+        # A half-year work meeting looks ahead to the second half by name (下半年): its context says so.
+        frames["work_context"] = chooser.need("work_context", prefer=lambda e: 1.0 if ctx.period == "year" or (
+            "{horizon}" in e.text or "下半年" in e.text) else 0.0)
         if ctx.preceding_report:  # no report was given before the speech: none to acknowledge
             frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float("report_by" in e.placeholders))
         frames["work_transition"] = chooser.need("work_transition")
