@@ -606,13 +606,17 @@ def _greedy_lines(units: list[str], limit: int) -> list[str]:
 # - a run of digits and letters (“2026”, “98.5%”) never breaks inside;
 # - a mark that may not start a line (，。、”） …) pulls the character before it down to the next line, and
 #   that one too if it may not start a line either (“时间表”。” moves “表”。” down whole); a mark that may not
-#   end a line (“（《) goes down with what follows. “…”, “—” and “%” may start a line.
+#   end a line (“（《) goes down with what follows. “…”, “—” and “%” may start a line;
+# - a run of digits or letters right after a closing mark (。，、）】”) stays with it, so both go down.
 KEEP_WITH_NEXT_ROLES = frozenset({"title", "meta", "salutation", "heading1", "heading2"})
 BODY_ROLES = frozenset({"paragraph", "closing", "cue"})
 
 # LibreOffice's kinsoku sets for Chinese, as measured (not the title's stricter house rules above).
 _BODY_NO_START = frozenset("，。、；：？！）》」』”’〕】·～")
 _BODY_NO_END = frozenset("（《「『“‘〔【")
+# Closing marks that a run of digits or letters may not be broken from (“团队，【待补充】。2025年”: “。2025”
+# goes down whole, with the character before the mark); after ：；！？ a line may break before digits.
+_BODY_GLUED_TO_LATIN = frozenset("。，、）》」』〕】”’")
 # Advance widths (em) of DejaVu Serif's characters, read from its hmtx table.
 _LATIN_WIDTHS_EM: Mapping[str, float] = MappingProxyType({
     **{d: 0.6362 for d in "0123456789"}, "%": 0.9502, ".": 0.3179, "-": 0.3379, "/": 0.3369,
@@ -666,7 +670,8 @@ def body_lines(text: str, profile: Profile = None, indent_chars: int | None = No
                 # not start one, or this line end with a mark that may not end one.
                 carry: list[str] = []
                 nxt = u
-                while len(cur) > 1 and (nxt in _BODY_NO_START or cur[-1][-1] in _BODY_NO_END):
+                while len(cur) > 1 and (nxt in _BODY_NO_START or cur[-1][-1] in _BODY_NO_END or (
+                        nxt[0] in _LATIN_SET and cur[-1][-1] in _BODY_GLUED_TO_LATIN)):
                     carry.insert(0, cur.pop())
                     nxt = carry[0]
                 lines.append("".join(cur))

@@ -46,6 +46,10 @@ def line_end_draft() -> tuple[Draft, list[str]]:
             cases.append((f"percent {n}@{a}", "基" * a + "9" * n + "%" + "层" * 40))
             cases.append((f"decimal {n}@{a}", "基" * a + "9" * n + ".5%" + "层" * 40))
             cases.append((f"letters {n}@{a}", "基" * a + "AI" * n + "层" * 40))
+    for mark in "。，、）】”’》：；！？":  # digits and letters stay with a closing mark, not with ：；！？
+        cases.append((f"digits after {mark}", "基" * 25 + mark + "2025年" + "层" * 40))
+        cases.append((f"letters after {mark}", "基" * 24 + mark + "AI" + "层" * 40))
+    cases.append(("gap marker then a year", "基" * 14 + "【待补充：取得的成效】。2025年，" + "层" * 40))
     cases.append(("after punctuation", "刚才，4名党组织书记作了口头述职，另有1名书记作了书面述职。" * 3))
     cases.append(("quote then stop", "基" * 23 + "“时间表”。" + "层" * 30))
     blocks = [Block("title", "版面测试"), Block("salutation", "同志们：")]
