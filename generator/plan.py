@@ -471,9 +471,13 @@ def _lexicon(bank: PhraseBank) -> _Lexicon:
     return lex
 
 
+@lru_cache(maxsize=16384)
 def _raw_bigrams(text: str) -> frozenset[str]:
     # Within runs of Chinese characters only: a placeholder or a digit is a word boundary.
-    return frozenset(run[i:i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1))
+    out: set[str] = set()
+    for run in _HAN.findall(text):
+        out.update(map(str.__add__, run, run[1:]))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=16384)
