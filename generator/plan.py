@@ -408,6 +408,9 @@ GENERAL_KEYWORD_SHARE = 0.3
 COHESION_BONUS = 4.0  # per content bigram shared with the paragraph's headline and fact (up to 4)
 SAME_SUBJECT_BONUS = 5.0
 OFF_SUBJECT = 0.02  # about another sub-subject than the headline's or the fact's: only if nothing else is left
+# … for the first sentences after a brief's fact or under a point answering one: below another lane's
+OFF_SUBJECT_STRICT = 0.0005
+STRICT_SENTENCES = 1
 OFF_SUBJECT_SOFT = 0.2  # … than the paragraph's sentences so far (its headline names none)
 RELATED_TOGETHER = 2  # entries of the facet that name two keywords together, for them to be one sub-subject
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -506,9 +509,12 @@ def subjects(text: str, facet: str, bank: PhraseBank) -> frozenset[str]:
 
 
 def _in_paragraph(chooser: "Chooser", item: "_ItemDraft") -> Callable[[Entry], float]:
-    """_cohering for a paragraph being planned: its headline, facts and the problem it answers lead."""
+    """_cohering for a paragraph being planned: its headline, facts and the problem it answers lead; the
+    first sentences after a brief's fact, or under a point that answers one, keep to its subject even at
+    the cost of the lane (a reader sees them first)."""
+    strict = bool(item.facts or item.about) and len(item.elaborations) < STRICT_SENTENCES
     return _cohering(chooser, item.facet, lambda: " ".join((item.headline.text, *item.facts, item.about)),
-                     lambda: "".join(c.text for c in item.elaborations))
+                     lambda: "".join(c.text for c in item.elaborations), strict)
 
 
 def off_subject(theirs: frozenset[str], own: frozenset[str], facet: str, bank: PhraseBank) -> bool:
@@ -521,7 +527,7 @@ def off_subject(theirs: frozenset[str], own: frozenset[str], facet: str, bank: P
 
 
 def _cohering(chooser: "Chooser", facet: str, anchor: Callable[[], str],
-              said: Callable[[], str] = lambda: "") -> Callable[[Entry], float]:
+              said: Callable[[], str] = lambda: "", strict: bool = False) -> Callable[[Entry], float]:
     """Prefer entries that share content words with the paragraph's headline and fact (``anchor``), and
     avoid ones about another sub-subject of the facet than theirs — or, when they name none, than the
     paragraph's sentences so far (``said``). Both are read when the entry is weighed: a paragraph grows.
@@ -535,15 +541,18 @@ def _cohering(chooser: "Chooser", facet: str, anchor: Callable[[], str],
     def weight(e: Entry) -> float:
         text = anchor()
         in_lane = chooser.lanes.get(e.id) == chooser.lane
-        if not in_lane:
+        if not in_lane and not strict:
             return 1.0
-        w = 1.0 + COHESION_BONUS * min(4, len(content_bigrams(text, bank) & content_bigrams(e.text, bank)))
+        w = 1.0 + (COHESION_BONUS * min(4, len(content_bigrams(text, bank) & content_bigrams(e.text, bank)))
+                   if in_lane else 0.0)
         theirs = subjects(e.text, facet, bank)
         if not theirs:
             return w
         own = subjects(text, facet, bank)
         if own:
-            return w * (OFF_SUBJECT if off_subject(theirs, own, facet, bank) else SAME_SUBJECT_BONUS)
+            if off_subject(theirs, own, facet, bank):
+                return w * (OFF_SUBJECT_STRICT if strict else OFF_SUBJECT)
+            return w * (SAME_SUBJECT_BONUS if in_lane else 1.0)
         if off_subject(theirs, subjects(said(), facet, bank), facet, bank):
             return w * OFF_SUBJECT_SOFT
         return w
