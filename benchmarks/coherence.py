@@ -1,11 +1,14 @@
 """Coherence figures over 8 unit types × 2 kinds of speech × 3 seeds, on briefs that carry facts.
 
-    .venv/bin/python benchmarks/coherence.py
+    .venv/bin/python benchmarks/coherence.py [--without-cohesion]
 
 Per unit type and kind: paragraphs whose entries come from more than one facet, facets both praised and
 criticised, problems no directive answers, brief facts missing from the text, seam phrases, the largest
 share of sentences two seeds have in common (leaving out the sentences that carry the brief's facts), the worst length error at 3,000 字, and the share of headlines
-whose content words reappear in their paragraph. Then the same headline share on sample speeches 3 and 4,
+whose content words reappear in their paragraph; then lexical cohesion inside the paragraphs: the share of
+elaboration sentences that share a content bigram (one few facets use) with their headline or the brief's
+fact, and the share about another sub-subject of the facet than their headline or fact (流动党员 → 党费).
+``--without-cohesion`` plans with the preference for such sentences turned off, for comparison. Then the same headline share on sample speeches 3 and 4,
 and the length error at 1,500–8,000 字 for both kinds. Then, for place and time: hallmarks of each unit type
 present, its banned terms, time words that do not fit the meeting's date and period, drafts that carry the
 day's formulas, and the spread (standard deviation) of sentence lengths in the directive part.
@@ -23,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.bank import default_bank  # noqa: E402
-from generator.coherence import (brief_words, directive_sentence_lengths, headline_echo,  # noqa: E402
+from generator import plan as planning  # noqa: E402
+from generator.coherence import (brief_words, cohesion, directive_sentence_lengths, headline_echo,  # noqa: E402
                                  item_paragraphs, measure, shared_sentences, spread, text_paragraphs)
 from generator.models import ORG_TYPES  # noqa: E402
 from generator.pipeline import generate  # noqa: E402
@@ -88,8 +92,12 @@ def place_and_time(bank) -> None:
 
 
 def main() -> None:
+    if "--without-cohesion" in sys.argv:
+        planning._cohering = lambda *a, **k: (lambda e: 1.0)
+        print("(the preference for sentences on the paragraph's subject turned off)")
     bank = default_bank()
-    print("unit        kind    mixed contra unans. facts seams overlap len-err headline-echo")
+    print("unit        kind    mixed contra unans. facts seams overlap len-err headline-echo cohesion off-subj")
+    sentences = sharing = off = 0
     totals = {"mixed": 0, "contra": 0, "unanswered": 0, "facts": 0, "seams": 0}
     worst_overlap = 0.0
     mean_shares: list[float] = []
@@ -109,13 +117,19 @@ def main() -> None:
             error = max((abs(r.draft.char_count() - 3000) / 3000 for r in results))
             pairs = [p for r in results for p in item_paragraphs(r.plan)]
             echo = sum(headline_echo(h, body) for h, body in pairs) / len(pairs)
+            lex = [cohesion(r.plan, bank) for r in results]
+            n, share, foreign = (sum(x.sentences for x in lex), sum(x.sharing for x in lex),
+                                 sum(x.off_subject for x in lex))
+            sentences, sharing, off = sentences + n, sharing + share, off + foreign
             for k, v in zip(totals, (mixed, contra, unanswered, facts, seams)):
                 totals[k] += v
             worst_overlap = max(worst_overlap, overlap)
             print(f"{org_type:<11} {kind:<7} {mixed:>5} {contra:>6} {unanswered:>6} {facts:>5} {seams:>5} "
-                  f"{overlap:>7.1%} {error:>7.1%} {echo:>13.0%}")
+                  f"{overlap:>7.1%} {error:>7.1%} {echo:>13.0%} {share / n:>8.0%} {foreign / n:>8.0%}")
     print("totals:", "  ".join(f"{k} {v}" for k, v in totals.items()),
           f" worst overlap {worst_overlap:.1%}, mean over units and kinds {sum(mean_shares) / len(mean_shares):.1%}")
+    print(f"cohesion: {sharing}/{sentences} elaboration sentences ({sharing / sentences:.1%}) share a content word "
+          f"with their headline or fact; {off} ({off / sentences:.1%}) speak of another sub-subject of the facet")
     for name in ("3-review-meeting-company.txt", "4-work-meeting-city.txt"):
         path = SAMPLES / name
         if path.is_file():

@@ -6,7 +6,8 @@
 - every problem is answered by a directive of the same facet;
 - every fact and named example of the brief appears in the speech;
 - no fixed seam phrase ("具体表现为：") glues a fact to a paragraph;
-- how many sentences two drafts share verbatim.
+- how many sentences two drafts share verbatim;
+- how many elaboration sentences take up their paragraph's headline or fact (lexical cohesion).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from .bank import PhraseBank
 from .models import Plan
-from .plan import SEAM_RE
+from .plan import SEAM_RE, content_bigrams, off_subject, subjects
 
 ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+，|[一二三四五六七八九十]+、)")
 SENTENCE = re.compile(r"[^。！？]+[。！？]")
@@ -40,7 +41,10 @@ def measure(plan: Plan, text: str, bank: PhraseBank) -> Coherence:
     entries = {e.id: e for e in bank.entries}
     mixed = []
     for item in plan.items():
-        facets = {entries[c.entry_id].facet for c in (item.headline, *item.elaborations)}
+        # (a headline that is the brief's own fact is recorded as the fact frame, fr-fp-01#1, which has no
+        # facet: the paragraph's facet was matched to the fact's words)
+        facets = {entries[c.entry_id.split("#")[0]].facet for c in (item.headline, *item.elaborations)
+                  if c is not item.headline or "#" not in c.entry_id}
         if facets != {item.facet}:
             mixed.append(item.headline.text)
     praised = {i.facet for i in plan.achievements}
@@ -59,6 +63,33 @@ def measure(plan: Plan, text: str, bank: PhraseBank) -> Coherence:
         missing_facts=[f for f in wanted if f not in text],
         seams=SEAM_RE.findall(text),
     )
+
+
+@dataclass(frozen=True)
+class Cohesion:
+    sentences: int  # elaboration sentences of the enumerated points
+    sharing: int  # of them, those sharing a content bigram with their headline or the brief's fact
+    off_subject: int  # of them, those about another sub-subject of the facet than their headline or fact
+
+    @property
+    def share(self) -> float:
+        return self.sharing / self.sentences if self.sentences else 1.0
+
+
+def cohesion(plan: Plan, bank: PhraseBank) -> Cohesion:
+    """Lexical cohesion inside the paragraphs: does each elaboration sentence take up a content word
+    (a bigram few facets use) of its headline or fact, and does it stay on their sub-subject?"""
+    total = sharing = off = 0
+    for item in plan.items():
+        anchor = " ".join((item.headline.text, *item.facts, *(ex.did for ex in item.examples)))
+        grams = content_bigrams(anchor, bank)
+        own = subjects(anchor, item.facet, bank)
+        for c in item.elaborations:
+            for sentence in SENTENCE.findall(c.text):
+                total += 1
+                sharing += bool(grams & content_bigrams(sentence, bank))
+                off += off_subject(subjects(sentence, item.facet, bank), own, item.facet, bank)
+    return Cohesion(total, sharing, off)
 
 
 def sentences(draft, own: tuple[str, ...] = ()) -> list[str]:

@@ -594,81 +594,96 @@ def _greedy_lines(units: list[str], limit: int) -> list[str]:
 
 # The body is set on a fixed grid (28 full-width cells a line, 22 lines a page, widow control off so every
 # full page holds 22 lines), so where each line and page breaks can be worked out here, exactly enough to
-# predict a paragraph's last line falling alone at the top of a page (checked against LibreOffice's
-# rendering in tests/test_layout_lo.py and benchmarks/widows.py). Digits and Latin letters are taken at
-# 0.55 em with a small gap beside Chinese: between Times New Roman (0.5 em) and its stand-ins.
-_BODY_LATIN_EM = 0.55
-_BODY_ASIAN_LATIN_GAP_PT = 3.0
+# predict a paragraph's last line falling alone at the top of a page. The line-end rules below are
+# LibreOffice's, measured on its PDF output (tests/test_layout_lo.py holds the model to them on every example
+# and several seeds):
+# - a Chinese character is body_pt wide less the condensing (15.75 pt); the first-line indent is two
+#   characters of the unspaced type (2 × 16 pt), so the first line holds 26 characters, the others 28;
+# - digits and Latin letters are set in the Latin face at their own widths (Times New Roman's stand-in on
+#   machines without it, DejaVu Serif: the face the test machines have), condensed like the rest;
+# - between a Chinese character (not a punctuation mark) and a digit or letter (not “%” or “.”) LibreOffice
+#   adds 0.224 em of space;
+# - a run of digits and letters (“2026”, “98.5%”) never breaks inside;
+# - a mark that may not start a line (，。、”） …) pulls the character before it down to the next line, and
+#   that one too if it may not start a line either (“时间表”。” moves “表”。” down whole); a mark that may not
+#   end a line (“（《) goes down with what follows. “…”, “—” and “%” may start a line;
+# - a run of digits or letters right after a closing mark (。，、）】”) stays with it, so both go down.
 KEEP_WITH_NEXT_ROLES = frozenset({"title", "meta", "salutation", "heading1", "heading2"})
 BODY_ROLES = frozenset({"paragraph", "closing", "cue"})
 
-
-# The characters _is_latin accepts, and the units _body_units makes (a run of them, or one other character).
+# LibreOffice's kinsoku sets for Chinese, as measured (not the title's stricter house rules above).
+_BODY_NO_START = frozenset("，。、；：？！）》」』”’〕】·～")
+_BODY_NO_END = frozenset("（《「『“‘〔【")
+# Closing marks that a run of digits or letters may not be broken from (“团队，【待补充】。2025年”: “。2025”
+# goes down whole, with the character before the mark); after ：；！？ a line may break before digits.
+_BODY_GLUED_TO_LATIN = frozenset("。，、）》」』〕】”’")
+# Advance widths (em) of DejaVu Serif's characters, read from its hmtx table.
+_LATIN_WIDTHS_EM: Mapping[str, float] = MappingProxyType({
+    **{d: 0.6362 for d in "0123456789"}, "%": 0.9502, ".": 0.3179, "-": 0.3379, "/": 0.3369,
+    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (0.7222, 0.7349, 0.7651, 0.8018, 0.7300, 0.6938, 0.7988, 0.8721,
+                                             0.3950, 0.4009, 0.7471, 0.6641, 1.0239, 0.8750, 0.8198, 0.6729,
+                                             0.8198, 0.7529, 0.6851, 0.6670, 0.8428, 0.7222, 1.0278, 0.7119,
+                                             0.6602, 0.6948))),
+    **dict(zip("abcdefghijklmnopqrstuvwxyz", (0.5962, 0.6401, 0.5601, 0.6401, 0.5918, 0.3701, 0.6401, 0.6440,
+                                             0.3198, 0.3101, 0.6060, 0.3198, 0.9482, 0.6440, 0.6021, 0.6401,
+                                             0.6401, 0.4780, 0.5132, 0.4019, 0.6440, 0.5649, 0.8560, 0.5640,
+                                             0.5649, 0.5269))),
+})
+_DIGIT_EM = 0.6362
+_BODY_ASIAN_LATIN_GAP_EM = 0.224  # 3.56–3.60 pt at 16 pt fit every measured line
+# The characters _is_latin accepts, and the units the line model makes (a run of them, or one other character).
 _LATIN_SET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-/%")
+_ALNUM_SET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _UNIT_RE = re.compile(r"[A-Za-z0-9.\-/%]+|.", re.S)
 
 
-def _body_units(text: str) -> list[str]:
-    units: list[str] = []
-    i = 0
-    while i < len(text):
-        if _is_latin(text[i]):
-            j = i
-            while j < len(text) and _is_latin(text[j]):
-                j += 1
-            units.append(text[i:j])
-            i = j
-        else:
-            units.append(text[i])
-            i += 1
-    return units
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def body_lines(text: str, profile: Profile = None, indent_chars: int | None = None) -> list[str]:
-    """The lines a body paragraph takes on the grid: 28 cells, 避头尾 (a closing mark never starts a line:
-    the character before it moves down with it; an opening mark never ends one)."""
+    """The lines a body paragraph takes, broken where LibreOffice breaks them (see the rules above)."""
     profile = profile or STANDARD
     spacing = profile.char_spacing_twips / TWIPS_PER_PT
     cell = profile.body_pt + spacing
-    latin = profile.body_pt * _BODY_LATIN_EM + spacing
+    gap = profile.body_pt * _BODY_ASIAN_LATIN_GAP_EM
     width = profile.text_width_twips / TWIPS_PER_PT + 0.01
-    indent = profile.first_line_indent_chars if indent_chars is None else indent_chars
+    indent = (profile.first_line_indent_chars if indent_chars is None else indent_chars) * profile.body_pt
+
+    def w(u: str, prev: str | None) -> float:
+        if u[0] in _LATIN_SET:
+            run = sum(_LATIN_WIDTHS_EM.get(ch, _DIGIT_EM) * profile.body_pt + spacing for ch in u)
+            return run + (gap if prev is not None and _is_han(prev[-1]) and u[0] in _ALNUM_SET else 0.0)
+        return cell + (gap if prev is not None and prev[-1] in _ALNUM_SET and _is_han(u) else 0.0)
+
     lines: list[str] = []
     for piece in text.split("\n"):
+        units = _UNIT_RE.findall(piece)
         cur: list[str] = []
-        used = indent * cell if not lines else 0.0
-
-        def w(u: str, prev: str | None) -> float:
-            if _is_latin(u[0]):
-                return len(u) * latin + (_BODY_ASIAN_LATIN_GAP_PT if prev and not _is_latin(prev[-1]) else 0)
-            return cell + (_BODY_ASIAN_LATIN_GAP_PT if prev and _is_latin(prev[-1]) else 0)
-
-        prev = None
-        prev_latin = False
-        for u in _UNIT_RE.findall(piece):
-            # w(u, prev) written out: this loop runs for every character of every paragraph.
-            if u[0] in _LATIN_SET:
-                uw = len(u) * latin + (_BODY_ASIAN_LATIN_GAP_PT if prev is not None and not prev_latin else 0)
-                is_latin = True
-            else:
-                uw = cell + (_BODY_ASIAN_LATIN_GAP_PT if prev_latin else 0)
-                is_latin = False
+        used = indent if not lines else 0.0
+        i = 0
+        while i < len(units):
+            u = units[i]
+            uw = w(u, cur[-1] if cur else None)
             if cur and used + uw > width:
+                # Break before u; move the break back while the next line would start with a mark that may
+                # not start one, or this line end with a mark that may not end one.
                 carry: list[str] = []
-                if u[0] in _NO_LINE_START and len(cur) > 1:
+                nxt = u
+                while len(cur) > 1 and (nxt in _BODY_NO_START or cur[-1][-1] in _BODY_NO_END or (
+                        nxt[0] in _LATIN_SET and cur[-1][-1] in _BODY_GLUED_TO_LATIN)):
                     carry.insert(0, cur.pop())
-                while len(cur) > 1 and cur[-1][-1] in _NO_LINE_END:
-                    carry.insert(0, cur.pop())
+                    nxt = carry[0]
                 lines.append("".join(cur))
-                cur, used, prev = carry, 0.0, None
+                cur, used, prev = [], 0.0, None
                 for c in carry:
                     used += w(c, prev)
+                    cur.append(c)
                     prev = c
-                uw = w(u, prev)
+                continue
             cur.append(u)
             used += uw
-            prev = u
-            prev_latin = is_latin
+            i += 1
         lines.append("".join(cur))
     return lines
 

@@ -45,6 +45,7 @@ HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
 
 MAX_DIRECTIVE_ELABORATIONS = 4
+STRAY_FROM = 2  # elaborations a paragraph has before one on another sub-subject ends it
 MAX_POINT_SENTENCES = 6  # a directive point of a real speech: its headline, then two to five sentences
 TWO_PART_MAX_LENGTH = 5500
 MAX_ITEMS_PER_SECTION = 6
@@ -119,6 +120,8 @@ class Chooser:
         self._clean: dict[str, bool] = _CLEAN.setdefault((self.foreign_words, self.banned), {})
         self._filled: dict[tuple, str] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
+        # Facet → the words of the brief's problem on it: the point that answers it takes them up.
+        self.answering: dict[str, str] = {}
 
     def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
         if e.id in self.used:
@@ -299,6 +302,7 @@ class _ItemDraft:
     evidence: Optional[Chosen] = None
     cases: Optional[Chosen] = None
     opener: Optional[Chosen] = None
+    about: str = ""  # the words of the problem a directive answers: its sentences take them up
 
     def freeze(self) -> Item:
         return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap,
@@ -378,6 +382,167 @@ def _facet_vocabulary(bank: PhraseBank) -> dict[str, str]:
     return bank.facet_vocabulary
 
 
+# ---- lexical cohesion inside a facet: a paragraph's sentences share its subject's words
+
+# A bigram that the entries of this many facets use says nothing of what a sentence is about (一些, 党员, 工作…).
+GENERIC_FACET_SHARE = 0.25
+# A facet keyword that this share of the facet's own entries names is the facet itself, not a sub-subject
+# of it (党员日常管理 → 管理).
+GENERAL_KEYWORD_SHARE = 0.3
+COHESION_BONUS = 4.0  # per content bigram shared with the paragraph's headline and fact (up to 4)
+SAME_SUBJECT_BONUS = 5.0
+OFF_SUBJECT = 0.02  # about another sub-subject than the headline's or the fact's: only if nothing else is left
+# … for the first sentences after a brief's fact or under a point answering one: below another lane's
+OFF_SUBJECT_STRICT = 0.0005
+STRICT_SENTENCES = 1
+OFF_SUBJECT_SOFT = 0.2  # … than the paragraph's sentences so far (its headline names none)
+RELATED_TOGETHER = 2  # entries of the facet that name two keywords together, for them to be one sub-subject
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    generic: frozenset[str]
+    subjects: dict[str, tuple[str, ...]]  # facet → its sub-subject keywords, longest first
+    # facet → keyword → the keywords of one sub-subject with it: itself, those an entry of the facet names
+    # together with it (储备 and 年轻干部), and spellings sharing a bigram (批评和自我批评, 批评与自我批评)
+    related: dict[str, dict[str, frozenset[str]]]
+
+
+_LEXICON_CACHE: dict[int, tuple[PhraseBank, _Lexicon]] = {}
+
+
+def _lexicon(bank: PhraseBank) -> _Lexicon:
+    cached = _LEXICON_CACHE.get(id(bank))
+    if cached is not None and cached[0] is bank:
+        return cached[1]
+    per_facet: dict[str, set[str]] = {}
+    texts: dict[str, list[str]] = {}
+    for e in bank.entries:
+        if e.facet:
+            per_facet.setdefault(e.facet, set()).update(_raw_bigrams(e.text))
+            texts.setdefault(e.facet, []).append(e.text)
+    counts: dict[str, int] = {}
+    for grams in per_facet.values():
+        for g in grams:
+            counts[g] = counts.get(g, 0) + 1
+    generic = frozenset(g for g, n in counts.items() if n >= GENERIC_FACET_SHARE * max(1, len(per_facet)))
+    subjects: dict[str, tuple[str, ...]] = {}
+    for topic in bank.topics.values():
+        for f in topic.facets:
+            own = texts.get(f.id, [])
+            keep = [k for k in f.keywords
+                    if sum(1 for t in own if k in t) < GENERAL_KEYWORD_SHARE * max(1, len(own))]
+            subjects[f.id] = tuple(sorted(keep, key=len, reverse=True))
+    related: dict[str, dict[str, frozenset[str]]] = {}
+    for facet, keys in subjects.items():
+        links = {k: {k} for k in keys}
+        together: dict[tuple[str, str], int] = {}
+        for t in texts.get(facet, []):
+            named = sorted(_subjects_in(t, keys))
+            for i, a in enumerate(named):
+                for b in named[i + 1:]:
+                    together[(a, b)] = together.get((a, b), 0) + 1
+        for (a, b), n in together.items():
+            if n >= RELATED_TOGETHER:
+                links[a].add(b)
+                links[b].add(a)
+        for a in keys:
+            for b in keys:
+                if _raw_bigrams(a) & _raw_bigrams(b):
+                    links[a].add(b)
+        related[facet] = {k: frozenset(v) for k, v in links.items()}
+    lex = _Lexicon(generic, subjects, related)
+    _LEXICON_CACHE.clear()
+    _LEXICON_CACHE[id(bank)] = (bank, lex)
+    return lex
+
+
+@lru_cache(maxsize=16384)
+def _raw_bigrams(text: str) -> frozenset[str]:
+    # Within runs of Chinese characters only: a placeholder or a digit is a word boundary.
+    out: set[str] = set()
+    for run in _HAN.findall(text):
+        out.update(map(str.__add__, run, run[1:]))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16384)
+def _content_bigrams(text: str, generic: frozenset[str]) -> frozenset[str]:
+    return _raw_bigrams(text) - generic
+
+
+def content_bigrams(text: str, bank: PhraseBank) -> frozenset[str]:
+    """The character bigrams of a text that say what it is about: those the entries of few facets use."""
+    return _content_bigrams(text, _lexicon(bank).generic)
+
+
+@lru_cache(maxsize=16384)
+def _subjects_in(text: str, keywords: tuple[str, ...]) -> frozenset[str]:
+    found = set()
+    for k in keywords:  # longest first, so 流动党员 is not also counted as 党员
+        if k in text:
+            found.add(k)
+            text = text.replace(k, "|")
+    return frozenset(found)
+
+
+def subjects(text: str, facet: str, bank: PhraseBank) -> frozenset[str]:
+    """The sub-subjects of the facet that a text names (党员日常管理: 流动党员, 党费, 积分…)."""
+    return _subjects_in(text, _lexicon(bank).subjects.get(facet, ()))
+
+
+def _in_paragraph(chooser: "Chooser", item: "_ItemDraft") -> Callable[[Entry], float]:
+    """_cohering for a paragraph being planned: its headline, facts and the problem it answers lead; the
+    first sentences after a brief's fact, or under a point that answers one, keep to its subject even at
+    the cost of the lane (a reader sees them first)."""
+    strict = bool(item.facts or item.about) and len(item.elaborations) < STRICT_SENTENCES
+    return _cohering(chooser, item.facet, lambda: " ".join((item.headline.text, *item.facts, item.about)),
+                     lambda: "".join(c.text for c in item.elaborations), strict)
+
+
+def off_subject(theirs: frozenset[str], own: frozenset[str], facet: str, bank: PhraseBank) -> bool:
+    """Whether sub-subjects a sentence names (``theirs``) are all foreign to those of its paragraph (``own``)."""
+    if not theirs or not own:
+        return False
+    related = _lexicon(bank).related.get(facet, {})
+    near = frozenset().union(*(related.get(k, frozenset((k,))) for k in own))
+    return not theirs & near
+
+
+def _cohering(chooser: "Chooser", facet: str, anchor: Callable[[], str],
+              said: Callable[[], str] = lambda: "", strict: bool = False) -> Callable[[Entry], float]:
+    """Prefer entries that share content words with the paragraph's headline and fact (``anchor``), and
+    avoid ones about another sub-subject of the facet than theirs — or, when they name none, than the
+    paragraph's sentences so far (``said``). Both are read when the entry is weighed: a paragraph grows.
+
+    The preference works inside the seed's own lane only: where its lane has run dry and a seed draws from
+    the others', favouring the best match would make it draw the sentences their own seeds draw first (the
+    problems' pools are small: forcing the subject across lanes made seeds share up to a fifth of their
+    sentences)."""
+    bank = chooser.bank
+
+    def weight(e: Entry) -> float:
+        text = anchor()
+        in_lane = chooser.lanes.get(e.id) == chooser.lane
+        if not in_lane and not strict:
+            return 1.0
+        w = 1.0 + (COHESION_BONUS * min(4, len(content_bigrams(text, bank) & content_bigrams(e.text, bank)))
+                   if in_lane else 0.0)
+        theirs = subjects(e.text, facet, bank)
+        if not theirs:
+            return w
+        own = subjects(text, facet, bank)
+        if own:
+            if off_subject(theirs, own, facet, bank):
+                return w * (OFF_SUBJECT_STRICT if strict else OFF_SUBJECT)
+            return w * (SAME_SUBJECT_BONUS if in_lane else 1.0)
+        if off_subject(theirs, subjects(said(), facet, bank), facet, bank):
+            return w * OFF_SUBJECT_SOFT
+        return w
+    return weight
+
+
 def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGroup]:
     """The brief's facts by (topic, facet): the facet the brief names, else the one the fact's words point to.
 
@@ -454,6 +619,7 @@ class _Review:
 
     def __init__(self, ctx: Context, bank: PhraseBank, chooser: Chooser, rng: random.Random):
         self.ctx, self.bank, self.chooser, self.rng = ctx, bank, chooser, rng
+        self.fact_headlines = 0
 
     def facet_ready(self, facet: str, family: str) -> bool:
         return bool(self.chooser.available(f"{family}_headline", facet=facet)
@@ -498,11 +664,31 @@ class _Review:
     def item(self, g: _FactGroup, facet: str, family: str) -> _ItemDraft:
         ch = self.chooser
         said = _bigrams("".join(g.facts) + "".join(e.did for e in g.examples))
-        headline = ch.need(f"{family}_headline", facet=facet, prefer=_about(said))
+        told = " ".join((*g.facts, *(e.did for e in g.examples)))
+        on_subject = _cohering(ch, facet, lambda: told)
+        # A short problem the brief states plainly is the paragraph's own headline (一是流动党员底数不清。);
+        # its other facts follow as evidence, and the sentences after it speak of its subject.
+        # Only a fact about the paragraph's facet heads it: a brief may give “三会一课记录不全” as evidence of
+        # weak responsibility, and a headline on 三会一课 over sentences on 一岗双责 would say two things.
+        topic = self.bank.topics[g.topic]
+        named = {f.strip().rstrip("。；;，,") for tf in self.ctx.problems if tf.topic == g.topic and tf.facet
+                 for f in tf.facts}
+        lead = headline_fact(f for f in g.facts if f in named or facet in rank_facets(f, topic)) \
+            if family == "problem" else None
+        # (recorded as the frame that states a problem fact as it stands, “{fact}。”, with the number of
+        # its use: the headline is the brief's words, and that frame, having none of its own, may recur)
+        plain = next((e for e in self.bank.candidates("fact_problem") if e.text == "{fact}。"), None)
+        if lead is not None and plain is not None:
+            self.fact_headlines += 1
+            headline = Chosen(f"{plain.id}#{self.fact_headlines}", lead)
+            ch._count(headline, +1)
+        else:
+            headline = ch.need(f"{family}_headline", facet=facet, prefer=lambda e: _about(said)(e) * on_subject(e))
         item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
                           f"{family}_elaboration")
-        if g.facts:
-            item.evidence = ch.need(_fact_slot(g.facts[0], family), extra={"fact": join_facts(g.facts)})
+        evidence = [f for f in g.facts if f != headline.text]
+        if evidence:
+            item.evidence = ch.need(_fact_slot(evidence[0], family), extra={"fact": join_facts(evidence)})
         if g.examples:
             cases = "；".join(f"{ex.who}同志{ex.did.rstrip('。；，')}，{(ex.effect or CASE_GAP).rstrip('。')}"
                              for ex in g.examples)
@@ -510,13 +696,28 @@ class _Review:
         if family == "achievement" and not g.facts and not g.examples:
             item.gap = f"【待补充：{facet}方面的具体做法、数据或典型事例】"
             ch._count(Chosen("", item.gap), +1)  # its words count towards repetition like any other
-        first = _not_echoing(headline)
+        first = _not_echoing(headline, headline.text in g.facts)
         about = _about(said)
+        cohere = _in_paragraph(ch, item)
         # After a fact, a sentence that takes it up, not one that opens with another time phrase.
-        after_fact = (lambda e: first(e) * about(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)) if g.facts \
-            else first
+        after_fact = (lambda e: first(e) * about(e) * cohere(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)) \
+            if g.facts else (lambda e: first(e) * cohere(e))
         item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
         return item
+
+
+# A brief's problem fact short and plain enough to stand as the problem's headline: one clause or two, no
+# figures (figures are evidence, not a headline), no list or example of its own.
+FACT_HEADLINE_MAX = 22
+_NOT_A_HEADLINE = re.compile(r"[0-9０-９；;：:？?！!【（(]|^(?:比如|例如|如：)")
+
+
+def headline_fact(facts: Iterable[str]) -> Optional[str]:
+    """The first of a problem's facts that can be its headline as the brief words it, if any."""
+    for fact in facts:
+        if len(fact) <= FACT_HEADLINE_MAX and fact.count("，") <= 1 and not _NOT_A_HEADLINE.search(fact):
+            return fact
+    return None
 
 
 TIME_OPENING = re.compile(r"^(?:一年来|过去一年|这一年|\{year\}年|\{period\}|\d{4}年|半年来|上半年)")
@@ -625,6 +826,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
 
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
     answers = [(i.topic, i.facet) for i in problems]
+    chooser.answering = {i.facet: " ".join((i.headline.text, *i.facts)) for i in problems}
     focus = [(t, None) for t in ctx.focus if t not in {a for a, _ in answers}]
     if ctx.length <= SHORT_SPEECH:
         focus = focus[:max(0, 3 - len(answers))]  # a short speech answers its problems first
@@ -638,7 +840,9 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         else:
             sections = _sections_two_part(required, bank, chooser, rng)
     else:
-        frames["work_context"] = chooser.need("work_context")
+        # A half-year work meeting looks ahead to the second half by name (下半年): its context says so.
+        frames["work_context"] = chooser.need("work_context", prefer=lambda e: 1.0 if ctx.period == "year" or (
+            "{horizon}" in e.text or "下半年" in e.text) else 0.0)
         if ctx.preceding_report:  # no report was given before the speech: none to acknowledge
             frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float("report_by" in e.placeholders))
         frames["work_transition"] = chooser.need("work_transition")
@@ -792,7 +996,9 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
                 return (chooser.lane not in lanes, len(i.elaborations), rng.random())
             for item in sorted(items, key=order):
                 if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
-                    chosen = chooser.pick(f"{family}_elaboration", facet=item.facet, prefer=carries)
+                    cohere = _echo_and_cohere(chooser, item)
+                    chosen = chooser.pick(f"{family}_elaboration", facet=item.facet,
+                                          prefer=lambda e, cohere=cohere: carries(e) * cohere(e))
                     if item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
                         chooser.release(chosen)
                         continue
@@ -819,15 +1025,41 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
             home.items.append(item)
 
 
-def _not_echoing(headline: Chosen) -> Callable[[Entry], float]:
+def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
+    """Whether a sentence drawn to lengthen an achievement or problem is about another sub-subject of the
+    facet than its headline or fact: a writer stops the paragraph rather than change its subject — once it
+    says two things (keywords are a rough guide to a subject: 年龄 and 年轻干部 are one)."""
+    if len(item.elaborations) < STRAY_FROM or item.slot == "directive_elaboration":
+        return False  # (a point of the directives has its headline's subject only, and long speeches need them full)
+    bank = chooser.bank
+    own = subjects(" ".join((item.headline.text, *item.facts, item.about)), item.facet, bank)
+    return off_subject(subjects(chosen.text, item.facet, bank), own, item.facet, bank)
+
+
+def _echo_and_cohere(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
+    echo, cohere = _not_echoing(item.headline, item.headline.text in item.facts), _in_paragraph(chooser, item)
+    return lambda e: echo(e) * cohere(e)
+
+
+def _not_echoing(headline: Chosen, is_fact: bool = False) -> Callable[[Entry], float]:
     """Prefer elaborations that take up the headline's subject, but never one that opens by repeating
     the headline's own words ("加强X。加强X，……")."""
     opening = headline.text[:4]
     grams = {headline.text[i:i + 2] for i in range(len(headline.text) - 1)}
+    # A headline that is the brief's own words (一是流动党员底数不清。) is not said again in the next
+    # sentence: six of its characters in a row would.
+    runs = {run[i:i + 6] for run in _HAN.findall(headline.text) for i in range(len(run) - 5)} \
+        if is_fact else set()
 
     def weight(e: Entry) -> float:
+        if any(r in e.text for r in runs):
+            return 0.0
         if e.text.startswith(opening):
             return 0.01
+        if runs:
+            # (every seed has this headline: a preference here would have the seeds draw alike; the
+            # lane-bound preference of _cohering takes up its words)
+            return 1.0
         shared = sum(1 for g in grams if g in e.text) / max(len(grams), 1)
         return 1.0 + 6.0 * shared
     return weight
@@ -866,14 +1098,18 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
     for f in options:
         if not chooser.available("directive_elaboration", facet=f):
             continue
-        headline = chooser.pick("directive_headline", facet=f)
+        about = chooser.answering.get(f, "")
+        # The point answering a problem speaks of the problem's own subject (流动党员 → 织密流动党员管理网络).
+        headline = chooser.pick("directive_headline", facet=f,
+                                prefer=_cohering(chooser, f, lambda: about) if about else None)
         if headline is None:
             continue
-        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_not_echoing(headline))
+        item = _ItemDraft(topic, f, headline, [], about=about)
+        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
         if elaboration is None:
             chooser.release(headline)
             continue
-        item = _ItemDraft(topic, f, headline, [elaboration])
+        item.elaborations.append(elaboration)
         # Some points open with a short principle rather than a verb: the rhythm of a speech, not a list.
         # (only from the seed's own lane: with two principles a facet, another seed's would repeat)
         if rng.random() < PRINCIPLE_SHARE and any(chooser.lanes.get(e.id) == chooser.lane
@@ -881,7 +1117,7 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             item.opener = chooser.pick("principle", facet=f)
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
-            more = chooser.pick("directive_elaboration", facet=f, prefer=_not_echoing(headline))
+            more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
             item.elaborations += [more] if more else []
         return item
     return None
@@ -942,10 +1178,10 @@ def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: rand
         if item is None:
             continue
         while len(item.elaborations) < elaborations:
-            more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_not_echoing(item.headline))
+            more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_echo_and_cohere(chooser, item))
             if more is None:
                 break
-            if item.sentences() + _count_sentences(more.text) > chooser.max_sentences:
+            if item.sentences() + _count_sentences(more.text) > chooser.max_sentences or _strays(chooser, item, more):
                 chooser.release(more)
                 break
             item.elaborations.append(more)
@@ -1000,10 +1236,17 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
             return False
         return True
 
+    own_lane = [True]  # first pass: a paragraph grows only from its seed's own lane
+
     def add_elaboration(item: _ItemDraft) -> bool:
-        chosen = chooser.pick(item.slot, facet=item.facet, prefer=_not_echoing(item.headline))
-        if chosen and item.slot == "directive_elaboration" and \
-                item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
+        chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
+        # Another seed's sentence makes two variants alike: first every paragraph and point grows from the
+        # seed's own lane (new points bring fresh pools), and only then, if the speech is still short, from any.
+        # (not a problem's: their pools are small, and the problems part of a review must not shrink to a line)
+        if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane
+                        and item.slot != "problem_elaboration")
+                       or _strays(chooser, item, chosen) or item.slot == "directive_elaboration" and
+                       item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences):
             chooser.release(chosen)
             return False
         if fits(chosen):
@@ -1054,7 +1297,10 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # A deployment speech may list more tasks (第一…第八), then make each fuller.
         rounds += [("items", MAX_TWO_PART_DIRECTIVES, MAX_DIRECTIVE_ELABORATIONS),
                    ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
-    for what, limit, *extra in rounds:
+    for what, limit, *extra in [*rounds, ("any lane", 0), *rounds]:
+        if what == "any lane":
+            own_lane[0] = False
+            continue
         progress = True
         while progress:
             progress = False

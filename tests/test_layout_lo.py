@@ -25,6 +25,36 @@ pytestmark = pytest.mark.skipif(
 )
 
 SEED = 2  # the seed whose SOE speech once left “谢谢大家！” alone on its last page
+LINE_SEEDS = (SEED, 5)  # the line model is held to LibreOffice on more than one wording of every example
+
+
+def line_end_draft() -> tuple[Draft, list[str]]:
+    """Paragraphs that put LibreOffice's line-end rules to the test, each with what it shows: a mark that may
+    not start a line at the head of line 2, a mark that may not end one at the end of line 1, runs of digits,
+    letters and percentages near the line end, and a closing mark after a closing quote."""
+    cases = []
+    for mark in "，。、；：？！）》」』”’〕】·～…%％—":
+        cases.append(("start " + mark, "基" * 26 + mark + "层" * 30))
+    for mark in "（《「『“‘〔【—":
+        cases.append(("end " + mark, "基" * 25 + mark + "层" * 30))
+    for n in (1, 2, 3, 4, 6, 8):
+        for k in (1, 2, 3):
+            cases.append((f"digits {n}×{k}", "基" * 3 + ("2" * n + "层" * 3) * k + "建" * 60))
+            cases.append((f"line 2 digits {n}×{k}", "基" * 30 + ("8" * n + "层" * 4) * k + "建" * 40))
+    for n in range(1, 7):
+        for a in (18, 20, 22):
+            cases.append((f"percent {n}@{a}", "基" * a + "9" * n + "%" + "层" * 40))
+            cases.append((f"decimal {n}@{a}", "基" * a + "9" * n + ".5%" + "层" * 40))
+            cases.append((f"letters {n}@{a}", "基" * a + "AI" * n + "层" * 40))
+    for mark in "。，、）】”’》：；！？":  # digits and letters stay with a closing mark, not with ：；！？
+        cases.append((f"digits after {mark}", "基" * 25 + mark + "2025年" + "层" * 40))
+        cases.append((f"letters after {mark}", "基" * 24 + mark + "AI" + "层" * 40))
+    cases.append(("gap marker then a year", "基" * 14 + "【待补充：取得的成效】。2025年，" + "层" * 40))
+    cases.append(("after punctuation", "刚才，4名党组织书记作了口头述职，另有1名书记作了书面述职。" * 3))
+    cases.append(("quote then stop", "基" * 23 + "“时间表”。" + "层" * 30))
+    blocks = [Block("title", "版面测试"), Block("salutation", "同志们：")]
+    blocks += [Block("paragraph", text) for _, text in cases]
+    return Draft(kind="review", title="版面测试", blocks=tuple(blocks)), [name for name, _ in cases]
 
 
 def exact_lines_draft() -> Draft:
@@ -51,9 +81,12 @@ def rendered(tmp_path_factory, monkeypatch_module):
 
     add("titles", Draft(kind="review", title=TITLES[0], blocks=tuple(Block("title", t) for t in TITLES)))
     for brief in sorted(EXAMPLES.glob("*/brief.yaml")):
-        result = generate(brief, seed=SEED)
-        for kind, draft in result.documents.items():
-            add(f"{brief.parent.name}-{kind}", draft, result.loaded.org.docx, brief.parent)
+        for seed in LINE_SEEDS:
+            result = generate(brief, seed=seed)
+            for kind, draft in result.documents.items():
+                suffix = "" if seed == SEED else f"@{seed}"
+                add(f"{brief.parent.name}-{kind}{suffix}", draft, result.loaded.org.docx, brief.parent)
+    add("line-ends", line_end_draft()[0])
     add("exact", exact_lines_draft())
     with monkeypatch_module.context() as m:
         m.setattr(docx_export, "_keep_closing_together", lambda *a: None)
@@ -74,6 +107,31 @@ def monkeypatch_module():
         yield m
 
 
+def test_the_line_model_breaks_every_line_where_libreoffice_does(rendered):
+    """layout.body_lines gives the text of every line of every body paragraph and heading as LibreOffice sets
+    it: the rules (widths of Chinese, digits and letters, the space between them, 避头尾) on constructed cases,
+    and every example with two seeds, so a change of wording cannot move a line end the model does not see."""
+    docs, _ = rendered
+    draft, pdf = docs["line-ends"]
+    names = line_end_draft()[1]
+    lines = assign_blocks(draft, pdf_lines(pdf))
+    for i, name in enumerate(names, start=2):
+        shown = [line.text for line in lines if line.block == i]
+        assert layout.body_lines(draft.blocks[i].text) == shown, name
+    checked = 0
+    for name, (draft, pdf) in docs.items():
+        if name in ("titles", "reference", "line-ends") or name.startswith(("exact", "widow")):
+            continue
+        lines = assign_blocks(draft, pdf_lines(pdf))
+        for i, block in enumerate(draft.blocks):
+            if block.role in ("title", "meta", "salutation"):
+                continue
+            shown = [line.text.replace(" ", "") for line in lines if line.block == i]
+            assert [t.replace(" ", "") for t in layout.body_lines(block.text.strip("\n"))] == shown, (name, i)
+            checked += 1
+    assert checked >= 250
+
+
 def test_every_title_line_is_as_broken_with_no_lone_character(rendered):
     docs, _ = rendered
     draft, pdf = docs["titles"]
@@ -88,7 +146,7 @@ def test_every_title_line_is_as_broken_with_no_lone_character(rendered):
 def test_example_titles_render_on_their_planned_lines(rendered):
     docs, _ = rendered
     for name, (draft, pdf) in docs.items():
-        if name in ("titles", "reference") or name.startswith(("exact", "widow")):
+        if name in ("titles", "reference", "line-ends") or name.startswith(("exact", "widow")):
             continue
         lines = assign_blocks(draft, pdf_lines(pdf))
         shown = [line.text for line in lines if line.block == 0]
@@ -107,7 +165,7 @@ def test_the_closing_never_stands_alone(rendered):
     last_page = [line.block for line in lines if line.page == lines[-1].page]
     assert last_page.count(len(draft.blocks) - 2) == 3  # the short last paragraph came along whole
     for name, (draft, pdf) in docs.items():
-        if name in ("titles", "exact-without-keep"):
+        if name in ("titles", "exact-without-keep", "line-ends"):
             continue
         tail = closing_tail(draft, profile)
         assert not page_breaks(draft, pdf, tail).closing_alone, name
@@ -171,7 +229,7 @@ def test_no_one_line_widows_and_the_model_matches_libreoffice(rendered):
     docs, _ = rendered
     checked = 0
     for name, (draft, pdf) in docs.items():
-        if name in ("titles", "reference", "widow-without-fix") or name.startswith("exact"):
+        if name in ("titles", "reference", "widow-without-fix", "line-ends") or name.startswith("exact"):
             continue
         keep_next, keep_whole, closing_widow = docx_export.closing_keeps(draft, STANDARD)
         widow = closing_widow | layout.plan_widow_control(draft.blocks, STANDARD, keep_whole=keep_whole,
@@ -183,7 +241,7 @@ def test_no_one_line_widows_and_the_model_matches_libreoffice(rendered):
         assert predicted == actual, name
         assert page_breaks(draft, pdf, closing_tail(draft, STANDARD)).widows == [], name
         checked += 1
-    assert checked >= 9
+    assert checked >= 16
     control = page_breaks(*docs["widow-without-fix"], tail=0)
     assert len(control.widows) == 1  # the constructed widow is real in LibreOffice …
     fixed = page_breaks(*docs["widow"], tail=0)

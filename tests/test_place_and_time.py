@@ -126,3 +126,13 @@ def test_rhythm_of_the_directives(org_type):
             after = [sum(len(SENTENCE.findall(c.text)) for c in (i.opener, *i.elaborations) if c) for i in points]
             assert all(2 <= n <= 5 for n in after), (seed, kind, after)
             assert any(i.opener for i in points), (seed, kind)
+
+
+@pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
+def test_a_half_year_work_speech_looks_ahead_to_the_second_half(org_type):
+    date, name = dt.date(2026, 7, 1), "2026年上半年全区基层党建工作推进会"
+    for seed in range(3):
+        loaded = brief_on(date, name, org_type, kind="work")
+        text = generate(loaded.path, seed=seed, loaded=loaded, kinds=["work"]).draft.body_text
+        assert "下半年" in text, seed
+        assert not any(w in text for w in ("一年来", "过去一年", "新的一年", "明年")), seed
