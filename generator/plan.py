@@ -876,6 +876,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
                 + sum(s.length() for s in sections))
 
     _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames)
+    _trim_to_length(ctx, bank, chooser, [*achievements, *problems, *(i for s in sections for i in s.items)], estimate)
     for sec in sections:
         if sec.headline is None:
             # Headlines last, once each section's points are known, so a headline speaks of what follows it.
@@ -1217,6 +1218,22 @@ def _sections_two_part(required: list[Wanted], bank: PhraseBank, chooser: Choose
     return [review, deploy]
 
 
+def _trim_to_length(ctx: Context, bank: PhraseBank, chooser: Chooser, items: list[_ItemDraft],
+                    estimate: Callable[[], int]) -> None:
+    """A short speech whose first sentences already run over: the fullest paragraphs give up a sentence
+    (their last but one that carries the unit's hallmark), one at a time and never their only one, until the
+    speech is within its length."""
+    forms = [f for h in bank.profiles.get(ctx.org_type, {}).get("hallmarks", ()) for f in h.split("|")]
+    while estimate() > ctx.length * 1.06:
+        spare = [(item, k) for item in items if len(item.elaborations) > 1
+                 for k in [max((k for k, c in enumerate(item.elaborations)
+                                if not any(f in c.text for f in forms)), default=None)] if k is not None]
+        if not spare:
+            return
+        item, k = max(spare, key=lambda pair: (len(pair[0].elaborations), pair[0].length()))
+        chooser.release(item.elaborations.pop(k))
+
+
 def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames) -> None:
     """Add elaboration and points, in the order a writer would, until the draft reaches its length budget.
 
@@ -1237,15 +1254,17 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         return True
 
     own_lane = [True]  # first pass: a paragraph grows only from its seed's own lane
+    # Last resort for a speech still well short: a paragraph may go on to a second subject of its facet
+    # (the length the user's time slot asks for matters more than a paragraph's single subject).
+    loose = [False]
 
     def add_elaboration(item: _ItemDraft) -> bool:
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
         # Another seed's sentence makes two variants alike: first every paragraph and point grows from the
         # seed's own lane (new points bring fresh pools), and only then, if the speech is still short, from any.
         # (not a problem's: their pools are small, and the problems part of a review must not shrink to a line)
-        if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane
-                        and item.slot != "problem_elaboration")
-                       or _strays(chooser, item, chosen) or item.slot == "directive_elaboration" and
+        if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane)
+                       or (not loose[0] and _strays(chooser, item, chosen)) or item.slot == "directive_elaboration" and
                        item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences):
             chooser.release(chosen)
             return False
@@ -1297,9 +1316,14 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # A deployment speech may list more tasks (第一…第八), then make each fuller.
         rounds += [("items", MAX_TWO_PART_DIRECTIVES, MAX_DIRECTIVE_ELABORATIONS),
                    ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
-    for what, limit, *extra in [*rounds, ("any lane", 0), *rounds]:
+    for what, limit, *extra in [*rounds, ("any lane", 0), *rounds, ("loose", 0), *rounds]:
         if what == "any lane":
             own_lane[0] = False
+            continue
+        if what == "loose":
+            if estimate() >= target * 0.95:
+                break
+            loose[0] = True
             continue
         progress = True
         while progress:
