@@ -202,6 +202,88 @@ class Entry:
         return True
 
 
+# ---------------------------------------------------------------- the planner's view of the entries' words
+
+# A bigram that the entries of this many facets use says nothing of what a sentence is about (一些, 党员, 工作…).
+GENERIC_FACET_SHARE = 0.25
+# A facet keyword that this share of the facet's own entries names is the facet itself, not a sub-subject
+# of it (党员日常管理 → 管理).
+GENERAL_KEYWORD_SHARE = 0.3
+RELATED_TOGETHER = 2  # entries of the facet that name two keywords together, for them to be one sub-subject
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What a paragraph's sentences are about, as the planner tells it: the bigrams too common to say, and each
+    facet's sub-subjects (党员日常管理: 流动党员, 党费, 积分…)."""
+
+    generic: frozenset[str]
+    subjects: dict[str, tuple[str, ...]]  # facet → its sub-subject keywords, longest first
+    # facet → keyword → the keywords of one sub-subject with it: itself, those an entry of the facet names
+    # together with it (储备 and 年轻干部), and spellings sharing a bigram (批评和自我批评, 批评与自我批评)
+    related: dict[str, dict[str, frozenset[str]]]
+
+
+@lru_cache(maxsize=16384)
+def raw_bigrams(text: str) -> frozenset[str]:
+    # Within runs of Chinese characters only: a placeholder or a digit is a word boundary.
+    out: set[str] = set()
+    for run in _HAN_RUN.findall(text):
+        out.update(map(str.__add__, run, run[1:]))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16384)
+def subjects_in(text: str, keywords: tuple[str, ...]) -> frozenset[str]:
+    found = set()
+    for k in keywords:  # longest first, so 流动党员 is not also counted as 党员
+        if k in text:
+            found.add(k)
+            text = text.replace(k, "|")
+    return frozenset(found)
+
+
+def build_lexicon(topics, entries) -> Lexicon:
+    per_facet: dict[str, set[str]] = {}
+    texts: dict[str, list[str]] = {}
+    for e in entries:
+        if e.facet:
+            per_facet.setdefault(e.facet, set()).update(raw_bigrams(e.text))
+            texts.setdefault(e.facet, []).append(e.text)
+    counts: dict[str, int] = {}
+    for grams in per_facet.values():
+        for g in grams:
+            counts[g] = counts.get(g, 0) + 1
+    generic = frozenset(g for g, n in counts.items() if n >= GENERIC_FACET_SHARE * max(1, len(per_facet)))
+    subjects: dict[str, tuple[str, ...]] = {}
+    for topic in topics.values():
+        for f in topic.facets:
+            own = texts.get(f.id, [])
+            keep = [k for k in f.keywords
+                    if sum(1 for t in own if k in t) < GENERAL_KEYWORD_SHARE * max(1, len(own))]
+            subjects[f.id] = tuple(sorted(keep, key=len, reverse=True))
+    related: dict[str, dict[str, frozenset[str]]] = {}
+    for facet, keys in subjects.items():
+        links = {k: {k} for k in keys}
+        together: dict[tuple[str, str], int] = {}
+        for t in texts.get(facet, []):
+            named = sorted(subjects_in(t, keys))
+            for i, a in enumerate(named):
+                for b in named[i + 1:]:
+                    together[(a, b)] = together.get((a, b), 0) + 1
+        for (a, b), n in together.items():
+            if n >= RELATED_TOGETHER:
+                links[a].add(b)
+                links[b].add(a)
+        for a in keys:
+            for b in keys:
+                if raw_bigrams(a) & raw_bigrams(b):
+                    links[a].add(b)
+        related[facet] = {k: frozenset(v) for k, v in links.items()}
+    return Lexicon(generic, subjects, related)
+
+
 # Bigrams every facet's entries use: they say nothing of which facet a fact belongs to.
 COMMON_BIGRAMS = frozenset("党组 组织 支部 党员 各党 党支 工作 建设 推动 加强 坚持 党建 基层 一些 有的 进一步 我们".split())
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
@@ -237,7 +319,14 @@ class PhraseBank:
     # Facet → the content bigrams of its entries (for placing a brief's fact): made on first use, and before
     # the bank is cached, so a build reads it from the cache while `bank lint` never makes it.
     _vocabulary: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _lexicon: list = field(default_factory=list, compare=False, repr=False)  # [Lexicon] once made, likewise
     _memo: dict = field(default_factory=dict, compare=False, repr=False)  # candidates() answers
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if not self._lexicon:
+            self._lexicon.append(build_lexicon(self.topics, self.entries))
+        return self._lexicon[0]
 
     @property
     def facet_vocabulary(self) -> dict[str, str]:
@@ -537,7 +626,7 @@ def load_bank_cached(directory: Path | None = None) -> PhraseBank:
     bank = _read_cache(path, key)
     if bank is None:
         bank = load_bank(directory)
-        bank.facet_vocabulary  # noqa: B018 — made now, so the cached bank carries it
+        bank.facet_vocabulary, bank.lexicon  # noqa: B018 — made now, so the cached bank carries them
         _write_cache(path, key, bank)
     return bank
 

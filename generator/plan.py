@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Optional
 
+from .bank import Lexicon, raw_bigrams, subjects_in
 from .bank import content_bigrams as _bigrams
 from .bank import SLOTS, Entry, PhraseBank, Topic, fill
 from .errors import InputError
@@ -384,11 +385,6 @@ def _facet_vocabulary(bank: PhraseBank) -> dict[str, str]:
 
 # ---- lexical cohesion inside a facet: a paragraph's sentences share its subject's words
 
-# A bigram that the entries of this many facets use says nothing of what a sentence is about (一些, 党员, 工作…).
-GENERIC_FACET_SHARE = 0.25
-# A facet keyword that this share of the facet's own entries names is the facet itself, not a sub-subject
-# of it (党员日常管理 → 管理).
-GENERAL_KEYWORD_SHARE = 0.3
 COHESION_BONUS = 4.0  # per content bigram shared with the paragraph's headline and fact (up to 4)
 SAME_SUBJECT_BONUS = 5.0
 OFF_SUBJECT = 0.02  # about another sub-subject than the headline's or the fact's: only if nothing else is left
@@ -396,75 +392,12 @@ OFF_SUBJECT = 0.02  # about another sub-subject than the headline's or the fact'
 OFF_SUBJECT_STRICT = 0.0005
 STRICT_SENTENCES = 1
 OFF_SUBJECT_SOFT = 0.2  # … than the paragraph's sentences so far (its headline names none)
-RELATED_TOGETHER = 2  # entries of the facet that name two keywords together, for them to be one sub-subject
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+_raw_bigrams, _subjects_in = raw_bigrams, subjects_in
 
 
-@dataclass(frozen=True)
-class _Lexicon:
-    generic: frozenset[str]
-    subjects: dict[str, tuple[str, ...]]  # facet → its sub-subject keywords, longest first
-    # facet → keyword → the keywords of one sub-subject with it: itself, those an entry of the facet names
-    # together with it (储备 and 年轻干部), and spellings sharing a bigram (批评和自我批评, 批评与自我批评)
-    related: dict[str, dict[str, frozenset[str]]]
-
-
-_LEXICON_CACHE: dict[int, tuple[PhraseBank, _Lexicon]] = {}
-
-
-def _lexicon(bank: PhraseBank) -> _Lexicon:
-    cached = _LEXICON_CACHE.get(id(bank))
-    if cached is not None and cached[0] is bank:
-        return cached[1]
-    per_facet: dict[str, set[str]] = {}
-    texts: dict[str, list[str]] = {}
-    for e in bank.entries:
-        if e.facet:
-            per_facet.setdefault(e.facet, set()).update(_raw_bigrams(e.text))
-            texts.setdefault(e.facet, []).append(e.text)
-    counts: dict[str, int] = {}
-    for grams in per_facet.values():
-        for g in grams:
-            counts[g] = counts.get(g, 0) + 1
-    generic = frozenset(g for g, n in counts.items() if n >= GENERIC_FACET_SHARE * max(1, len(per_facet)))
-    subjects: dict[str, tuple[str, ...]] = {}
-    for topic in bank.topics.values():
-        for f in topic.facets:
-            own = texts.get(f.id, [])
-            keep = [k for k in f.keywords
-                    if sum(1 for t in own if k in t) < GENERAL_KEYWORD_SHARE * max(1, len(own))]
-            subjects[f.id] = tuple(sorted(keep, key=len, reverse=True))
-    related: dict[str, dict[str, frozenset[str]]] = {}
-    for facet, keys in subjects.items():
-        links = {k: {k} for k in keys}
-        together: dict[tuple[str, str], int] = {}
-        for t in texts.get(facet, []):
-            named = sorted(_subjects_in(t, keys))
-            for i, a in enumerate(named):
-                for b in named[i + 1:]:
-                    together[(a, b)] = together.get((a, b), 0) + 1
-        for (a, b), n in together.items():
-            if n >= RELATED_TOGETHER:
-                links[a].add(b)
-                links[b].add(a)
-        for a in keys:
-            for b in keys:
-                if _raw_bigrams(a) & _raw_bigrams(b):
-                    links[a].add(b)
-        related[facet] = {k: frozenset(v) for k, v in links.items()}
-    lex = _Lexicon(generic, subjects, related)
-    _LEXICON_CACHE.clear()
-    _LEXICON_CACHE[id(bank)] = (bank, lex)
-    return lex
-
-
-@lru_cache(maxsize=16384)
-def _raw_bigrams(text: str) -> frozenset[str]:
-    # Within runs of Chinese characters only: a placeholder or a digit is a word boundary.
-    out: set[str] = set()
-    for run in _HAN.findall(text):
-        out.update(map(str.__add__, run, run[1:]))
-    return frozenset(out)
+def _lexicon(bank: PhraseBank) -> Lexicon:
+    return bank.lexicon
 
 
 @lru_cache(maxsize=16384)
