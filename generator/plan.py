@@ -158,15 +158,25 @@ class Chooser:
         fresh = [e for e in cands if e.id not in self.avoid] or cands
         if not fresh:
             return None
-        weights = [e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
-                   * (LANE_BONUS if self.lanes.get(e.id) == self.lane else 1.0)
-                   / (1 + self.avoid.get(e.id, 0)) ** 4
-                   * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in self._mentions(e))
-                   * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
-                   # wording written for this meeting's period (上半年) before wording that fits any period
-                   * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
-                   * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra))
-                   for e in fresh]
+        def weight(e: Entry) -> float:
+            return (e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
+                    * (LANE_BONUS if self.lanes.get(e.id) == self.lane else 1.0)
+                    / (1 + self.avoid.get(e.id, 0)) ** 4
+                    * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in self._mentions(e))
+                    * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
+                    # wording written for this meeting's period (上半年) before wording that fits any period
+                    * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
+                    * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra)))
+
+        # An entry of another lane, without the period's own wording, weighs a thousandth of the others: it is
+        # weighed at all (the costly part of a draw) only when none of them is fit for the place.
+        half_year = self.ctx.period != "year"
+        own = [e for e in fresh if self.lanes.get(e.id) == self.lane or (half_year and e.periods)]
+        weights = [weight(e) for e in own]
+        if any(weights):
+            fresh = own
+        else:
+            weights = [weight(e) for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
             weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
