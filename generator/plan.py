@@ -973,7 +973,10 @@ def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
     """Whether a sentence drawn to lengthen an achievement or problem is about another sub-subject of the
     facet than its headline or fact: a writer stops the paragraph rather than change its subject — once it
     says two things (keywords are a rough guide to a subject: 年龄 and 年轻干部 are one)."""
-    if len(item.elaborations) < STRAY_FROM or item.slot == "directive_elaboration":
+    # A problem says how it shows in several ways before it changes subject (real reviews give problems a
+    # fifth of the speech; their pools are the smallest).
+    start = STRAY_FROM + (2 if item.slot == "problem_elaboration" else 0)
+    if len(item.elaborations) < start or item.slot == "directive_elaboration":
         return False  # (a point of the directives has its headline's subject only, and long speeches need them full)
     bank = chooser.bank
     own = subjects(" ".join((item.headline.text, *item.facts, item.about)), item.facet, bank)
@@ -1206,7 +1209,8 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # Another seed's sentence makes two variants alike: first every paragraph and point grows from the
         # seed's own lane (new points bring fresh pools), and only then, if the speech is still short, from any.
         # (not a problem's: their pools are small, and the problems part of a review must not shrink to a line)
-        if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane)
+        if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane
+                        and item.slot != "problem_elaboration")
                        or (not loose[0] and _strays(chooser, item, chosen)) or item.slot == "directive_elaboration" and
                        item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences):
             chooser.release(chosen)
