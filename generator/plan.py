@@ -642,12 +642,17 @@ class _Review:
         first = _not_echoing(headline, headline.text in g.facts)
         about = _about(said)
         cohere = _in_paragraph(ch, item)
-        # After a fact, a sentence that takes it up, not one that opens with another time phrase.
-        after_fact = (lambda e: first(e) * about(e) * cohere(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)) \
+        # After a fact, a sentence that takes it up: not one that opens with another time phrase, nor with a
+        # short sentence of its own (“排查整顿的关口前移了。”), which after a fact reads as a stray sub-heading.
+        after_fact = (lambda e: first(e) * about(e) * cohere(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)
+                      * (0.05 if CAPTION_OPENING.match(e.text) else 1.0)) \
             if g.facts else (lambda e: first(e) * cohere(e))
         item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
         return item
 
+
+# An entry that opens with a short sentence of a single clause (“志愿服务项目化水平提高了。”).
+CAPTION_OPENING = re.compile(r"^[^，。；：！？、]{2,14}[。！]")
 
 # A brief's problem fact short and plain enough to stand as the problem's headline: one clause or two, no
 # figures (figures are evidence, not a headline), no list or example of its own.
