@@ -40,6 +40,7 @@ LANES = 3
 PERIOD_BONUS = 2000.0  # outweighs the lane: a half-year meeting's own frames come first
 PRINCIPLE_SHARE = 0.4  # of directive points that open with a short principle, where the bank has one
 LANE_BONUS = 1000.0
+FACT_HEADLINE_LANE = 10.0  # the lane's weight when a headline is chosen for a brief's fact
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
@@ -149,8 +150,11 @@ class Chooser:
         return [e for e in cands if self._eligible(e, extra)]
 
     def pick(self, slot: str, *, topic: str | None = None, group: str | None = None, facet: str | None = None,
-             prefer: Callable[[Entry], float] | None = None, extra: Mapping[str, str] = {}) -> Chosen | None:
-        """Draw an entry; ``extra`` gives values only this place has (the brief's fact for a fact frame)."""
+             prefer: Callable[[Entry], float] | None = None, extra: Mapping[str, str] = {},
+             lane_weight: float = LANE_BONUS) -> Chosen | None:
+        """Draw an entry; ``extra`` gives values only this place has (the brief's fact for a fact frame).
+        ``lane_weight`` below LANE_BONUS lets the preference outweigh the seed's lane (a headline that names
+        what the brief's fact is about, from whichever lane)."""
         cands = self.available(slot, topic=topic, group=group, facet=facet, extra=extra)
         # A sentence never comes twice in one speech (a principle may open an elaboration of its facet).
         cands = [e for e in cands if not (_sentence_set(e.text) & self.sentences)]
@@ -160,7 +164,7 @@ class Chooser:
             return None
         def weight(e: Entry) -> float:
             return (e.weight * (TYPE_SPECIFIC_BONUS if e.org_types else 1.0) * (prefer(e) if prefer else 1.0)
-                    * (LANE_BONUS if self.lanes.get(e.id) == self.lane else 1.0)
+                    * (lane_weight if self.lanes.get(e.id) == self.lane else 1.0)
                     / (1 + self.avoid.get(e.id, 0)) ** 4
                     * REPEAT_PENALTY ** sum(max(0, self.filled.get(p, 0) - FREE_REPEATS) for p in self._mentions(e))
                     * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
@@ -173,7 +177,7 @@ class Chooser:
         half_year = self.ctx.period != "year"
         own = [e for e in fresh if self.lanes.get(e.id) == self.lane or (half_year and e.periods)]
         weights = [weight(e) for e in own]
-        if any(weights):
+        if any(weights) and lane_weight >= LANE_BONUS:
             fresh = own
         else:
             weights = [weight(e) for e in fresh]
@@ -626,7 +630,10 @@ class _Review:
             headline = Chosen(f"{plain.id}#{self.fact_headlines}", lead)
             ch._count(headline, +1)
         else:
-            headline = ch.need(f"{family}_headline", facet=facet, prefer=lambda e: _about(said)(e) * on_subject(e))
+            # What the fact is about decides the headline before the seed's lane does (a fact on new branches
+            # under a headline on 换届 says two things); without facts the lane keeps seeds apart.
+            headline = ch.need(f"{family}_headline", facet=facet, prefer=lambda e: _about(said)(e) * on_subject(e),
+                               lane_weight=FACT_HEADLINE_LANE if said else LANE_BONUS)
         item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
                           f"{family}_elaboration")
         evidence = [f for f in g.facts if f != headline.text]
