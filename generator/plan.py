@@ -41,6 +41,7 @@ PERIOD_BONUS = 2000.0  # outweighs the lane: a half-year meeting's own frames co
 PRINCIPLE_SHARE = 0.4  # of directive points that open with a short principle, where the bank has one
 LANE_BONUS = 1000.0
 FACT_HEADLINE_LANE = 10.0  # the lane's weight when a headline is chosen for a brief's fact
+SUBJECT_LANE = 10.0  # … when the first sentence of a point is chosen for the subject its headline names
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
@@ -1064,7 +1065,10 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         if headline is None:
             continue
         item = _ItemDraft(topic, f, headline, [], about=about)
-        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
+        # The first sentence of a point speaks of what its headline names (稳妥处置不合格党员 → 不合格党员),
+        # from another lane if its own has nothing on that subject.
+        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item),
+                                   lane_weight=SUBJECT_LANE if subjects(headline.text, f, chooser.bank) else LANE_BONUS)
         if elaboration is None:
             chooser.release(headline)
             continue
