@@ -536,16 +536,29 @@ def test_the_cached_word_package_is_reused_and_a_damaged_one_is_replaced(monkeyp
     monkeypatch.setattr(dx, "_SKELETONS", {})
     dx.write_docx(draft, tmp_path / "a.docx")
     (cached,) = cache_home.glob("docx-*.zip")
-    first = cached.read_bytes()
+    first, made = cached.read_bytes(), (cached.stat().st_ino, cached.stat().st_mtime_ns)
     monkeypatch.setattr(dx, "_SKELETONS", {})
     dx.write_docx(draft, tmp_path / "b.docx")
-    assert cached.read_bytes() == first  # read, not rebuilt
+    # read, not rebuilt: a rebuild would rename a new file into place
+    assert cached.read_bytes() == first and (cached.stat().st_ino, cached.stat().st_mtime_ns) == made
     cached.write_bytes(first[: len(first) // 2])  # a half-written file from a crash
     monkeypatch.setattr(dx, "_SKELETONS", {})
     dx.write_docx(draft, tmp_path / "c.docx")
-    assert cached.read_bytes() == first
+    # Made afresh and written whole again (its zip entries carry the time of writing, so compare members).
+    assert _cached_members(cached) == _cached_members_of(first)
     contents = [_members(tmp_path / f"{n}.docx") for n in "abc"]
     assert contents[0] == contents[1] == contents[2]
+
+
+def _cached_members_of(blob: bytes):
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(blob.split(b"\n", 2)[2])) as zf:  # after the magic and digest lines
+        return [(name, zf.read(name)) for name in zf.namelist()]
+
+
+def _cached_members(path):
+    return _cached_members_of(path.read_bytes())
 
 
 def _members(path):
