@@ -53,6 +53,7 @@ MAX_POINT_SENTENCES = 6  # a directive point of a real speech: its headline, the
 TWO_PART_MAX_LENGTH = 5500
 MAX_ITEMS_PER_SECTION = 6
 MAX_TWO_PART_DIRECTIVES = 8
+TWO_PART_FEW_UNTIL = 3500  # 字: up to this length a two-part speech has at most six requirements
 
 
 def points_for_length(length: int) -> int:
@@ -1250,7 +1251,10 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                           ceiling=lambda n: estimate() + n <= ceiling, groups=groups)
 
     directive_sections = [s for s in sections if s.items]
-    per_section = (5, 6, MAX_TWO_PART_DIRECTIVES) if layout == "two_part" else (3, 4, MAX_ITEMS_PER_SECTION)
+    # “讲两点意见” of a usual length keeps its requirements to six (more reads as a flat list); a long one may
+    # have eight.
+    two_part_most = MAX_TWO_PART_DIRECTIVES if target > TWO_PART_FEW_UNTIL else 6
+    per_section = (5, 6, two_part_most) if layout == "two_part" else (3, 4, MAX_ITEMS_PER_SECTION)
     # (what to grow, up to how many[, elaborations of a new point]): the order in which a writer would let
     # a speech grow — fuller points before more points, so the points stay of a similar weight.
     # Achievement and problem paragraphs stay short (fact + one or two sentences) below about 5,000 字:
@@ -1270,7 +1274,8 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # “讲两点意见” holds every point in one section: a long speech gets fuller points, not more of them.
         rounds += [("lead", 2), ("achievements", 4), ("problems", 4), ("directives", MAX_DIRECTIVE_ELABORATIONS + 3),
                    # Beyond about 5,500 字 (only when the brief asks for this layout): more of everything.
-                   ("lead", 3), ("items", MAX_TWO_PART_DIRECTIVES + 6, MAX_DIRECTIVE_ELABORATIONS + 2),
+                   ("lead", 3), ("items", (MAX_TWO_PART_DIRECTIVES + 6) if target > TWO_PART_FEW_UNTIL
+                                 else two_part_most, MAX_DIRECTIVE_ELABORATIONS + 2),
                    ("achievements", 5), ("problems", 5), ("directives", MAX_DIRECTIVE_ELABORATIONS + 5)]
     elif layout == "separate":
         # The longest speeches (about 8,000 字) also let each point run a little fuller.
