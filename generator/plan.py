@@ -122,10 +122,21 @@ class Chooser:
         if len(_CLEAN) > 64:
             _CLEAN.clear()
         self._clean: dict[str, bool] = _CLEAN.setdefault((self.foreign_words, self.banned), {})
+        # One scan of a text for every unfit word, rather than a scan per word.
+        unfit = sorted({*self.foreign_words, *self.banned}, key=len, reverse=True)
+        self._unfit = re.compile("|".join(map(re.escape, unfit))) if unfit else None
+        self._gram_memo: dict[str, tuple[str, ...]] = {}
         self._filled: dict[tuple, str] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
         # Facet → the words of the brief's problem on it: the point that answers it takes them up.
         self.answering: dict[str, str] = {}
+
+    def _grams_of(self, text: str) -> tuple[str, ...]:
+        """The text's four-character runs, less the fixed formulas (a draft asks for the same texts often)."""
+        found = self._gram_memo.get(text)
+        if found is None:
+            found = self._gram_memo[text] = _grams(text, self.gram_ignore)
+        return found
 
     def _eligible(self, e: Entry, extra: Mapping[str, str] = {}) -> bool:
         if e.id in self.used:
@@ -134,8 +145,7 @@ class Chooser:
             return False
         clean = self._clean.get(e.text)
         if clean is None:  # the word checks depend on the text and the word lists alone
-            clean = self._clean[e.text] = (not any(w in e.text for w in self.foreign_words)
-                                           and not any(w in e.text for w in self.banned))
+            clean = self._clean[e.text] = self._unfit is None or self._unfit.search(e.text) is None
         return clean
 
     def _mentions(self, e: Entry) -> list[str]:
@@ -204,7 +214,7 @@ class Chooser:
     def _overused(self, text: str, margin: int = 2) -> int:
         """How many of the text's four-character runs, and of the unit's recurring values (a value is a
         phrase: it has the lower bar), are used up (within ``margin`` of the limit)."""
-        runs = sum(1 for g in _grams(text, self.gram_ignore) if self.grams.get(g, 0) >= self.gram_limit - margin)
+        runs = sum(1 for g in self._grams_of(text) if self.grams.get(g, 0) >= self.gram_limit - margin)
         values = sum(1 for p in REPEATING_VALUES
                      if self.values.get(p) and len(self.values[p]) > 4 and self.values[p] in text
                      and self.filled.get(p, 0) >= self.phrase_limit - margin)
@@ -221,7 +231,7 @@ class Chooser:
             self.sentences |= _sentence_set(chosen.text)
         else:
             self.sentences -= _sentence_set(chosen.text)
-        for g in _grams(chosen.text, self.gram_ignore):
+        for g in self._grams_of(chosen.text):
             self.grams[g] = self.grams.get(g, 0) + sign
         for p in REPEATING_VALUES:
             if self.values.get(p):
