@@ -55,12 +55,19 @@ KEEP = 4  # files kept per kind: a few bank versions (branches, an edited bank) 
 def prune(prefix: str, keep: str) -> None:
     """Remove all but the most recent few cache files of one kind (``prefix``), never ``keep`` itself. A
     file removed under another build's feet only makes that build compile afresh."""
+    import time
+
     folder = cache_dir()
     try:
         found = sorted((p for p in folder.glob(prefix + "*") if p.name != keep and not p.name.startswith(".")),
                        key=lambda p: p.stat().st_mtime, reverse=True)
+        # A half-written file of a process killed while writing (a kill -9): gone after an hour.
+        stale = [p for p in folder.glob(".*.tmp") if time.time() - p.stat().st_mtime > 3600]
     except OSError:
         return
+    for old in stale:
+        with contextlib.suppress(OSError):
+            old.unlink()
     for old in found[KEEP - 1:]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -11,6 +11,22 @@ EXAMPLES = ROOT / "examples"
 SAMPLES = ROOT.parent / "shared" / "samples"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory):
+    """The suite keeps its caches (bank, rules, Word package, patterns) in a folder of its own, so running it
+    never evicts the user's, and every run starts from the same empty cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
     """Run the draftgen CLI in-process; return (exit code, stdout, stderr)."""

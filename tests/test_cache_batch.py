@@ -597,3 +597,14 @@ def test_old_cache_files_of_a_kind_are_pruned(cache_home):
     # The four newest rules files stay, and a file of another kind is not touched.
     assert left == sorted([f"rules-{i:032d}.pickle" for i in (3, 4, 5, 6)] + ["docx-" + "9" * 32 + ".zip"])
     assert diskcache.read(f"rules-{6:032d}.pickle", "d" * 64) == b"x"
+
+
+def test_temp_files_of_killed_writers_are_cleared_after_an_hour(cache_home):
+    from generator import diskcache
+
+    cache_home.mkdir(parents=True, exist_ok=True)
+    old, fresh = cache_home / ".cache-abandoned.tmp", cache_home / ".bank-inflight.tmp"
+    old.write_bytes(b"half"), fresh.write_bytes(b"being written")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    diskcache.write("rules-" + "1" * 32 + ".pickle", "d" * 64, b"x")
+    assert not old.exists() and fresh.exists()  # another build may be writing the fresh one right now
