@@ -15,6 +15,7 @@ so patterns made from a user's text cannot make the file grow without end.
 
 from __future__ import annotations
 
+import array
 import hashlib
 import marshal
 import re
@@ -24,13 +25,19 @@ from typing import Optional
 try:  # CPython 3.11+: the compiler's own steps
     import _sre
     from re import _compiler, _parser
+
+    if array.array("I").itemsize != _sre.CODESIZE:
+        raise ImportError("the engine's code unit is not array's 'I'")
 except ImportError:  # pragma: no cover — another Python: plain re.compile
     _sre = None
 
-_FORMAT = 1
-_LIMIT = 3000  # records kept: several times what the code and rules hold
+_FORMAT = 2
+# The engine's code unit: array's 'I' where it is that wide (it is on every CPython in use), else no cache.
+_CODE_TYPE = "I"
+_LIMIT = 1500  # records kept: a few times what one command uses; beyond it, only the last run's are kept
 _table: Optional[dict] = None
 _added = False
+_used: set = set()  # the records this process asked for
 
 
 def _digest() -> str:
@@ -70,8 +77,10 @@ def _record(pattern: str, flags: int) -> Optional[tuple]:
         indexgroup = [None] * parsed.state.groups
         for name, i in groupindex.items():
             indexgroup[i] = name
-        return (int(flags | parsed.state.flags), [int(c) for c in code], int(parsed.state.groups - 1),
-                groupindex, tuple(indexgroup))
+        # The code as packed machine words: a list of ints a thousand long for each class of Chinese
+        # characters would make the file slow to read back.
+        return (int(flags | parsed.state.flags), array.array(_CODE_TYPE, code).tobytes(),
+                int(parsed.state.groups - 1), groupindex, tuple(indexgroup))
     except Exception:  # an internal step that differs in this Python: do without the cache
         return None
 
@@ -82,20 +91,27 @@ def _compile(p, flags=0):
         return _original(p, flags)
     table = _load()
     key = (p, int(flags))
+    _used.add(key)
     record = table.get(key)
     if record is not None:
         try:
-            return _sre.compile(p, *record)
+            return _build(p, record)
         except Exception:  # a record the engine refuses: compile it properly, and record it anew
             del table[key]
     record = _record(p, int(flags))
     if record is None:
         return _original(p, flags)
-    if len(table) < _LIMIT:
-        global _added
-        table[key] = record
-        _added = True
-    return _sre.compile(p, *record)
+    global _added
+    table[key] = record
+    _added = True
+    return _build(p, record)
+
+
+def _build(p: str, record: tuple) -> re.Pattern:
+    final_flags, packed, groups, groupindex, indexgroup = record
+    code = array.array(_CODE_TYPE)
+    code.frombytes(packed)
+    return _sre.compile(p, final_flags, code.tolist(), groups, groupindex, indexgroup)
 
 
 _original = _compiler.compile if _sre is not None else None
@@ -116,8 +132,9 @@ def save() -> None:
     from . import diskcache
 
     digest = _digest()
+    table = _table if len(_table) <= _LIMIT else {k: v for k, v in _table.items() if k in _used}
     try:
-        blob = marshal.dumps(_table)
+        blob = marshal.dumps(table)
     except ValueError:  # something marshal cannot write: go without the cache rather than fail a build
         return
     diskcache.write(_name(digest), digest, blob)

@@ -79,3 +79,20 @@ def test_the_command_fills_the_cache_and_a_second_run_gives_the_same_draft(tmp_p
         outs.append(next(out.glob("*.md")).read_text(encoding="utf-8"))
     assert list((tmp_path / "cache" / "draftgen").glob("regex-*.marshal"))
     assert outs[0] == outs[1]
+
+
+def test_beyond_its_limit_the_file_keeps_only_what_the_last_run_used(fresh, monkeypatch):
+    monkeypatch.setattr(regexcache, "_LIMIT", 5)
+    monkeypatch.setattr(regexcache, "_used", set())
+    for i in range(4):
+        re.compile(f"甲{i}[\u4e00-\u9fff]")
+    regexcache.save()  # four records: within the limit
+    monkeypatch.setattr(regexcache, "_table", None)
+    monkeypatch.setattr(regexcache, "_used", set())
+    re.purge()
+    for p in ("甲0[\u4e00-\u9fff]", "乙[\u4e00-\u9fff]", "丙[\u4e00-\u9fff]"):
+        re.compile(p)
+    regexcache.save()  # six records would pass the limit: only this run's three are written
+    monkeypatch.setattr(regexcache, "_table", None)
+    kept = {p for p, _ in regexcache._load()}
+    assert kept == {"甲0[\u4e00-\u9fff]", "乙[\u4e00-\u9fff]", "丙[\u4e00-\u9fff]"}
