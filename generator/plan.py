@@ -292,7 +292,11 @@ def _lanes(bank: PhraseBank, org_type: str, block: str) -> dict[str, int]:
     lanes: dict[str, int] = {}
     counts: dict[tuple, int] = {}
     usable = [e for e in bank.entries if not e.org_types or org_type in e.org_types]
-    deal = lambda e: (not e.org_types, zlib.crc32(f"{block}:{e.id}".encode()))  # noqa: E731
+    # crc32 of "block:id", continued from the block's prefix (CRC runs on: crc32(b, crc32(a)) == crc32(a + b)),
+    # so a batch of briefs does not format and encode every id again for each one.
+    start = zlib.crc32(f"{block}:".encode())
+    ids = _encoded_ids(bank)
+    deal = lambda e: (not e.org_types, zlib.crc32(ids[e.id], start))  # noqa: E731
     for e in sorted(usable, key=deal):
         pool = (e.slot, e.facet, e.group)
         lanes[e.id] = counts.get(pool, 0) % LANES
@@ -304,6 +308,14 @@ def _lanes(bank: PhraseBank, org_type: str, block: str) -> dict[str, int]:
 
 
 _LANE_CACHE: dict[tuple[int, str, str], tuple[PhraseBank, dict[str, int]]] = {}
+_IDS: dict[int, tuple[PhraseBank, dict[str, bytes]]] = {}
+
+
+def _encoded_ids(bank: PhraseBank) -> dict[str, bytes]:
+    found = _IDS.get(id(bank))
+    if found is None or found[0] is not bank:
+        found = _IDS[id(bank)] = (bank, {e.id: e.id.encode() for e in bank.entries})
+    return found[1]
 
 
 def _by_lane(options: list[str], lane: int, rng: random.Random) -> list[str]:
