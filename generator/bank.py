@@ -111,6 +111,12 @@ OUTSIDE_WORDS = ("各非公企业", "非公企业党组织", "国企党组织", 
 OUTSIDE_RE = re.compile(r"(?:有的|个别|一些|少数|部分|各)(?:医院|学校|高校|企业|国企|村|社区|机关)(?![党支委务民级干职])")
 
 
+@lru_cache(maxsize=16384)
+def _placeholders(text: str) -> frozenset[str]:
+    # Asked for at every draw: the planner looks at each candidate's placeholders many times over.
+    return frozenset(PLACEHOLDER_RE.findall(text))
+
+
 def time_tags(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """(the periods an entry fits, the months it fits); empty means any."""
     half = any(w in text for w in HALF_WORDS)
@@ -177,8 +183,8 @@ class Entry:
     outside: bool = False  # derived: speaks of a sector from outside, for a speaker over many units only
 
     @property
-    def placeholders(self) -> set[str]:
-        return set(PLACEHOLDER_RE.findall(self.text))
+    def placeholders(self) -> frozenset[str]:
+        return _placeholders(self.text)
 
     def suits(self, *, org_type: str | None = None, kind: str | None = None, layout: str | None = None,
               date: dt.date | None = None, period: str | None = None, scope: str | None = None) -> bool:

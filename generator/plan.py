@@ -250,6 +250,7 @@ def _brevity(e: Entry) -> float:
     return (80 / max(len(e.text), 40)) ** 2 if SLOTS[e.slot]["family"] in ("frames", "work", "situation") else 1.0
 
 
+@lru_cache(maxsize=16384)
 def _sentence_set(text: str) -> frozenset[str]:
     return frozenset(x for x in re.findall(r"[^。！？]+[。！？]", text) if len(x) >= 6)
 
@@ -296,8 +297,9 @@ def _lanes(bank: PhraseBank, org_type: str, block: str) -> dict[str, int]:
     # so a batch of briefs does not format and encode every id again for each one.
     start = zlib.crc32(f"{block}:".encode())
     ids = _encoded_ids(bank)
-    deal = lambda e: (not e.org_types, zlib.crc32(ids[e.id], start))  # noqa: E731
-    for e in sorted(usable, key=deal):
+    keys = [(not e.org_types, zlib.crc32(ids[e.id], start)) for e in usable]
+    for k in sorted(range(len(usable)), key=keys.__getitem__):
+        e = usable[k]
         pool = (e.slot, e.facet, e.group)
         lanes[e.id] = counts.get(pool, 0) % LANES
         counts[pool] = counts.get(pool, 0) + 1
