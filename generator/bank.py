@@ -6,7 +6,6 @@ filled by plain substitution, never by Jinja.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -592,29 +591,17 @@ def _read_cache(path: Path, key: str) -> Optional[PhraseBank]:
 
 
 def _write_cache(path: Path, key: str, bank: PhraseBank) -> None:
-    """Write beside the target and rename, so a reader (another build running at the same moment) sees the
-    old file or the new one, never half of one. Failing to cache is never an error."""
+    """Written whole and renamed into place (diskcache.replace). Failing to cache is never an error."""
     import pickle
-    import tempfile
 
-    tmp = None
+    from .diskcache import prune, replace
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".bank-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_CACHE_MAGIC + key.encode("ascii"))
-            pickle.dump(bank, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
-        from .diskcache import prune
-
+        data = _CACHE_MAGIC + key.encode("ascii") + pickle.dumps(bank, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # something in the bank pickle cannot hold: go without the cache
+        return
+    if replace(path, data, prefix=".bank-"):
         prune("bank-", keep=path.name)
-    except Exception:
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def load_bank_cached(directory: Path | None = None) -> PhraseBank:

@@ -1355,36 +1355,36 @@ def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], thresho
     ``word_threshold`` as in find_word_slips."""
     from .typos import find_slips, find_word_slips
 
-    text = para.text
-    protected = _protected(text, rules, terms)
     known = tuple(sorted(rules.known_words))
     out = []
+    for start, run, skip in _runs_to_check(para.text, rules, terms):
+        tokens = _cut(run)
+        slips = find_slips(run, tokens, _scorer(), skip, known, threshold)
+        taken = {x.start for x in slips}
+        slips += [x for x in find_word_slips(run, tokens, _scorer(), skip, word_threshold) if x.start not in taken]
+        out += [(start + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
+    return out
+
+
+def _runs_to_check(text: str, rules: Rules, terms: Sequence[str]):
+    """(offset, run, positions in the run not to question) for each run of two or more Chinese characters."""
+    protected = _protected(text, rules, terms)
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
         if len(run) < 2:
             continue
         skip = [i - m.start() for i in range(m.start(), m.end()) if i in protected] if protected else []
-        tokens = _cut(run)
-        slips = find_slips(run, tokens, _scorer(), skip, known, threshold)
-        taken = {x.start for x in slips}
-        slips += [x for x in find_word_slips(run, tokens, _scorer(), skip, word_threshold) if x.start not in taken]
-        out += [(m.start() + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
-    return out
+        yield m.start(), run, skip
 
 
 def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
     from .typos import find_swaps
 
     text = para.text
-    protected = _protected(text, rules, terms)
     out = []
-    for m in _HAN_RUN.finditer(text):
-        run = m.group(0)
-        if len(run) < 2:
-            continue
-        skip = [i - m.start() for i in range(m.start(), m.end()) if i in protected] if protected else []
+    for start, run, skip in _runs_to_check(text, rules, terms):
         for swap in find_swaps(run, _cut(run), _scorer(), skip):
-            at = m.start() + swap.start
+            at = start + swap.start
             out.append(_finding("DG804", para, f"“{swap.wrong}”疑为字序颠倒，应为“{swap.right}”", start=at, end=at + 2,
                                 suggestion=f"改为“{swap.right}”：{text[max(0, at - 4):at]}{swap.right}{text[at + 2:at + 6]}"))
     for at, slip in typo_candidates(para, rules, terms):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from pathlib import Path
 from typing import Optional
 
 from .paths import cache_dir
@@ -29,20 +30,26 @@ def read(name: str, digest: str) -> Optional[bytes]:
 
 
 def write(name: str, digest: str, data: bytes) -> None:
+    if replace(cache_dir() / name, _MAGIC + digest.encode("ascii") + b"\n" + data):
+        prune(name.split("-", 1)[0] + "-", keep=name)
+
+
+def replace(path: Path, data: bytes, prefix: str = ".cache-") -> bool:
+    """Write ``data`` beside ``path`` and rename it into place, so a reader (another build at the same moment)
+    sees the old file or the new one, never half of one; whether that worked (failing is no error)."""
     import tempfile
 
-    folder = cache_dir()
     tmp = None
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".cache-", suffix=".tmp", dir=folder)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + digest.encode("ascii") + b"\n" + data)
-        os.replace(tmp, folder / name)
+            f.write(data)
+        os.replace(tmp, path)
         tmp = None
-        prune(name.split("-", 1)[0] + "-", keep=name)
+        return True
     except OSError:
-        pass
+        return False
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

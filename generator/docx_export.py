@@ -821,11 +821,10 @@ def _python_docx_members(draft: Draft, reference: Optional[Path], profile_name: 
     import docx
 
     direct = reference is None
+    doc = docx.Document()
     if direct:
-        doc = docx.Document()
         _prepare_standard(doc, profile)
     else:
-        doc = docx.Document()
         _strip_template(doc)
         _install_styles(doc, profile)
         _apply_reference(doc, reference, profile, fonts)
@@ -839,7 +838,12 @@ def _python_docx_members(draft: Draft, reference: Optional[Path], profile_name: 
     _app_properties(doc, draft)
     buffer = io.BytesIO()
     doc.save(buffer)
-    with zipfile.ZipFile(buffer) as zf:
+    return _zip_members(buffer.getvalue())
+
+
+def _zip_members(blob: bytes) -> list[tuple[str, bytes]]:
+    """A package's members, in its order."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
         return [(name, zf.read(name)) for name in zf.namelist()]
 
 
@@ -946,8 +950,7 @@ def _cached_skeleton(key: tuple, profile: layout.Profile) -> list[tuple[str, byt
         blob = diskcache.read(f"docx-{digest[:32]}.zip", digest)
         if blob is not None:
             try:
-                with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-                    return [(name, zf.read(name)) for name in zf.namelist()]
+                return _zip_members(blob)
             except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
                 pass  # a damaged cache file: build afresh and replace it
     members = _probe_package(profile)
@@ -973,8 +976,7 @@ def _probe_package(profile: layout.Profile) -> list[tuple[str, bytes]]:
     _app_properties(doc, probe)
     buffer = io.BytesIO()
     doc.save(buffer)
-    with zipfile.ZipFile(buffer) as zf:
-        return [(name, zf.read(name)) for name in zf.namelist()]
+    return _zip_members(buffer.getvalue())
 
 
 def read_docx_text(path: Path) -> list[tuple[str, str]]:

@@ -450,16 +450,6 @@ def content_bigrams(text: str, bank: PhraseBank) -> frozenset[str]:
     return _content_bigrams(text, _lexicon(bank).generic)
 
 
-@lru_cache(maxsize=16384)
-def _subjects_in(text: str, keywords: tuple[str, ...]) -> frozenset[str]:
-    found = set()
-    for k in keywords:  # longest first, so 流动党员 is not also counted as 党员
-        if k in text:
-            found.add(k)
-            text = text.replace(k, "|")
-    return frozenset(found)
-
-
 def subjects(text: str, facet: str, bank: PhraseBank) -> frozenset[str]:
     """The sub-subjects of the facet that a text names (党员日常管理: 流动党员, 党费, 积分…)."""
     return _subjects_in(text, _lexicon(bank).subjects.get(facet, ()))

@@ -509,32 +509,10 @@ def _load_genre(path_name: str) -> tuple[dict[str, int], dict[str, str], list[st
                 problems.append(f"{path}:{n}: 应为“词<制表符>词<制表符>次数”，实为“{line[:20]}”")
     around = _index_pairs(pairs)
     if not problems and not os.environ.get("DRAFTGEN_NO_CACHE"):
-        _write_marshal(cached, (pairs, around))
+        from .diskcache import replace
+
+        replace(cached, _GENRE_CACHE_FORMAT + marshal.dumps((pairs, around)), prefix=".genre-")
     return pairs, around, problems
-
-
-def _write_marshal(target: Path, value) -> None:
-    """Beside the target, then renamed: a reader sees the old file or the new one. Failing to cache is never an error."""
-    import contextlib
-    import marshal
-    import os
-    import tempfile
-
-    tmp = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".genre-", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_GENRE_CACHE_FORMAT)
-            marshal.dump(value, f)
-        os.replace(tmp, target)
-        tmp = None
-    except Exception:
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def _index_pairs(pairs: dict[str, int]) -> dict[str, str]:
