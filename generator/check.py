@@ -952,6 +952,9 @@ def _placeholders(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
 
 def _table_matches(text: str, table: Sequence[Formula]) -> list[tuple[int, int, Formula]]:
     """Non-overlapping matches of a rule table, the longest first, so 十三五收官之年 shields 十三五."""
+    screen = _table_screen(table)
+    if screen is not None and not any(rx.search(text) for rx in screen):
+        return []  # the usual case: no pattern of the table occurs at all
     found = []
     for rule in table:
         for rx in rule.patterns:
@@ -971,6 +974,28 @@ def _table_matches(text: str, table: Sequence[Formula]) -> list[tuple[int, int, 
     return sorted(chosen, key=lambda x: x[0])
 
 
+def _table_screen(table: Sequence[Formula]) -> list[re.Pattern] | None:
+    """One alternation per set of flags of all a table's patterns: where none of them finds anything, no
+    pattern of the table matches (a pattern that matches somewhere makes its alternation match there or
+    earlier). None when the patterns cannot be joined (numbered or named groups that would clash)."""
+    cached = _SCREENS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    by_flags: dict[int, list[str]] = {}
+    for rule in table:
+        for rx in rule.patterns:
+            by_flags.setdefault(rx.flags, []).append(rx.pattern)
+    try:
+        if any(re.search(r"\\[1-9]|\(\?P=", p) for patterns in by_flags.values() for p in patterns):
+            raise re.error("a back-reference would point at another pattern's group")
+        screen = [re.compile("|".join(f"(?:{p})" for p in patterns), flags) for flags, patterns in by_flags.items()]
+    except re.error:
+        screen = None
+    _SCREENS[id(table)] = (table, screen)
+    return screen
+
+
+_SCREENS: dict[int, tuple[Sequence[Formula], list[re.Pattern] | None]] = {}
 _QUOTE = re.compile("“[^“”]*”")
 _XI_SAYS = re.compile("(?:习近平|总书记)[^。“”]{0,16}$")
 

@@ -798,20 +798,62 @@ def write_docx(draft: Draft, path: Path, options: Optional[DocxOptions] = None,
     profile = layout.get_profile(options.profile, fonts)
     if reference is None and _core_values_fit(draft):
         members = _standard_members(draft, options.profile, fonts, profile)
+        shared = frozenset(name for name, _ in members if name not in _PER_DRAFT)
     else:
         members = _python_docx_members(draft, reference, options.profile, fonts, profile)
+        shared = frozenset()
     try:
-        _write_zip(path, members)
+        _write_zip(path, members, reuse=shared)
     except OSError as e:
         raise DraftgenError(f"无法写入“{path}”：{e.strerror or e}") from e
 
 
-def _write_zip(path, members: list[tuple[str, bytes]]) -> None:
-    # As python-docx writes a package: members in its order, each deflated, named by a str (so each gets
-    # the time of writing and mode 0600, as ZipFile.writestr gives them).
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members:
-            zf.writestr(name, data)
+def _write_zip(path, members: list[tuple[str, bytes]], *, reuse: frozenset[str] = frozenset()) -> None:
+    """The package as python-docx writes it with zipfile: members in its order, each deflated at zlib's
+    default level, stamped with the time of writing, mode 0600 — the same bytes, made here so that the
+    members every draft shares (``reuse``: styles, theme, footers…) are deflated once per process, not once
+    per draft. tests/test_docx.py holds it to zipfile's bytes."""
+    import struct
+    import time
+    import zlib
+
+    year, month, day, hour, minute, second = time.localtime(time.time())[:6]
+    dos_time, dos_date = hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+    out, central = bytearray(), bytearray()
+    for name, data in members:
+        packed = _DEFLATED.get(data) if name in reuse else None
+        if packed is None:
+            deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            packed = (zlib.crc32(data), deflate.compress(data) + deflate.flush())
+            if name in reuse:
+                if len(_DEFLATED) > 256:
+                    _DEFLATED.clear()
+                _DEFLATED[data] = packed
+        crc, body = packed
+        try:
+            raw, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            raw, flags = name.encode("utf-8"), 0x800
+        offset = len(out)
+        out += struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
+                           crc, len(body), len(data), len(raw), 0)
+        out += raw
+        out += body
+        central += struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, _CREATE_SYSTEM, 20, 0, flags,
+                               zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(body), len(data), len(raw),
+                               0, 0, 0, 0, 0o600 << 16, offset)
+        central += raw
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(out), 0)
+    blob = bytes(out + central + end)
+    if hasattr(path, "write"):
+        path.write(blob)
+    else:
+        with open(path, "wb") as f:
+            f.write(blob)
+
+
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}  # a shared member's bytes → (crc, deflated bytes)
+_CREATE_SYSTEM = 0 if os.name == "nt" else 3  # as zipfile records the system that made the archive
 
 
 def _python_docx_members(draft: Draft, reference: Optional[Path], profile_name: str, fonts: Mapping[str, str],
@@ -907,6 +949,9 @@ def _standard_members(draft: Draft, profile_name: str, fonts: Mapping[str, str],
             data = _app_xml(draft)
         members.append((name, data))
     return members
+
+
+_PER_DRAFT = ("word/document.xml", "docProps/core.xml", "docProps/custom.xml", "docProps/app.xml")
 
 
 def _xml_text(value: str) -> str:

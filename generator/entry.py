@@ -135,9 +135,10 @@ def entry() -> None:
     import gc
 
     gc.set_threshold(100_000, 50, 100)
-    from . import regexcache
+    from . import classcache, regexcache
 
     regexcache.install()
+    classcache.install()
     fast = fast_args(sys.argv[1:])
     if fast is not None:
         code = _run_fast(*fast)
@@ -155,6 +156,7 @@ def entry() -> None:
     # A build leaves tens of thousands of objects behind; collecting them at exit costs about a fifth of a
     # cold run, and every file is already closed and renamed into place by now.
     regexcache.save()
+    classcache.save()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -29,6 +29,7 @@ GROUP_FILL_TOPICS = ("理论武装", "组织生活", "服务群众", "作风建�
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
+HOT_MARGIN = 2  # the widest margin Chooser._overused is asked about
 REPEATING_VALUES = ("business", "members", "unit")  # values that recur in many entries
 FREE_REPEATS = 3  # after this many uses of one, entries that repeat it again are disfavoured
 REPEAT_PENALTY = 0.1
@@ -117,6 +118,7 @@ class Chooser:
         # Four-character runs used so far: a paragraph of one facet names its subject often, and past a
         # few uses a phrase reads as a tic (the proofreader's DG702 counts the same runs).
         self.grams: dict[str, int] = {}
+        self.hot_grams: set[str] = set()  # runs within HOT_MARGIN of the limit
         self.sentences: set[str] = set()
         # Entry text → passes the word checks; shared by every draft with the same word lists (a batch).
         if len(_CLEAN) > 64:
@@ -126,6 +128,7 @@ class Chooser:
         unfit = sorted({*self.foreign_words, *self.banned}, key=len, reverse=True)
         self._unfit = re.compile("|".join(map(re.escape, unfit))) if unfit else None
         self._gram_memo: dict[str, tuple[str, ...]] = {}
+        self._mention_memo: dict[str, tuple[str, ...]] = {}
         self._filled: dict[tuple, str] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
         # Facet → the words of the brief's problem on it: the point that answers it takes them up.
@@ -148,11 +151,14 @@ class Chooser:
             clean = self._clean[e.text] = self._unfit is None or self._unfit.search(e.text) is None
         return clean
 
-    def _mentions(self, e: Entry) -> list[str]:
+    def _mentions(self, e: Entry) -> tuple[str, ...]:
         """Which recurring values (the unit's business, its members…) an entry names, by placeholder or
         literally (a hospital's own entries write 党员医务人员 out)."""
-        return [p for p in REPEATING_VALUES
-                if f"{{{p}}}" in e.text or (self.values.get(p) and self.values[p] in e.text)]
+        found = self._mention_memo.get(e.text)
+        if found is None:
+            found = self._mention_memo[e.text] = tuple(
+                p for p in REPEATING_VALUES if f"{{{p}}}" in e.text or (self.values.get(p) and self.values[p] in e.text))
+        return found
 
     def available(self, slot: str, *, topic: str | None = None, group: str | None = None,
                   facet: str | None = None, extra: Mapping[str, str] = {}) -> list[Entry]:
@@ -211,10 +217,12 @@ class Chooser:
                 self.values.get(p) is None and p not in extra for p in e.placeholders) else e.text
         return text
 
-    def _overused(self, text: str, margin: int = 2) -> int:
+    def _overused(self, text: str, margin: int = HOT_MARGIN) -> int:
         """How many of the text's four-character runs, and of the unit's recurring values (a value is a
         phrase: it has the lower bar), are used up (within ``margin`` of the limit)."""
-        runs = sum(1 for g in self._grams_of(text) if self.grams.get(g, 0) >= self.gram_limit - margin)
+        # Only runs already near the limit can count: the set of those is small, often empty.
+        hot, bar = self.hot_grams, self.gram_limit - margin
+        runs = sum(1 for g in self._grams_of(text) if g in hot and self.grams[g] >= bar) if hot else 0
         values = sum(1 for p in REPEATING_VALUES
                      if self.values.get(p) and len(self.values[p]) > 4 and self.values[p] in text
                      and self.filled.get(p, 0) >= self.phrase_limit - margin)
@@ -231,8 +239,13 @@ class Chooser:
             self.sentences |= _sentence_set(chosen.text)
         else:
             self.sentences -= _sentence_set(chosen.text)
+        hot_from = self.gram_limit - HOT_MARGIN
         for g in self._grams_of(chosen.text):
-            self.grams[g] = self.grams.get(g, 0) + sign
+            n = self.grams[g] = self.grams.get(g, 0) + sign
+            if n >= hot_from:
+                self.hot_grams.add(g)
+            else:
+                self.hot_grams.discard(g)
         for p in REPEATING_VALUES:
             if self.values.get(p):
                 self.filled[p] = self.filled.get(p, 0) + sign * chosen.text.count(self.values[p])
@@ -281,43 +294,57 @@ def _gram_rules(length: int) -> tuple[int, tuple[str, ...]]:
     return limit, threshold, tuple(sorted(rules.ignore, key=len, reverse=True))
 
 
-def _lanes(bank: PhraseBank, org_type: str, block: str) -> dict[str, int]:
+def _lanes(bank: PhraseBank, org_type: str, block: str) -> "_LaneMap":
     """Entry id → lane: the entries a unit of this type may use, of each pool (one slot and facet, or slot
     and group), dealt out in turn — its type's own entries first, so that every lane gets some — in an order
     that depends on the block of three seeds: seeds 3k, 3k+1, 3k+2 take disjoint thirds of each pool, and
-    another block deals the pools afresh."""
-    key = (id(bank), org_type, block)
-    cached = _LANE_CACHE.get(key)
+    another block deals the pools afresh. A pool is dealt when first asked about: a draft touches only some."""
+    return _LaneMap(_pools(bank, org_type), zlib.crc32(f"{block}:".encode()))
+
+
+class _LaneMap:
+    def __init__(self, pools: tuple[dict, dict], start: int):
+        self.pool_of, self.members = pools
+        self.start = start
+        self.lanes: dict[str, int] = {}
+
+    def get(self, entry_id: str) -> int | None:
+        lane = self.lanes.get(entry_id)
+        if lane is None:
+            pool = self.pool_of.get(entry_id)
+            if pool is None:  # an entry this type of unit may not use
+                return None
+            # crc32 of "block:id", continued from the block's prefix (CRC runs on: crc32(b, crc32(a)) ==
+            # crc32(a + b)), so a batch of briefs does not format every id again for each one.
+            start, crc = self.start, zlib.crc32
+            members = self.members[pool]
+            order = sorted(members, key=lambda m: (m[1], crc(m[2], start)))
+            for i, m in enumerate(order):
+                self.lanes[m[0]] = i % LANES
+            lane = self.lanes[entry_id]
+        return lane
+
+
+def _pools(bank: PhraseBank, org_type: str) -> tuple[dict, dict]:
+    """The entries a unit of this type may use, by pool: (id, not type-specific, encoded id), in bank order."""
+    key = (id(bank), org_type)
+    cached = _POOL_CACHE.get(key)
     if cached is not None and cached[0] is bank:
         return cached[1]
-    lanes: dict[str, int] = {}
-    counts: dict[tuple, int] = {}
-    usable = [e for e in bank.entries if not e.org_types or org_type in e.org_types]
-    # crc32 of "block:id", continued from the block's prefix (CRC runs on: crc32(b, crc32(a)) == crc32(a + b)),
-    # so a batch of briefs does not format and encode every id again for each one.
-    start = zlib.crc32(f"{block}:".encode())
-    ids = _encoded_ids(bank)
-    keys = [(not e.org_types, zlib.crc32(ids[e.id], start)) for e in usable]
-    for k in sorted(range(len(usable)), key=keys.__getitem__):
-        e = usable[k]
-        pool = (e.slot, e.facet, e.group)
-        lanes[e.id] = counts.get(pool, 0) % LANES
-        counts[pool] = counts.get(pool, 0) + 1
-    if len(_LANE_CACHE) > 64:
-        _LANE_CACHE.clear()
-    _LANE_CACHE[key] = (bank, lanes)
-    return lanes
+    pool_of: dict[str, tuple] = {}
+    members: dict[tuple, list] = {}
+    for e in bank.entries:
+        if not e.org_types or org_type in e.org_types:
+            pool = (e.slot, e.facet, e.group)
+            pool_of[e.id] = pool
+            members.setdefault(pool, []).append((e.id, not e.org_types, e.id.encode()))
+    if len(_POOL_CACHE) > 16:
+        _POOL_CACHE.clear()
+    _POOL_CACHE[key] = (bank, (pool_of, members))
+    return pool_of, members
 
 
-_LANE_CACHE: dict[tuple[int, str, str], tuple[PhraseBank, dict[str, int]]] = {}
-_IDS: dict[int, tuple[PhraseBank, dict[str, bytes]]] = {}
-
-
-def _encoded_ids(bank: PhraseBank) -> dict[str, bytes]:
-    found = _IDS.get(id(bank))
-    if found is None or found[0] is not bank:
-        found = _IDS[id(bank)] = (bank, {e.id: e.id.encode() for e in bank.entries})
-    return found[1]
+_POOL_CACHE: dict[tuple[int, str], tuple[PhraseBank, tuple[dict, dict]]] = {}
 
 
 def _by_lane(options: list[str], lane: int, rng: random.Random) -> list[str]:

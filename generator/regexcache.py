@@ -119,8 +119,10 @@ _original = _compiler.compile if _sre is not None else None
 
 def install() -> None:
     """Put the cache in front of re's compiler for the rest of this process (the draftgen command only:
-    a program that imports the package keeps its re untouched)."""
-    if _sre is not None and _compiler.compile is _original:
+    a program that imports the package keeps its re untouched; DRAFTGEN_NO_CACHE=1 turns it off)."""
+    import os
+
+    if _sre is not None and _compiler.compile is _original and not os.environ.get("DRAFTGEN_NO_CACHE"):
         _compiler.compile = _compile
 
 

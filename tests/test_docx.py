@@ -18,6 +18,7 @@ from generator.docx_export import (
     RPR_ORDER,
     SECTPR_ORDER,
     STYLE_ORDER,
+    _write_zip,
     convert_to_pdf,
     read_custom_properties,
     read_docx_text,
@@ -895,3 +896,27 @@ def test_widow_control_only_where_a_last_line_would_stand_alone(tmp_path):
     write_docx(draft, path)
     flagged = [i for i, p in enumerate(body_paragraphs(path)) if p.xpath("w:pPr/w:widowControl", namespaces=NS)]
     assert flagged == [7]  # nowhere else: every other page keeps its 22 lines
+
+
+def test_the_package_writer_gives_zipfiles_own_bytes(built, monkeypatch):
+    """_write_zip deflates shared members once per process; the archive stays what zipfile.writestr makes
+    (headers, times, modes, order), for non-ASCII names and empty members too, whether reused or not."""
+    import io
+    import time
+
+    with zipfile.ZipFile(built) as zf:
+        members = [(n, zf.read(n)) for n in zf.namelist()] + [("word/名字.xml", b"<x/>"), ("empty.xml", b"")]
+    monkeypatch.setattr(time, "time", lambda: 1767225601.0)
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    names = frozenset(n for n, _ in members)
+    ours = []
+    for reuse in (names, names, frozenset()):
+        buffer = io.BytesIO()
+        _write_zip(buffer, members, reuse=reuse)
+        ours.append(buffer.getvalue())
+    assert ours[0] == ours[1] == ours[2] == plain.getvalue()
+    with zipfile.ZipFile(io.BytesIO(ours[1])) as zf:
+        assert zf.testzip() is None and zf.read("word/名字.xml") == b"<x/>"
