@@ -113,3 +113,41 @@ def test_mine_command_writes_candidates_and_refuses_to_overwrite(run_cli, tmp_pa
 
     code, _, err = run_cli("mine", SAMPLES / "2-review-meeting-schools.txt", "-o", ROOT / "phrasebank" / "x.yaml")
     assert code == 2 and not (ROOT / "phrasebank" / "x.yaml").exists()
+
+
+def test_a_docx_still_as_built_is_checked_without_the_segmenter_and_an_edited_one_with_it(tmp_path):
+    """A built .docx records a digest of its text; check recognises the draft unchanged and leaves out the
+    spelling rules (no jieba), and once a person edits a character every rule runs again."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from generator.docx_export import write_docx
+    from generator.pipeline import generate
+
+    built = tmp_path / "built.docx"
+    write_docx(generate(EXAMPLES / "school" / "brief.yaml", seed=3).draft, built)
+    with zipfile.ZipFile(built) as zf:
+        members = [(n, zf.read(n)) for n in zf.namelist()]
+    body = dict(members)["word/document.xml"].decode("utf-8")
+    assert "拼搏" not in body and "团结" in body
+    edited = tmp_path / "edited.docx"
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(name, body.replace("团结", "拼博", 1).encode("utf-8") if name == "word/document.xml" else data)
+    spaced = tmp_path / "spaced.docx"  # only a stray space typed: the words are still as built
+    with zipfile.ZipFile(spaced, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(name, body.replace("团结", "团 结", 1).encode("utf-8") if name == "word/document.xml" else data)
+    probe = ("import sys; from generator.check import check_paths; text, _ = check_paths(sys.argv[1:]); "
+             "print(text); print('JIEBA', 'jieba' in sys.modules)")
+    runs = {}
+    for path in (built, edited, spaced):
+        done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120,
+                              cwd=EXAMPLES.parent)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs[path.name] = done.stdout
+    assert "与 draftgen 生成时的文字一致" in runs["built.docx"] and "JIEBA False" in runs["built.docx"]
+    assert "与 draftgen 生成时的文字一致" not in runs["edited.docx"] and "JIEBA True" in runs["edited.docx"]
+    assert "“拼博”" in runs["edited.docx"] and "改为“拼搏”" in runs["edited.docx"]
+    assert "与 draftgen 生成时的文字一致" in runs["spaced.docx"] and "JIEBA False" in runs["spaced.docx"]
