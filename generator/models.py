@@ -378,7 +378,7 @@ class Draft:
 
     def char_count(self) -> int:
         """字数 as Word counts it for Chinese text: every non-space character."""
-        return sum(1 for ch in self.body_text if not ch.isspace())
+        return len("".join(self.body_text.split()))  # str.split() cuts at exactly the isspace() characters
 
     def gaps(self) -> list[str]:
         import re
