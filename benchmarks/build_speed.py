@@ -8,10 +8,7 @@ cannot be had the comparison with it is left out and said so. Every command runs
 commands take turns within each round (the order rotating from round to round), so a machine that is busy
 for a while slows all of them alike, and the medians are compared. "warm cache" is the normal case (the
 compiled bank in ~/.cache/draftgen from an earlier run); "cold cache" starts every run with an empty one.
-"check 10k 字" is a user's file (every rule, so jieba is loaded); "check 8k 字 .docx as built" is the longest
-speech a build makes, unchanged, which check recognises by the text digest the build records and proofreads
-without the segmenter-based spelling rules. Also prints whether jieba or rich is imported on the build path
-(`python -X importtime`).
+Also prints whether jieba or rich is imported on the build path (`python -X importtime`).
 """
 
 from __future__ import annotations
@@ -122,11 +119,6 @@ def main() -> None:
         text = next((tmp / "text").glob("*.md"))
         clean = tmp / "clean-10k.txt"
         clean_draft(clean)
-        # The longest speech a build makes, as a .docx still as built: check leaves out the spelling rules
-        # (and so jieba) for it, as for the build's own check.
-        subprocess.run([*draftgen, "build", str(BRIEF), "-o", str(tmp / "long"), "--format", "docx", "--seed", SEED,
-                        "--length", "8000"], check=True, capture_output=True, cwd=ROOT, env=ENV)
-        built_docx = next((tmp / "long").glob("*讲话稿.docx"))
         cold_env = lambda: {**ENV, "XDG_CACHE_HOME": tempfile.mkdtemp(dir=tmp)}  # noqa: E731
         build = [*draftgen, "build", str(BRIEF), "-o", str(tmp / "out"), "--seed", SEED, "--force", "--format"]
         commands = {
@@ -134,7 +126,6 @@ def main() -> None:
             "draftgen build → .md": lambda: timed([*build, "md"]),
             "draftgen build → .docx (cold cache)": lambda: timed([*build, "docx"], cold_env()),
             "draftgen check 10k 字": lambda: timed([*draftgen, "check", str(clean), "--date", "2026-01-20"]),
-            "draftgen check 8k 字 .docx as built": lambda: timed([*draftgen, "check", str(built_docx)]),
             "floor: import docx; save": lambda: timed([sys.executable, "-c", FLOOR_SCRIPT, str(tmp / "floor.docx")]),
         }
         if cn_py is not None:
@@ -157,9 +148,7 @@ def main() -> None:
         for name in ("draftgen build → .docx", "draftgen build → .md", "draftgen build → .docx (cold cache)"):
             vs_cn = f"{med[name] / cn:.2f}× cn-gov-docx, " if cn else ""
             print(f"  {name:<38} {vs_cn}{med[name] / floor:.2f}× floor")
-        print(f"  {'draftgen check 10k 字 (a user file)':<38} {med['draftgen check 10k 字'] / floor:.2f}× floor")
-        name = "draftgen check 8k 字 .docx as built"
-        print(f"  {name:<38} {med[name] / floor:.2f}× floor")
+        print(f"  {'draftgen check 10k 字':<38} {med['draftgen check 10k 字'] / floor:.2f}× floor")
         if cn is None:
             print("  (cn-gov-docx could not be installed: no comparison with it)")
 

@@ -1800,18 +1800,6 @@ def speech_date(doc: SourceDocument) -> dt.date | None:
     return None
 
 
-def _unchanged_since_build(path: Path, doc: SourceDocument) -> bool:
-    """Whether a .docx still holds the very text draftgen recorded when it wrote it."""
-    from .docx_export import read_custom_properties
-    from .readers import text_digest
-
-    try:
-        recorded = read_custom_properties(path).get("draftgen.text_sha256")
-    except Exception:  # a package whose properties cannot be read is simply a user's file
-        return False
-    return bool(recorded) and recorded == text_digest(p.text for p in doc.paragraphs)
-
-
 def check_paths(paths: Iterable[str | Path], *, date: dt.date | None = None, allowed_terms: Iterable[str] = (),
                 fmt: str = "text", fix: bool = False, in_place: bool = False) -> tuple[str, int]:
     """What ``draftgen check FILE...`` prints and its exit code: 1 if any 错误 remains, else 0.
@@ -1844,13 +1832,7 @@ def check_paths(paths: Iterable[str | Path], *, date: dt.date | None = None, all
                 note = f"{path}：已自动修正 {n} 处标点，写入 {target}"
             else:
                 note = f"{path}：没有可自动修正的问题，未写文件"
-        # A .docx still as draftgen wrote it says only the bank's proofread text (and the brief's facts, which
-        # the build checked): the segmenter-based spelling rules are left out, as on the build's own check.
-        as_built = doc.kind == "docx" and _unchanged_since_build(Path(label), doc)
-        findings = check(doc, date=date or speech_date(doc), allowed_terms=terms,
-                         spelling=False if as_built else None)
-        if as_built and fmt == "text":
-            note = "\n".join(x for x in (note, f"{label}：与 draftgen 生成时的文字一致，未运行错别字类规则（词库文字入库时已校对）") if x)
+        findings = check(doc, date=date or speech_date(doc), allowed_terms=terms)
         reports.append((label, findings, note))
         if fmt == "text":
             blocks.append("\n".join(x for x in (note, format_findings(label, findings)) if x))

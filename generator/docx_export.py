@@ -26,7 +26,6 @@ from lxml import etree
 from . import __version__, layout
 from .errors import DraftgenError, InputError
 from .models import DocxOptions, Draft
-from .readers import text_digest
 
 GAP_RE = re.compile(r"【待补充：[^】]*】")
 
@@ -716,7 +715,6 @@ def custom_properties(draft: Draft) -> list[tuple[str, str]]:
         props.append(("draftgen.seed", str(draft.seed)))
     if draft.digest:
         props.append(("draftgen.brief_sha256", draft.digest))
-    props.append(("draftgen.text_sha256", text_digest(b.text for b in draft.blocks)))
     props.append(("draftgen.entry_count", str(len(draft.entry_ids))))
     for i, chunk in enumerate(_chunks(draft.entry_ids, CUSTOM_VALUE_MAX), start=1):
         props.append((f"draftgen.entry_ids.{i}", chunk))

@@ -328,17 +328,6 @@ def read_document(path: str | Path) -> SourceDocument:
     return SourceDocument(str(path), tuple(paragraphs), kind=kind, encoding=encoding)
 
 
-def text_digest(texts: Iterable[str]) -> str:
-    """What a document says, whitespace aside (line breaks, the split into paragraphs): a built .docx records
-    it, so that ``check`` can tell a draft still as generated from one a person has edited."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for text in texts:
-        h.update(re.sub(r"\s+", "", text).encode("utf-8"))
-    return h.hexdigest()
-
-
 def document_from_draft(draft: Draft, path: str = "草稿") -> SourceDocument:
     """A generated draft as the checker sees it, numbered as in its .md export.
 
