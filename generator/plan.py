@@ -29,6 +29,7 @@ GROUP_FILL_TOPICS = ("理论武装", "组织生活", "服务群众", "作风建�
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
+REPEAT_IN_PARAGRAPH = 0.02  # a sentence that repeats a phrase of its own paragraph: only when nothing else fits
 HOT_MARGIN = 2  # the widest margin Chooser._overused is asked about
 REPEATING_VALUES = ("business", "members", "unit")  # values that recur in many entries
 FREE_REPEATS = 3  # after this many uses of one, entries that repeat it again are disfavoured
@@ -818,9 +819,13 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     if problems:
         # No word of achievements when the speech has none; no "几个问题" before a single one.
         frames["problems_intro"] = chooser.need("problems_intro", prefer=lambda e: 0.0 if (
-            (not achievements and re.search("成绩|同时|也要|肯定", e.text)) or (len(problems) == 1 and re.search("几|一些问题|以下", e.text)))
-            else 1.0)
-        frames["problems_outro"] = chooser.need("problems_outro")
+            (not achievements and re.search("成绩|同时|也要|肯定", e.text))
+            or (len(problems) == 1 and re.search("几|一些|以下|主要|不少|集中表现|薄弱环节|短板弱项", e.text))
+            or (len(problems) > 1 and "一个问题" in e.text)) else 1.0)
+        # "这些问题" after one problem, "这个问题" after several: the outro agrees in number too.
+        frames["problems_outro"] = chooser.need("problems_outro", prefer=lambda e: 0.0 if (
+            (len(problems) == 1 and re.search("这些|以上|几|各项", e.text))
+            or (len(problems) > 1 and "这个问题" in e.text)) else 1.0)
 
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
     answers = [(i.topic, i.facet) for i in problems]
@@ -875,6 +880,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
 
     _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames)
     _trim_to_length(ctx, bank, chooser, [*achievements, *problems, *(i for s in sections for i in s.items)], estimate)
+    _settle_parallel(chooser, bank, sections)
     for sec in sections:
         if sec.headline is None:
             # Headlines last, once each section's points are known, so a headline speaks of what follows it.
@@ -943,29 +949,66 @@ def _ensure_a_principle(chooser: Chooser, sections: list[_SectionDraft]) -> None
         return
     for item in sorted(points, key=lambda i: i.sentences()):
         if item.sentences() < chooser.max_sentences and chooser.available("principle", facet=item.facet):
-            item.opener = chooser.pick("principle", facet=item.facet)
+            item.opener = chooser.pick("principle", facet=item.facet, prefer=_not_repeating(chooser, item))
             return
 
 
 def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDraft]) -> None:
-    """One 排比 paragraph per speech, under the headline of the first section of points that has one."""
+    """One 排比 paragraph per speech: under the headline of the first section whose points all speak of what
+    it speaks of; where no section is of one subject (“讲两点意见”, a mixed section), opening the point it
+    speaks of — a 排比 on 讲政治 at the head of seven points on other things reads as their subject."""
     for sec in sections:
         if sec.style == "argument" or not sec.items:
             continue
         present = {i.topic for i in sec.items}
-        # The points' own order, not the set's: a set of strings iterates differently in every process.
-        groups = [g for g in sec.groups if g in bank.groups and g not in TWO_PART_GROUPS] or list(
-            dict.fromkeys(bank.topics[i.topic].group for i in sec.items))
+        groups = list(dict.fromkeys(bank.topics[i.topic].group for i in sec.items))
 
-        def fits(e: Entry) -> float:
-            return 0.0 if e.topics and not set(e.topics) & present else (3.0 if e.topics else 1.0)
+        def covers(e: Entry) -> float:
+            if e.topics:
+                return 3.0 if present <= set(e.topics) else 0.0
+            return 1.0 if groups == [e.group] else 0.0
         for group in groups:
-            if any(fits(e) for e in chooser.available("parallel", group=group)):
-                sec.parallel = chooser.pick("parallel", group=group, prefer=fits)
+            if any(covers(e) for e in chooser.available("parallel", group=group)):
+                sec.parallel = chooser.pick("parallel", group=group, prefer=covers)
                 if sec.lead:  # the 排比 takes the place of the section's plain lead: one opening, not two
                     chooser.release(*sec.lead)
                     sec.lead = []
                 return
+    for sec in sections:
+        if sec.style == "argument":
+            continue
+        for item in sec.items:
+            if item.opener is not None or item.sentences() >= chooser.max_sentences:
+                continue
+            group = bank.topics[item.topic].group
+
+            def about(e: Entry, topic: str = item.topic) -> float:
+                return 3.0 if topic in e.topics else (1.0 if not e.topics else 0.0)
+            if any(about(e) for e in chooser.available("parallel", group=group)):
+                item.opener = chooser.pick("parallel", group=group, prefer=about)
+                return
+
+
+def _settle_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDraft]) -> None:
+    """A section that has grown points of other subjects since it got its 排比 hands the passage to the point
+    it speaks of (as that point's opening), or, with none free, takes another that fits the section now."""
+    for sec in sections:
+        if sec.parallel is None:
+            continue
+        e = bank.get(sec.parallel.entry_id)
+        present = {i.topic for i in sec.items}
+        if (present <= set(e.topics)) if e.topics else {bank.topics[t].group for t in present} == {e.group}:
+            return
+        home = next((i for i in sec.items if i.opener is None and i.sentences() < chooser.max_sentences
+                     and (i.topic in e.topics if e.topics else
+                     bank.topics[i.topic].group == e.group)), None)
+        if home is not None:
+            home.opener, sec.parallel = sec.parallel, None
+            return
+        chooser.release(sec.parallel)
+        sec.parallel = None
+        _add_parallel(chooser, bank, sections)
+        return
 
 
 def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: random.Random, frames: dict,
@@ -1030,9 +1073,11 @@ def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
     says two things (keywords are a rough guide to a subject: 年龄 and 年轻干部 are one)."""
     # A problem says how it shows in several ways before it changes subject (real reviews give problems a
     # fifth of the speech; their pools are the smallest).
-    start = STRAY_FROM + (2 if item.slot == "problem_elaboration" else 0)
-    if len(item.elaborations) < start or item.slot == "directive_elaboration":
-        return False  # (a point of the directives has its headline's subject only, and long speeches need them full)
+    # A point of the directives keeps to its headline's subject from its second sentence on: "稳妥处置不合格
+    # 党员" says nothing of 流动党员 (a speech still short lets it go on: see _fit_length's loose pass).
+    start = {"problem_elaboration": STRAY_FROM + 2, "directive_elaboration": 1}.get(item.slot, STRAY_FROM)
+    if len(item.elaborations) < start:
+        return False
     bank = chooser.bank
     own = subjects(" ".join((item.headline.text, *item.facts, item.about)), item.facet, bank)
     return off_subject(subjects(chosen.text, item.facet, bank), own, item.facet, bank)
@@ -1040,7 +1085,22 @@ def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
 
 def _echo_and_cohere(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
     echo, cohere = _not_echoing(item.headline, item.headline.text in item.facts), _in_paragraph(chooser, item)
-    return lambda e: echo(e) * cohere(e)
+    fresh = _not_repeating(chooser, item)
+    return lambda e: echo(e) * cohere(e) * fresh(e)
+
+
+def _not_repeating(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
+    """Avoid a sentence that says again a phrase the paragraph's sentences already used ("一件接着一件办……
+    一件接着一件推动解决"; "对症下药" twice in one point): four characters in a row in common, other than the
+    headline's and the fact's own words (the subject is named again on purpose) and the fixed formulas."""
+    said = {g for c in (*item.elaborations, item.opener, item.evidence, item.cases) if c for g in chooser._grams_of(c.text)}
+    if not said:
+        return lambda e: 1.0
+    said -= {g for t in (item.headline.text, *item.facts, item.about) for g in chooser._grams_of(t)}
+
+    def weight(e: Entry) -> float:
+        return REPEAT_IN_PARAGRAPH if said.intersection(chooser._grams_of(e.text)) else 1.0
+    return weight
 
 
 def _not_echoing(headline: Chosen, is_fact: bool = False) -> Callable[[Entry], float]:
@@ -1119,7 +1179,7 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         # (only from the seed's own lane: with two principles a facet, another seed's would repeat)
         if rng.random() < PRINCIPLE_SHARE and any(chooser.lanes.get(e.id) == chooser.lane
                                                   for e in chooser.available("principle", facet=f)):
-            item.opener = chooser.pick("principle", facet=f)
+            item.opener = chooser.pick("principle", facet=f, prefer=_not_repeating(chooser, item))
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
             more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
@@ -1266,9 +1326,9 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
         # Another seed's sentence makes two variants alike: first every paragraph and point grows from the
         # seed's own lane (new points bring fresh pools), and only then, if the speech is still short, from any.
-        # (not a problem's: their pools are small, and the problems part of a review must not shrink to a line)
+        # (a problem's first two sentences excepted: their pools are small, and a problem must say how it shows)
         if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane
-                        and item.slot != "problem_elaboration")
+                        and not (item.slot == "problem_elaboration" and len(item.elaborations) < 2))
                        or (not loose[0] and _strays(chooser, item, chosen)) or item.slot == "directive_elaboration" and
                        item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences):
             chooser.release(chosen)

@@ -221,3 +221,19 @@ def test_a_short_fact_about_another_facet_stays_evidence():
         item = generate(loaded.path, seed=seed, loaded=loaded).plan.problems[0]
         assert "#" not in item.headline.entry_id and "三会一课" not in item.headline.text
         assert "个别支部“三会一课”记录不全" in item.evidence.text
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_words_around_the_problems_agree_with_how_many_there_are(seed):
+    """One problem is introduced and answered as one ("有一个问题……：", "对这个问题"), never as "几个方面"
+    or "这些问题"; several are never called "一个问题"."""
+    import re
+
+    one = generate(EXAMPLES / "work" / "brief.yaml", seed=seed).plan
+    assert len(one.problems) == 1
+    assert not re.search("几|一些|以下|主要", one.frames["problems_intro"].text), one.frames["problems_intro"].text
+    assert not re.search("这些|以上|几", one.frames["problems_outro"].text), one.frames["problems_outro"].text
+    several = generate(EXAMPLES / "school" / "brief.yaml", seed=seed).plan
+    assert len(several.problems) >= 2
+    assert "一个问题" not in several.frames["problems_intro"].text
+    assert "这个问题" not in several.frames["problems_outro"].text

@@ -120,8 +120,20 @@ def test_rhythm_of_the_directives(org_type):
             plan = build(org_type, seed, kind).plan
             lengths = directive_sentence_lengths(plan)
             assert spread(lengths) >= 10, (seed, kind, spread(lengths))
-            assert any(s.parallel for s in plan.sections), (seed, kind)
             points = [i for s in plan.sections for i in s.items]
+            # One 排比 passage: under a section's headline, or opening the point it speaks of.
+            openers = [BANK.get(i.opener.entry_id) for i in points if i.opener]
+            assert any(s.parallel for s in plan.sections) or any(e.slot == "parallel" for e in openers), (seed, kind)
+            # ...and it speaks of what the points under it speak of.
+            for s in plan.sections:
+                if s.parallel:
+                    e, present = BANK.get(s.parallel.entry_id), {i.topic for i in s.items}
+                    assert (present <= set(e.topics)) if e.topics else (
+                        {BANK.topics[t].group for t in present} == {e.group}), (seed, kind, e.id, present)
+            for i in points:
+                if i.opener and BANK.get(i.opener.entry_id).slot == "parallel":
+                    e = BANK.get(i.opener.entry_id)
+                    assert not e.topics or i.topic in e.topics, (seed, kind, e.id, i.topic)
             # After its headline a point says two to five sentences.
             after = [sum(len(SENTENCE.findall(c.text)) for c in (i.opener, *i.elaborations) if c) for i in points]
             assert all(2 <= n <= 5 for n in after), (seed, kind, after)
