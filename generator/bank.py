@@ -107,7 +107,8 @@ SEASON_WORDS = {"岁末年初": (12, 1, 2), "新年伊始": (1, 2), "新春": (1
 OUTSIDE_WORDS = ("各非公企业", "非公企业党组织", "国企党组织", "各国企", "两新组织党组织", "各村党组织", "各学校党组织",
                  "各医院党组织", "有的国企", "有的非公企业")
 # …and the same from the inside of one unit: "有的医院" said by a hospital's own Party secretary.
-OUTSIDE_RE = re.compile(r"(?:有的|个别|一些|少数|部分|各)(?:医院|学校|高校|企业|国企|村|社区|机关)(?![党支委务民级干职])")
+OUTSIDE_RE = re.compile(r"(?:有的|个别|一些|少数|部分|各)(?:(?:医院|学校|高校|企业|国企|村|社区|机关)(?![党支委务民级干职])"
+                        r"|(?:医院|学校|高校|企业|国企)党(?:组织|委))")  # "有的学校党组织": many schools
 
 
 @lru_cache(maxsize=16384)

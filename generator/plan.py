@@ -415,7 +415,10 @@ LEADING_VERBS = tuple("""完成 组织 开展 建成 创建 调整 新建 发展
 慰问 结对 投入 筹集 争取 承办 获评 获得 荣获 入选 选拔 配备 设置 优化 规范 深化 推进 拓展 提升 提高 改造 建设 创办 编印
 编发 录制 征集 查处 约谈 督查 检查 考核 表扬 评定 认定 选聘 聘请 共 办结 办理 回应 化解 受理 覆盖 联系 服务 参与 选送
 举办 形成 总结 推广 挂牌 修建 改建 培育 打通 安排 派出 选拔 统筹 招录 接收 处理 开设 上线 录用 采集 建立健全
-为 在 对 向 与 通过 围绕 按照 结合 确定 推行 实行 坚持 开通 制作 评出 命名 表彰""".split())
+为 在 对 向 与 通过 围绕 按照 结合 确定 推行 实行 坚持 开通 制作 评出 命名 表彰
+指导 帮扶 轮训 选配 配齐 健全 完善 开辟 发放 筹建 引导 带动 吸纳 评议 整治 清理 补齐 摸排 梳理 开发 对接 签订 选出 培树
+全面 扎实 深入 持续 认真 积极 先后 分别 首次 率先 圆满 顺利 集中 及时 全力 大力 精心 逐一 逐个 高标准 高质量 按期
+""".split())  # (the last line: adverbs, which open a clause as a verb does: 全面完成…, 按期完成…)
 # Facts that carry their own time or scope words are used as they stand.
 OWN_SUBJECT = re.compile(r"^(\d{4}年|全年|全[院校村区县市镇乡省部局委厂]|全公司|全社区|全系统|各|所属|我们|本|今年|去年|年内|一年来|年度)")
 # Fixed seams that glue a fact to the end of a paragraph ("……。具体表现为：……"); facts lead instead.
@@ -621,12 +624,17 @@ class _Review:
                    if f.id not in exclude and self.facet_ready(f.id, family)]
         return next(iter(_by_lane(options, self.chooser.lane, self.rng)), None)
 
-    def problems(self, groups: list[_FactGroup]) -> list[_ItemDraft]:
+    def problems(self, groups: list[_FactGroup], praised: set[str] = frozenset()) -> list[_ItemDraft]:
+        """``praised``: the facets the brief's own achievements are about. A problem the brief names without
+        facts takes another facet of its topic (the facts are firm; the problem's facet is ours to choose),
+        so the achievement keeps the headline its fact is about."""
         items, used = [], set()
         for g in groups:
             facet = g.facet
             if facet is None or facet in used or not self.facet_ready(facet, "problem"):
-                facet = self.choose_facet(g.topic, "problem", used)
+                free = not (g.facts or g.examples)
+                facet = (free and self.choose_facet(g.topic, "problem", used | praised)) or \
+                    self.choose_facet(g.topic, "problem", used)
             if facet is None:
                 continue
             used.add(facet)
@@ -799,7 +807,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         # A work speech reviews last year only through what the brief says of it: no gaps to fill.
         ach_groups = [g for g in ach_groups if g.facts or g.examples]
     # Problems are placed first so that no achievement praises a facet they criticise.
-    problems = review.problems(pro_groups)
+    problems = review.problems(pro_groups, {g.facet for g in ach_groups if g.facet and (g.facts or g.examples)})
     criticised_topics = {i.topic for i in problems}
     if ctx.speech_kind == "review":
         # A review praises at least three things: where the brief's topics are all criticised, the ones
@@ -1075,7 +1083,7 @@ def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
     # fifth of the speech; their pools are the smallest).
     # A point of the directives keeps to its headline's subject from its second sentence on: "稳妥处置不合格
     # 党员" says nothing of 流动党员 (a speech still short lets it go on: see _fit_length's loose pass).
-    start = {"problem_elaboration": STRAY_FROM + 2, "directive_elaboration": 1}.get(item.slot, STRAY_FROM)
+    start = {"problem_elaboration": 1, "directive_elaboration": 1}.get(item.slot, STRAY_FROM)
     if len(item.elaborations) < start:
         return False
     bank = chooser.bank

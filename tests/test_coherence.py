@@ -237,3 +237,19 @@ def test_the_words_around_the_problems_agree_with_how_many_there_are(seed):
     assert len(several.problems) >= 2
     assert "一个问题" not in several.frames["problems_intro"].text
     assert "这个问题" not in several.frames["problems_outro"].text
+
+
+@pytest.mark.parametrize("example", ["school", "company", "hospital"])
+def test_an_achievement_keeps_the_facet_its_fact_is_about(example):
+    """A problem the brief names without facts takes another facet of its topic rather than push the brief's
+    own achievement under a headline of another subject (集中培训 under "党员日常管理更加精细")."""
+    bank = default_bank()
+    for seed in range(8):
+        result = generate(EXAMPLES / example / "brief.yaml", seed=seed)
+        brief = result.loaded.brief
+        firm = {g.facet for g in group_facts(brief.problems, bank) if g.facts or g.examples}
+        wanted = {tuple(g.facts): g.facet for g in group_facts(brief.achievements, bank) if g.facts}
+        for item in result.plan.achievements:
+            facet = wanted.get(tuple(item.facts))
+            if facet and facet not in firm:
+                assert item.facet == facet, (seed, item.facts, item.facet, facet)
