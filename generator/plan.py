@@ -30,6 +30,8 @@ GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发�
 TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
 REPEAT_IN_PARAGRAPH = 0.02  # a sentence that repeats a phrase of its own paragraph: only when nothing else fits
+QUANTIFIED = re.compile(r"^(?:个别|部分|一些|有的|少数)(?:基层党组织|党组织|党支部|支部)?")
+FACT_HEADLINE_SUPPORT = 2  # problem sentences of its facet on the fact's own subject, for the fact to head them
 HOT_MARGIN = 2  # the widest margin Chooser._overused is asked about
 REPEATING_VALUES = ("business", "members", "unit")  # values that recur in many entries
 FREE_REPEATS = 3  # after this many uses of one, entries that repeat it again are disfavoured
@@ -660,6 +662,18 @@ class _Review:
             items.append(self.item(g, facet, "achievement"))
         return items
 
+    def _supported(self, fact: str, facet: str, least: int = FACT_HEADLINE_SUPPORT) -> bool:
+        """Whether enough problem sentences of the facet take up the fact's own words for it to head them."""
+        # (not its quantifier: "个别支部" is in many sentences that say nothing of what the fact names)
+        words = content_bigrams(QUANTIFIED.sub("", fact), self.bank)
+        found = 0
+        for e in self.chooser.available("problem_elaboration", facet=facet):
+            if words & content_bigrams(e.text, self.bank):
+                found += 1
+                if found >= least:
+                    return True
+        return False
+
     def item(self, g: _FactGroup, facet: str, family: str) -> _ItemDraft:
         ch = self.chooser
         said = _bigrams("".join(g.facts) + "".join(e.did for e in g.examples))
@@ -674,6 +688,10 @@ class _Review:
                  for f in tf.facts}
         lead = headline_fact(f for f in g.facts if f in named or facet in rank_facets(f, topic)) \
             if family == "problem" else None
+        if lead is not None and not self._supported(lead, facet):
+            # Nothing in the bank speaks of what the fact names: under it as a headline, general sentences
+            # would read as another subject. A general headline then leads, and the fact is its example.
+            lead = None
         # (recorded as the frame that states a problem fact as it stands, “{fact}。”, with the number of
         # its use: the headline is the brief's words, and that frame, having none of its own, may recur)
         plain = next((e for e in self.bank.candidates("fact_problem") if e.text == "{fact}。"), None)

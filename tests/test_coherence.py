@@ -253,3 +253,19 @@ def test_an_achievement_keeps_the_facet_its_fact_is_about(example):
             facet = wanted.get(tuple(item.facts))
             if facet and facet not in firm:
                 assert item.facet == facet, (seed, item.facts, item.facet, facet)
+
+
+def test_a_problem_fact_the_bank_says_nothing_about_is_an_example_under_a_general_headline():
+    """Under a fact as its headline the sentences must speak of the fact; where no problem sentence of the
+    facet takes up its words, a general headline leads and the fact stands as its example."""
+    bank = default_bank()
+    odd = "个别支部微信群管理松散"  # nothing in the bank's problem sentences on 微信群
+    loaded = _problem_brief([odd])
+    for seed in range(4):
+        result = generate(loaded.path, seed=seed, loaded=loaded)
+        item = result.plan.problems[0]
+        words = content_bigrams(planning.QUANTIFIED.sub("", odd), bank)
+        supported = [e for e in bank.candidates("problem_elaboration", facet=item.facet)
+                     if words & content_bigrams(e.text, bank)]
+        assert len(supported) < 2
+        assert item.headline.text != odd and item.evidence is not None and odd in item.evidence.text
