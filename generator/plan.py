@@ -31,7 +31,7 @@ TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
 REPEAT_IN_PARAGRAPH = 0.02  # a sentence that repeats a phrase of its own paragraph: only when nothing else fits
 QUANTIFIED = re.compile(r"^(?:个别|部分|一些|有的|少数)(?:基层党组织|党组织|党支部|支部)?")
-FACT_HEADLINE_SUPPORT = 2  # problem sentences of its facet on the fact's own subject, for the fact to head them
+FACT_HEADLINE_SUPPORT = 4  # problem sentences of its facet on the fact's own subject, for the fact to head them
 HOT_MARGIN = 2  # the widest margin Chooser._overused is asked about
 REPEATING_VALUES = ("business", "members", "unit")  # values that recur in many entries
 FREE_REPEATS = 3  # after this many uses of one, entries that repeat it again are disfavoured
@@ -664,11 +664,9 @@ class _Review:
 
     def _supported(self, fact: str, facet: str, least: int = FACT_HEADLINE_SUPPORT) -> bool:
         """Whether enough problem sentences of the facet take up the fact's own words for it to head them."""
-        # (not its quantifier: "个别支部" is in many sentences that say nothing of what the fact names)
-        words = content_bigrams(QUANTIFIED.sub("", fact), self.bank)
         found = 0
         for e in self.chooser.available("problem_elaboration", facet=facet):
-            if words & content_bigrams(e.text, self.bank):
+            if _takes_up(fact, e.text, facet, self.bank):
                 found += 1
                 if found >= least:
                     return True
@@ -688,7 +686,8 @@ class _Review:
                  for f in tf.facts}
         lead = headline_fact(f for f in g.facts if f in named or facet in rank_facets(f, topic)) \
             if family == "problem" else None
-        if lead is not None and not self._supported(lead, facet):
+        demoted = lead is not None and not self._supported(lead, facet)
+        if demoted:
             # Nothing in the bank speaks of what the fact names: under it as a headline, general sentences
             # would read as another subject. A general headline then leads, and the fact is its example.
             lead = None
@@ -708,7 +707,9 @@ class _Review:
                           f"{family}_elaboration")
         evidence = [f for f in g.facts if f != headline.text]
         if evidence:
-            item.evidence = ch.need(_fact_slot(evidence[0], family), extra={"fact": join_facts(evidence)})
+            # (a fact that could have headed the paragraph, under a headline more general: "比如，……")
+            item.evidence = ch.need(_fact_slot(evidence[0], family), extra={"fact": join_facts(evidence)},
+                                    prefer=(lambda e: float(e.text.startswith("比如"))) if demoted else None)
         if g.examples:
             cases = "；".join(f"{ex.who}同志{ex.did.rstrip('。；，')}，{(ex.effect or CASE_GAP).rstrip('。')}"
                              for ex in g.examples)
@@ -724,6 +725,9 @@ class _Review:
         after_fact = (lambda e: first(e) * about(e) * cohere(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)
                       * (0.05 if CAPTION_OPENING.match(e.text) else 1.0)) \
             if g.facts else (lambda e: first(e) * cohere(e))
+        if _fact_headed(item):
+            weigh = after_fact
+            after_fact = lambda e: weigh(e) * float(_takes_up(headline.text, e.text, facet, self.bank))  # noqa: E731
         item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
         return item
 
@@ -1101,12 +1105,39 @@ def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
     # fifth of the speech; their pools are the smallest).
     # A point of the directives keeps to its headline's subject from its second sentence on: "稳妥处置不合格
     # 党员" says nothing of 流动党员 (a speech still short lets it go on: see _fit_length's loose pass).
+    if _fact_headed(item):
+        # Under the brief's own words as its headline, every sentence takes them up (外出务工党员管理难 is not
+        # followed by 党员档案).
+        return not _takes_up(item.headline.text, chosen.text, item.facet, chooser.bank, exact=False)
     start = {"problem_elaboration": 1, "directive_elaboration": 1}.get(item.slot, STRAY_FROM)
     if len(item.elaborations) < start:
         return False
     bank = chooser.bank
     own = subjects(" ".join((item.headline.text, *item.facts, item.about)), item.facet, bank)
     return off_subject(subjects(chosen.text, item.facet, bank), own, item.facet, bank)
+
+
+def _fact_headed(item: _ItemDraft) -> bool:
+    """A problem whose headline is the brief's own fact."""
+    return item.slot == "problem_elaboration" and item.headline.text in item.facts
+
+
+def _fact_words(fact: str, bank: PhraseBank) -> frozenset[str]:
+    """What a fact names, less its quantifier ("个别支部" is in many sentences that say nothing of it)."""
+    return content_bigrams(QUANTIFIED.sub("", fact), bank)
+
+
+def _takes_up(fact: str, text: str, facet: str, bank: PhraseBank, exact: bool = True) -> bool:
+    """Whether a sentence speaks of what a fact names: of its very sub-subject (流动党员) where the fact names
+    one — a shared "底数" does not make 党费 a sentence on 流动党员 — or, not ``exact``, of one near it (the
+    sentences after the first may widen a little); where it names none, of its content words."""
+    own = subjects(fact, facet, bank)
+    if own:
+        if not exact:
+            related = _lexicon(bank).related.get(facet, {})
+            own = frozenset().union(*(related.get(k, frozenset((k,))) for k in own))
+        return bool(subjects(text, facet, bank) & own)
+    return bool(_fact_words(fact, bank) & content_bigrams(text, bank))
 
 
 def _echo_and_cohere(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
@@ -1355,7 +1386,8 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # (a problem's first two sentences excepted: their pools are small, and a problem must say how it shows)
         if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane
                         and not (item.slot == "problem_elaboration" and len(item.elaborations) < 2))
-                       or (not loose[0] and _strays(chooser, item, chosen)) or item.slot == "directive_elaboration" and
+                       or ((not loose[0] or _fact_headed(item)) and _strays(chooser, item, chosen))
+                       or item.slot == "directive_elaboration" and
                        item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences):
             chooser.release(chosen)
             return False
