@@ -1188,10 +1188,16 @@ def _section_headline(chooser: Chooser, bank: PhraseBank, sec: _SectionDraft) ->
     """A headline that speaks of exactly the topics of the section's points: one written for those topics
     if the bank has it, else one that speaks of the section's group in general terms."""
     present = {i.topic for i in sec.items}
+    point_groups = {bank.topics[t].group for t in present}
+
+    topic_groups = {t.group for t in bank.topics.values()}
 
     def weight(e: Entry) -> float:
         if not e.topics:
-            return 1.0
+            # a headline on one group of topics in general terms, over points of that group only (not "推动
+            # 党建与中心工作深度融合" over seven points of which one is on 融合); a work speech's own groups
+            # (任务, 保障) speak of the tasks in general
+            return 1.0 if e.group not in topic_groups or point_groups <= {e.group} else 0.0
         if present <= set(e.topics):
             return 6.0 if set(e.topics) == present else 3.0
         return 0.0
@@ -1199,6 +1205,9 @@ def _section_headline(chooser: Chooser, bank: PhraseBank, sec: _SectionDraft) ->
     for group in groups:
         if any(weight(e) for e in chooser.available("section_headline", group=group)):
             return chooser.need("section_headline", group=group, prefer=weight)
+    # Points of several groups: a headline that speaks of the year's tasks as a whole.
+    if len(point_groups) > 1 and chooser.available("section_headline", group="部署"):
+        return chooser.need("section_headline", group="部署")
     return chooser.need("section_headline", group=sec.lead_group)
 
 

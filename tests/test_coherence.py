@@ -270,3 +270,25 @@ def test_a_problem_fact_the_bank_says_nothing_about_is_an_example_under_a_genera
         assert len(supported) < 2
         assert item.headline.text != odd and item.evidence is not None
         assert item.evidence.text == f"比如，{odd}。"  # the example of a more general headline
+
+
+@pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
+def test_a_section_headline_speaks_of_the_points_under_it(org_type):
+    """A headline written for topics covers every point's topic; one written for a group in general terms
+    stands over points of that group only; points of several groups get a headline on the tasks as a whole."""
+    from generator.samplebriefs import sample_brief
+
+    bank = default_bank()
+    for seed in range(6):
+        loaded = sample_brief(org_type, variant=seed, kind=("review", "work")[seed % 2], facts=True)
+        plan = generate(loaded.path, seed=seed, loaded=loaded).plan
+        for sec in plan.sections:
+            if sec.style == "argument" or not sec.items or plan.layout == "two_part":
+                continue
+            e = bank.get(sec.headline.entry_id)
+            present = {i.topic for i in sec.items}
+            groups = {bank.topics[t].group for t in present}
+            if e.topics:
+                assert present <= set(e.topics), (seed, e.id, present)
+            elif e.group in {t.group for t in bank.topics.values()}:  # (not a deployment's general ones)
+                assert groups <= {e.group}, (seed, e.id, groups)
