@@ -1199,7 +1199,9 @@ def _section_headline(chooser: Chooser, bank: PhraseBank, sec: _SectionDraft) ->
             # (任务, 保障) speak of the tasks in general
             return 1.0 if e.group not in topic_groups or point_groups <= {e.group} else 0.0
         if present <= set(e.topics):
-            return 6.0 if set(e.topics) == present else 3.0
+            # (one naming more than the points speak of — 群众冷暖 over points on 融合 only — comes after
+            # a headline on the group in general)
+            return 6.0 if set(e.topics) == present else 0.5
         return 0.0
     groups = [sec.lead_group] + [g for g in sec.groups if g != sec.lead_group]
     for group in groups:
@@ -1233,10 +1235,19 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         if headline is None:
             continue
         item = _ItemDraft(topic, f, headline, [], about=about)
-        # The first sentence of a point speaks of what its headline names (稳妥处置不合格党员 → 不合格党员),
-        # from another lane if its own has nothing on that subject.
-        elaboration = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item),
-                                   lane_weight=SUBJECT_LANE if subjects(headline.text, f, chooser.bank) else LANE_BONUS)
+        # The first sentence of a point speaks of what its headline names (稳妥处置不合格党员 → 不合格党员;
+        # 严格执行请示报告制度 → 请示报告), from another lane if its own has nothing on that subject.
+        words = content_bigrams(headline.text, chooser.bank)
+        on_headline = [e for e in chooser.available("directive_elaboration", facet=f)
+                       if words & content_bigrams(e.text, chooser.bank)]
+        named = bool(subjects(headline.text, f, chooser.bank))
+        # (from the seed's own lane unless the headline names a sub-subject: seeds would share sentences)
+        ids = {e.id for e in on_headline if named or chooser.lanes.get(e.id) == chooser.lane}
+        cohere = _echo_and_cohere(chooser, item)
+        elaboration = chooser.pick(
+            "directive_elaboration", facet=f,
+            prefer=(lambda e: cohere(e) * (1.0 if e.id in ids else 0.0)) if ids else cohere,
+            lane_weight=SUBJECT_LANE if named else LANE_BONUS)
         if elaboration is None:
             chooser.release(headline)
             continue
