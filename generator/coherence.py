@@ -53,9 +53,9 @@ def measure(plan: Plan, text: str, bank: PhraseBank) -> Coherence:
     ctx = plan.context
     wanted = [f for tf in (*ctx.achievements, *ctx.problems) for f in tf.facts if f.strip()]
     wanted = [f.strip().rstrip("。；;，,") for f in wanted]
-    wanted += [f"{ex.who}同志{ex.did.rstrip('。；，')}" for tf in ctx.achievements for ex in tf.examples]
+    wanted += [f"{ex.post or ''}{ex.who}同志{ex.did.rstrip('。；，')}" for tf in ctx.achievements for ex in tf.examples]
     if plan.kind == "work":
-        wanted += [f"{ex.who}同志{ex.did.rstrip('。；，')}" for tf in ctx.problems for ex in tf.examples]
+        wanted += [f"{ex.post or ''}{ex.who}同志{ex.did.rstrip('。；，')}" for tf in ctx.problems for ex in tf.examples]
     return Coherence(
         mixed_paragraphs=mixed,
         contradictions=praised & criticised,

@@ -38,7 +38,7 @@ def _brief_strings(loaded: LoadedBrief) -> str:
     for group in (b.achievements, b.problems):
         for tf in group:
             parts += tf.facts
-            parts += [f"{ex.who}{ex.did}" for ex in tf.examples]
+            parts += [f"{ex.post or ''}{ex.who}{ex.did}" for ex in tf.examples]
     return "\n".join(p for p in parts if p)
 
 

@@ -153,6 +153,7 @@ class Example:
     who: Name
     did: text(500, required=True)
     effect: Optional[text(500)] = None  # what came of it; without it the draft asks for it (【待补充：取得的成效】)
+    post: Optional[text(40)] = None  # the comrade's post (初三年级党支部书记), said before the name as speeches do
 
 
 @_model

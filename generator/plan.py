@@ -711,7 +711,7 @@ class _Review:
             item.evidence = ch.need(_fact_slot(evidence[0], family), extra={"fact": join_facts(evidence)},
                                     prefer=(lambda e: float(e.text.startswith("比如"))) if demoted else None)
         if g.examples:
-            cases = "；".join(f"{ex.who}同志{ex.did.rstrip('。；，')}，{(ex.effect or CASE_GAP).rstrip('。')}"
+            cases = "；".join(f"{ex.post or ''}{ex.who}同志{ex.did.rstrip('。；，')}，{(ex.effect or CASE_GAP).rstrip('。')}"
                              for ex in g.examples)
             item.cases = ch.need("fact_example", extra={"cases": cases})
         if family == "achievement" and not g.facts and not g.examples:

@@ -182,3 +182,13 @@ def test_missing_facts_become_visible_gaps():
         marker = f"【待补充：{item.facet}方面的具体做法、数据或典型事例】"
         assert (marker in gaps) == (not item.facts and not item.examples), item.facet
     assert any(not i.facts and not i.examples for i in result.plan.achievements)
+
+
+def test_a_named_comrade_is_introduced_with_the_post_the_brief_gives():
+    """Speeches name a comrade by post and name (初三年级党支部书记李华同志); without a post, by name alone."""
+    from conftest import EXAMPLES
+
+    for seed in range(3):
+        text = generate(EXAMPLES / "school" / "brief.yaml", seed=seed).draft.body_text
+        assert "初三年级党支部书记李华同志把党建工作纳入年级工作计划" in text
+        assert "赵敏同志牵头开展" in text and "书记赵敏" not in text
