@@ -701,7 +701,18 @@ class _Review:
         else:
             # What the fact is about decides the headline before the seed's lane does (a fact on new branches
             # under a headline on 换届 says two things); without facts the lane keeps seeds apart.
-            headline = ch.need(f"{family}_headline", facet=facet, prefer=lambda e: _about(said)(e) * on_subject(e),
+            told_subjects = subjects(told, facet, self.bank)
+
+            def fits(e: Entry) -> float:
+                # Never a headline on another sub-subject than the facts' ("处置不合格党员" over 外出务工党员);
+                # over a fact that could have headed the paragraph itself, one in general terms, so that the
+                # fact reads as its example and not as the headline said again.
+                theirs = subjects(e.text, facet, self.bank)
+                if told_subjects and theirs and not theirs & told_subjects:
+                    return 0.0
+                return 0.3 if demoted and theirs else 1.0
+            headline = ch.need(f"{family}_headline", facet=facet,
+                               prefer=lambda e: _about(said)(e) * on_subject(e) * fits(e),
                                lane_weight=FACT_HEADLINE_LANE if said else LANE_BONUS)
         item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
                           f"{family}_elaboration")
@@ -888,6 +899,11 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     situation = chooser.pick("situation")
     if situation:
         frames["situation"] = situation
+        # The frame of the day opens the part of the directives: a plain lead after it says the same again.
+        for sec in sections:
+            if sec.lead and sec.style != "argument":  # (an argument section's lead is its 这是…只有…才 triad)
+                chooser.release(*sec.lead)
+                sec.lead = []
     if ctx.length > SHORT_SPEECH:  # a short speech has no room for a 排比 passage of its own
         _add_parallel(chooser, bank, sections)
     _carry_hallmarks(ctx, bank, chooser, rng, frames, achievements, problems, sections)
@@ -1013,7 +1029,8 @@ def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDra
             group = bank.topics[item.topic].group
 
             def about(e: Entry, topic: str = item.topic) -> float:
-                return 3.0 if topic in e.topics else (1.0 if not e.topics else 0.0)
+                # (one on the group in general only where none is on the point's own topic)
+                return 30.0 if topic in e.topics else (1.0 if not e.topics else 0.0)
             if any(about(e) for e in chooser.available("parallel", group=group)):
                 item.opener = chooser.pick("parallel", group=group, prefer=about)
                 return
@@ -1241,8 +1258,10 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         on_headline = [e for e in chooser.available("directive_elaboration", facet=f)
                        if words & content_bigrams(e.text, chooser.bank)]
         named = bool(subjects(headline.text, f, chooser.bank))
-        # (from the seed's own lane unless the headline names a sub-subject: seeds would share sentences)
-        ids = {e.id for e in on_headline if named or chooser.lanes.get(e.id) == chooser.lane}
+        # (from the seed's own lane unless the headline names a sub-subject: seeds would share sentences;
+        # never one that opens by saying the headline again)
+        ids = {e.id for e in on_headline if (named or chooser.lanes.get(e.id) == chooser.lane)
+               and not e.text.startswith(headline.text[:4])}
         cohere = _echo_and_cohere(chooser, item)
         elaboration = chooser.pick(
             "directive_elaboration", facet=f,
@@ -1256,7 +1275,11 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         # (only from the seed's own lane: with two principles a facet, another seed's would repeat)
         if rng.random() < PRINCIPLE_SHARE and any(chooser.lanes.get(e.id) == chooser.lane
                                                   for e in chooser.available("principle", facet=f)):
-            item.opener = chooser.pick("principle", facet=f, prefer=_not_repeating(chooser, item))
+            fresh = _not_repeating(chooser, item)
+            # (nor one that says the headline over again: "坚持书记抓、抓书记。书记抓，还要抓书记。")
+            said = _bigrams(headline.text)
+            item.opener = chooser.pick("principle", facet=f, prefer=lambda e: fresh(e) * (
+                0.02 if said and len(said & _bigrams(e.text)) > len(said) / 2 else 1.0))
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
             more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
@@ -1479,7 +1502,7 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                 candidates = [s for s in directive_sections if len(s.items) < min(limit, s.max_items)]
                 steps = [lambda s=s: add_item(s, extra[0]) for s in candidates]
             elif what == "lead":
-                limit = 1 if "situation" in frames else limit  # the frame of the day is a lead already
+                limit = 0 if "situation" in frames else limit  # the frame of the day is the lead
                 steps = [lambda s=s: add_lead(s) for s in directive_sections if s.lead and len(s.lead) < limit]
             else:
                 pool = {"achievements": achievements, "problems": problems}[what] if what != "directives" else [

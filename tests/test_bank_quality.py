@@ -153,3 +153,13 @@ def test_sections_follow_the_order_real_speeches_take():
             assert topic_rank == sorted(topic_rank)
             assert [BANK.topics[i.topic].order for i in plan.achievements] == sorted(
                 BANK.topics[i.topic].order for i in plan.achievements)
+
+
+def test_the_bank_takes_only_the_thought_as_its_guide():
+    """"以……为指导" names 习近平新时代中国特色社会主义思想 (or its period's form), never a session's 精神."""
+    import re
+
+    from generator.bank import default_bank
+
+    wrong = [e.id for e in default_bank().entries if re.search(r"以(?:\{spirit\}|党的[^，。]{0,30}精神)为指导", e.text)]
+    assert not wrong, wrong
