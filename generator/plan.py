@@ -128,7 +128,9 @@ class Chooser:
             _CLEAN.clear()
         self._clean: dict[str, bool] = _CLEAN.setdefault((self.foreign_words, self.banned), {})
         # One scan of a text for every unfit word, rather than a scan per word.
-        unfit = sorted({*self.foreign_words, *self.banned}, key=len, reverse=True)
+        # (longest first, ties by the words themselves: a pattern that differs from run to run would be
+        # compiled, and cached, anew by every run)
+        unfit = sorted({*self.foreign_words, *self.banned}, key=lambda w: (-len(w), w))
         self._unfit = re.compile("|".join(map(re.escape, unfit))) if unfit else None
         self._gram_memo: dict[str, tuple[str, ...]] = {}
         self._mention_memo: dict[str, tuple[str, ...]] = {}

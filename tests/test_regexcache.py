@@ -96,3 +96,18 @@ def test_beyond_its_limit_the_file_keeps_only_what_the_last_run_used(fresh, monk
     monkeypatch.setattr(regexcache, "_table", None)
     kept = {p for p, _ in regexcache._load()}
     assert kept == {"甲0[\u4e00-\u9fff]", "乙[\u4e00-\u9fff]", "丙[\u4e00-\u9fff]"}
+
+
+def test_a_second_run_compiles_nothing_new(tmp_path):
+    """Every pattern a build makes is the same from run to run (no set's order in it), so once the cache is
+    filled a build neither compiles nor writes it again."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    stamps = []
+    for n in range(3):
+        done = subprocess.run([sys.executable, "-m", "generator", "build", str(ROOT / "examples" / "school" / "brief.yaml"),
+                               "-o", str(tmp_path / "out"), "-f", "md", "--force"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        (path,) = (tmp_path / "cache" / "draftgen").glob("regex-*.marshal")
+        stamps.append((path.stat().st_mtime_ns, path.read_bytes()))
+    assert stamps[1] == stamps[2]
