@@ -709,12 +709,23 @@ class _Review:
                 # Never a headline on another sub-subject than the facts' ("处置不合格党员" over 外出务工党员);
                 # over a fact that could have headed the paragraph itself, one in general terms, so that the
                 # fact reads as its example and not as the headline said again.
-                theirs = subjects(e.text, facet, self.bank)
-                if told_subjects and theirs and not theirs & told_subjects:
+                # (a keyword that is the facet's own name — 日常管理 of 党员日常管理 — speaks of it in general)
+                theirs = frozenset(k for k in subjects(e.text, facet, self.bank) if k not in facet)
+                if off_subject(theirs, told_subjects, facet, self.bank):
                     return 0.0
-                return 0.3 if demoted and theirs else 1.0
+                if family == "problem" and not g.facts and theirs and not self._supported(e.text, facet, 2):
+                    return 0.05  # a headline on one sub-subject the bank has hardly a sentence on
+                if family == "problem" and g.facts:
+                    # The problem's fact follows as its evidence: not under a headline that says what it says
+                    # ("流动党员管理存在薄弱环节。比如，流动党员管理还有盲区。"), but under one more general.
+                    shared = len(said & _bigrams(e.text))
+                    return 0.001 if (said and shared * 2 >= len(said)) or theirs & told_subjects else (
+                        0.3 if theirs else 1.0)
+                return 1.0
+            # (a problem's headline over its fact as evidence speaks more generally than the fact)
+            about = (lambda e: 1.0) if family == "problem" else _about(said)
             headline = ch.need(f"{family}_headline", facet=facet,
-                               prefer=lambda e: _about(said)(e) * on_subject(e) * fits(e),
+                               prefer=lambda e: about(e) * on_subject(e) * fits(e),
                                lane_weight=FACT_HEADLINE_LANE if said else LANE_BONUS)
         item = _ItemDraft(g.topic, facet, headline, [], tuple(g.facts), tuple(g.examples), None,
                           f"{family}_elaboration")
@@ -741,6 +752,11 @@ class _Review:
         if _fact_headed(item):
             weigh = after_fact
             after_fact = lambda e: weigh(e) * float(_takes_up(headline.text, e.text, facet, self.bank))  # noqa: E731
+        elif not g.facts and subjects(headline.text, facet, self.bank):
+            # A headline of the bank on one sub-subject (处置不合格党员) is taken up by the first sentence too.
+            weigh = after_fact
+            after_fact = lambda e: weigh(e) * (  # noqa: E731
+                1.0 if _takes_up(headline.text, e.text, facet, self.bank) else 0.01)
         item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
         return item
 
