@@ -23,7 +23,7 @@ from .yamlio import line_of, parse_date, read_yaml
 
 # Placeholders an entry may use, with what they stand for (shown by lint and CONTRIBUTING).
 PLACEHOLDERS: dict[str, str] = {
-    "unit": "单位在行文中的简称，如“学校党委”",
+    "unit": "讲话人所在党组织的简称，如“学校党委”（做事的一方；讲单位全体用 {whole}）",
     "org_name": "单位全称",
     "superior": "上级党组织，如“区委教育工委”（简报未给时含此占位符的条目不会被选用）",
     "business": "单位的中心工作，如“教育教学”“医疗服务”",
