@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import marshal
 import os
 import sys
 from typing import Optional
@@ -39,18 +38,10 @@ def _name(digest: str) -> str:
 def _load() -> dict:
     global _table
     if _table is None:
-        _table = {}
         from . import diskcache
 
         digest = _digest()
-        blob = diskcache.read(_name(digest), digest)
-        if blob is not None:
-            try:
-                table = marshal.loads(blob)
-                if isinstance(table, dict):
-                    _table = table
-            except (ValueError, EOFError, TypeError):
-                pass  # damaged: start afresh, and the next save replaces it
+        _table = diskcache.read_table(_name(digest), digest)
     return _table
 
 
@@ -85,10 +76,5 @@ def save() -> None:
     from . import diskcache
 
     digest = _digest()
-    table = _table if len(_table) <= _LIMIT else {k: v for k, v in _table.items() if k in _used}
-    try:
-        blob = marshal.dumps(table)
-    except ValueError:
-        return
-    diskcache.write(_name(digest), digest, blob)
+    diskcache.write_table(_name(digest), digest, _table, _used, _LIMIT)
     _added = False

@@ -56,6 +56,34 @@ def replace(path: Path, data: bytes, prefix: str = ".cache-") -> bool:
                 os.unlink(tmp)
 
 
+def read_table(name: str, digest: str) -> dict:
+    """A dict kept with marshal (the compiled-pattern and dataclass-code caches); empty when missing or damaged."""
+    import marshal
+
+    blob = read(name, digest)
+    if blob is not None:
+        try:
+            table = marshal.loads(blob)
+            if isinstance(table, dict):
+                return table
+        except (ValueError, EOFError, TypeError):
+            pass  # damaged: start afresh, and the next write replaces it
+    return {}
+
+
+def write_table(name: str, digest: str, table: dict, used: set, limit: int) -> None:
+    """Write ``table``; past ``limit`` records, only those this run ``used``, so it cannot grow without end."""
+    import marshal
+
+    if len(table) > limit:
+        table = {k: v for k, v in table.items() if k in used}
+    try:
+        blob = marshal.dumps(table)
+    except ValueError:  # something marshal cannot write: go without the cache rather than fail a build
+        return
+    write(name, digest, blob)
+
+
 KEEP = 4  # files kept per kind: a few bank versions (branches, an edited bank) without growing for ever
 
 

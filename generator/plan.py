@@ -1024,13 +1024,10 @@ def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDra
     for sec in sections:
         if sec.style == "argument" or not sec.items:
             continue
-        present = {i.topic for i in sec.items}
         groups = list(dict.fromkeys(bank.topics[i.topic].group for i in sec.items))
 
-        def covers(e: Entry) -> float:
-            if e.topics:
-                return 3.0 if present <= set(e.topics) else 0.0
-            return 1.0 if groups == [e.group] else 0.0
+        def covers(e: Entry, items=sec.items) -> float:
+            return (3.0 if e.topics else 1.0) if _speaks_for(e, items, bank) else 0.0
         for group in groups:
             if any(covers(e) for e in chooser.available("parallel", group=group)):
                 sec.parallel = chooser.pick("parallel", group=group, prefer=covers)
@@ -1054,6 +1051,15 @@ def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDra
                 return
 
 
+def _speaks_for(e: Entry, items: list[_ItemDraft], bank: PhraseBank) -> bool:
+    """Whether a 排比 speaks of what all these points speak of: every one of their topics, or, written for a
+    group in general, their one group."""
+    present = {i.topic for i in items}
+    if e.topics:
+        return present <= set(e.topics)
+    return {bank.topics[t].group for t in present} == {e.group}
+
+
 def _settle_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDraft]) -> None:
     """A section that has grown points of other subjects since it got its 排比 hands the passage to the point
     it speaks of (as that point's opening), or, with none free, takes another that fits the section now."""
@@ -1061,12 +1067,10 @@ def _settle_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_Section
         if sec.parallel is None:
             continue
         e = bank.get(sec.parallel.entry_id)
-        present = {i.topic for i in sec.items}
-        if (present <= set(e.topics)) if e.topics else {bank.topics[t].group for t in present} == {e.group}:
+        if _speaks_for(e, sec.items, bank):
             return
         home = next((i for i in sec.items if i.opener is None and i.sentences() < chooser.max_sentences
-                     and (i.topic in e.topics if e.topics else
-                     bank.topics[i.topic].group == e.group)), None)
+                     and _speaks_for(e, [i], bank)), None)
         if home is not None:
             home.opener, sec.parallel = sec.parallel, None
             return

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import array
 import hashlib
-import marshal
 import re
 import sys
 from typing import Optional
@@ -57,14 +56,7 @@ def _load() -> dict:
             from . import diskcache
 
             digest = _digest()
-            blob = diskcache.read(_name(digest), digest)
-            if blob is not None:
-                try:
-                    table = marshal.loads(blob)
-                    if isinstance(table, dict):
-                        _table = table
-                except (ValueError, EOFError, TypeError):
-                    pass  # damaged: start afresh, and the next save replaces it
+            _table = diskcache.read_table(_name(digest), digest)
     return _table
 
 
@@ -134,10 +126,5 @@ def save() -> None:
     from . import diskcache
 
     digest = _digest()
-    table = _table if len(_table) <= _LIMIT else {k: v for k, v in _table.items() if k in _used}
-    try:
-        blob = marshal.dumps(table)
-    except ValueError:  # something marshal cannot write: go without the cache rather than fail a build
-        return
-    diskcache.write(_name(digest), digest, blob)
+    diskcache.write_table(_name(digest), digest, _table, _used, _LIMIT)
     _added = False

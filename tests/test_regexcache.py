@@ -67,7 +67,8 @@ def test_a_damaged_or_foreign_cache_file_is_ignored(fresh, monkeypatch):
     assert _compile_all()[0].findall("一二三四五六") == ["一二三四五六"]
 
 
-def test_the_command_fills_the_cache_and_a_second_run_gives_the_same_draft(tmp_path):
+def test_the_command_fills_its_caches_and_a_second_run_gives_the_same_draft(tmp_path):
+    """The compiled patterns and the dataclasses' compiled methods (generator/classcache.py) alike."""
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1767225600"}
     outs = []
     for n in (1, 2):
@@ -78,6 +79,7 @@ def test_the_command_fills_the_cache_and_a_second_run_gives_the_same_draft(tmp_p
         assert done.returncode == 0, done.stderr[-2000:]
         outs.append(next(out.glob("*.md")).read_text(encoding="utf-8"))
     assert list((tmp_path / "cache" / "draftgen").glob("regex-*.marshal"))
+    assert list((tmp_path / "cache" / "draftgen").glob("classes-*.marshal"))
     assert outs[0] == outs[1]
 
 
