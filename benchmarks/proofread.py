@@ -38,6 +38,15 @@ def findings_for(sentence: str):
     return check(SourceDocument("句子", (Paragraph(1, sentence),)), date=DATE)
 
 
+def kind_of(wrong: str, right: str, next_to_another: bool) -> str:
+    """How a wrong character relates to the right one, by the rules' own data (sound groups, shape groups):
+    only totals by kind are printed, never the pairs."""
+    from generator import typos
+
+    how = "音近" if right in typos.sound_costs(wrong) else ("形近" if right in typos.confusables(wrong) else "音形都不近")
+    return ("相邻两字都错·" if next_to_another else "单字错·") + how
+
+
 def covered(finding) -> range:
     start = finding.column - 1
     return range(start, start + max(1, finding.length)) if finding.column else range(0)
@@ -65,6 +74,7 @@ def main() -> int:
     spell = {"found": 0, "hits": 0, "findings": 0, "clean_flagged": 0}  # the wrong-character rules alone
     fa_code: Counter = Counter()
     misses, alarms = [], []
+    kinds: dict[str, list[int]] = {}  # kind of wrong character → [found, all]
     for written, right in rows:
         bad = {i for i, (a, b) in enumerate(zip(written, right)) if a != b}
         fs = findings_for(written)
@@ -73,6 +83,11 @@ def main() -> int:
         spell["hits"] += sum(bool(set(covered(f)) & bad) for f in sp)
         if bad:
             spell["found"] += len(bad & {i for f in sp for i in covered(f)})
+            spotted = {i for f in fs for i in covered(f)}
+            for i in bad:
+                tally = kinds.setdefault(kind_of(written[i], right[i], i - 1 in bad or i + 1 in bad), [0, 0])
+                tally[0] += i in spotted
+                tally[1] += 1
         elif sp:
             spell["clean_flagged"] += 1
         if bad:
@@ -109,6 +124,7 @@ def main() -> int:
     print(f"只看错别字类规则（{'、'.join(SPELLING)}）：检出率 {spell['found'] / max(1, wrong):.1%}，"
           f"无错字原句的误报 {spell['clean_flagged']}/{clean_lines} = {spell['clean_flagged'] / max(1, clean_lines):.1%}，"
           f"精确率 {spell['hits']}/{spell['findings']} = {spell['hits'] / max(1, spell['findings']):.1%}")
+    print("按错字的类别（全部规则）：" + "，".join(f"{k} {f}/{n} = {f / max(1, n):.0%}" for k, (f, n) in sorted(kinds.items())))
     print(f"用时 {secs:.1f} s")
     for written, right in misses[:args.show]:
         print("漏：", written, "→", right)

@@ -95,11 +95,38 @@ def use_training_half() -> None:
     for entry_id, text in _bank_entries():
         if not held_out(entry_id):
             counts.update(typos.bigrams_of(text))
-    genre = typos.Genre({f"{a}\t{b}": n for (a, b), n in counts.items() if len(a) == 2 or len(b) == 2})
+    genre = typos.Genre({f"{a}\t{b}": n for (a, b), n in counts.items() if len(a) == 2 or len(b) == 2},
+                        joined=typos.joined_runs(counts))
     typos._genre = lambda: genre
 
 
 WORD_SLIPS = 0.3
+PAIR_SLIPS = 0.2
+
+
+def pair_slip(sentence: str, rng: random.Random) -> tuple[str, int] | None:
+    """A two-character word of the sentence with both characters replaced by sound-alikes: half the time
+    another dictionary word read the same (the input method's candidate list: 强化 → 墙画), half the time two
+    characters each of the same toneless syllable."""
+    freq = chk._scorer().freq
+    toneless = typos._toneless_groups()
+    by_char = typos._toneless_by_char()
+    spots = []
+    for m in chk._HAN_RUN.finditer(sentence):
+        spots += [m.start() + ts for ts, te in chk._cut(m.group(0)) if te - ts == 2]
+    rng.shuffle(spots)
+    as_word = rng.random() < 0.5
+    for ts in spots[:30]:
+        a, b = sentence[ts], sentence[ts + 1]
+        if as_word:
+            alts = [w for w in typos.sound_words(a, b, freq) if w[0] != a and w[1] != b]
+        else:
+            xs = sorted({x for s in by_char.get(a, ()) for x in toneless.get(s, ()) if x != a})
+            ys = sorted({y for s in by_char.get(b, ()) for y in toneless.get(s, ()) if y != b})
+            alts = [rng.choice(xs) + rng.choice(ys)] if xs and ys else []
+        if alts:
+            return sentence[:ts] + rng.choice(alts) + sentence[ts + 2:], ts
+    return None
 
 
 def word_slip(sentence: str, rng: random.Random) -> tuple[str, int] | None:
@@ -128,7 +155,12 @@ def word_slip(sentence: str, rng: random.Random) -> tuple[str, int] | None:
 def corrupt(sentence: str, rng: random.Random) -> tuple[str, int] | None:
     """One Han character replaced by a confusable one: with probability WORD_SLIPS a whole-word slip of a
     pinyin input method, otherwise a character of the kind drawn by the channel prior."""
-    if rng.random() < WORD_SLIPS:
+    r = rng.random()
+    if r < PAIR_SLIPS:
+        slip = pair_slip(sentence, rng)
+        if slip:
+            return slip
+    elif r < PAIR_SLIPS + WORD_SLIPS:
         slip = word_slip(sentence, rng)
         if slip:
             return slip
@@ -164,7 +196,7 @@ def scored(sentence: str, floor: float):
     for f in chk.check(SourceDocument("句子", (para,)), date=DATE):
         if f.code in SPELLING and f.code != "DG801":
             others.update(range(f.column - 1, f.column - 1 + max(1, f.length)))
-    slips = chk.typo_candidates(para, rules, (), threshold=floor, word_threshold=floor)
+    slips = chk.typo_candidates(para, rules, (), threshold=floor, word_threshold=floor, pair_threshold=floor)
     return slips, others
 
 
@@ -172,12 +204,14 @@ def sweep(clean, dirty, kind: str, fixed: dict[str, float], default: float, floo
     def fires(sl, t):
         return sl.gain >= (t if sl.kind == kind else fixed[sl.kind])
 
-    print(f"阈值（{'单字' if kind == 'char' else '同音词'}）  检出率  无错句误报  错句上其他位置的提示")
+    name = {"char": "单字", "word": "同音词", "pair": "相邻两字"}[kind]
+    print(f"阈值（{name}）  检出率  无错句误报  错句上其他位置的提示")
     for t in [floor + x / 2 for x in range(0, 21)]:
         fa = sum(1 for slips, others in clean if others or any(fires(sl, t) for _, sl in slips))
         hit = sum(1 for at, (slips, others) in dirty
-                  if at in others or any(p == at and fires(sl, t) for p, sl in slips))
-        stray = sum(1 for at, (slips, others) in dirty if any(p != at and fires(sl, t) for p, sl in slips))
+                  if at in others or any(p <= at < p + len(sl.wrong) and fires(sl, t) for p, sl in slips))
+        stray = sum(1 for at, (slips, others) in dirty
+                    if any(not p <= at < p + len(sl.wrong) and fires(sl, t) for p, sl in slips))
         mark = " ←" if abs(t - default) < 1e-9 else ""
         print(f"{t:5.1f}  {hit / max(1, len(dirty)):6.1%}  {fa / max(1, len(clean)):6.1%}  "
               f"{stray / max(1, len(dirty)):6.1%}{mark}")
@@ -204,9 +238,10 @@ def main() -> int:
     han = sum(sum(1 for c in s if "\u4e00" <= c <= "\u9fff") for s in sample)
     print(f"开发集：{len(pool)} 句可选，抽 {len(sample)} 句（{han} 个汉字），其中 {len(dirty)} 句放入一个错字；"
           f"用时 {time.perf_counter() - t0:.1f} s")
-    fixed = {"char": typos.THRESHOLD, "word": typos.PAIR_THRESHOLD}
+    fixed = {"char": typos.THRESHOLD, "word": typos.PAIR_THRESHOLD, "pair": typos.PAIR_SLIP_THRESHOLD}
     sweep(clean, dirty, "char", fixed, typos.THRESHOLD, args.floor)
     sweep(clean, dirty, "word", fixed, typos.PAIR_THRESHOLD, args.floor)
+    sweep(clean, dirty, "pair", fixed, typos.PAIR_SLIP_THRESHOLD, args.floor)
     return 0
 
 

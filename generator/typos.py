@@ -69,7 +69,8 @@ class Slip:
     right: str
     word: str  # the common word the replacement makes
     gain: float  # the score (find_slips, find_word_slips) or the gain (find_swaps)
-    kind: str = "char"  # "word": a common word written for a sound-alike one (find_word_slips)
+    kind: str = "char"  # "word": a common word written for a sound-alike one (find_word_slips); "pair": two
+    # neighbouring characters for a sound-alike word (find_pair_slips), ``wrong`` and ``right`` two characters each
 
 
 @lru_cache(maxsize=1)
@@ -444,6 +445,166 @@ def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip
     return out
 
 
+# ---------------------------------------------------------------- two neighbouring characters, one sound-alike word
+
+# A pinyin input method offers whole words: a writer who picks the wrong candidate puts down two characters that
+# are both wrong but sound like the meant word (强化 → 墙画). Trying one character at a time never finds these: the
+# other wrong character is still there. So a pair of neighbouring characters is tried against the dictionary's
+# words of the same sound (toneless syllables; any of a polyphone's readings), looked up in an index made once
+# from jieba's dictionary and the sound groups and kept in the user's cache.
+SOUND_WORD_FREQ = 20  # the index holds the dictionary's two-character words at least this common
+PAIR_SLIP_THRESHOLD = 6.5  # find_pair_slips: gain less costs (plus the genre's evidence); see benchmarks/typo_dev.py
+PAIR_WORD_COST = 4.0  # find_pair_slips: the written pair is itself a common word (an input method's real-word slip)
+PAIR_CHANNEL_WEIGHT = 0.5  # find_pair_slips: weight of the two characters' sound costs (as in ``channel``)
+PAIR_OVER_ONE = 0.0  # find_pair_slips: how much better than changing one character the pair must read
+_FAR = 20.0  # the cost of a reading the sound groups do not pair (never reached through the index)
+
+
+SOUND_WORDS_FILE = "sound-words.txt"
+SOUND_WORDS_HEADER = ("# 同音词索引（DG801 查“相邻两字写成同音的另一个词”用）：每行一个不带声调的双音节读音（用空格分隔）和 jieba 词典中"
+                      "读这个音、词频不低于 {freq} 的双字词（按词频从高到低连写），用制表符分隔。\n"
+                      "# 由 jieba 自带词典（MIT）和 pypinyin 的词语读音（MIT）生成，不要手改：\n"
+                      "# python -m generator.typos sound-words")
+_SOUND_LINE = re.compile(r"^([a-z]+ [a-z]+)\t((?:[\u4e00-\u9fff]{2})+)$", re.M)
+
+
+@lru_cache(maxsize=1)
+def _toneless_by_char() -> dict[str, tuple[str, ...]]:
+    """character → its toneless syllables (every reading the sound groups give it)."""
+    _, sounds = _sound_groups()
+    return {c: tuple(dict.fromkeys(s[:-1] for s in v)) for c, v in sounds.items()}
+
+
+def sound_words_from_dictionary(freq: dict[str, int]) -> list[tuple[str, str]]:
+    """("syllable syllable", words run together) for the dictionary's common two-character words, each read as
+    pypinyin reads the word (银行 yin hang, not xing), commonest first; how ``rules/sound-words.txt`` is made."""
+    from pypinyin import Style, lazy_pinyin
+
+    by_sound: dict[str, list[tuple[int, str]]] = {}
+    for w, f in freq.items():
+        if len(w) == 2 and f >= SOUND_WORD_FREQ and all(_gb2312(c) and "\u4e00" <= c <= "\u9fff" for c in w):
+            syllables = lazy_pinyin(w, style=Style.NORMAL, errors="ignore")
+            if len(syllables) == 2 and all(x.isascii() and x.isalpha() for x in syllables):
+                by_sound.setdefault(" ".join(syllables).replace("ü", "v"), []).append((-f, w))
+    return sorted((k, "".join(w for _, w in sorted(v))) for k, v in by_sound.items())
+
+
+def write_sound_words(path: Path) -> None:
+    from . import check
+
+    freq = check._scorer().freq
+    lines = [SOUND_WORDS_HEADER.format(freq=SOUND_WORD_FREQ)] + [f"{k}\t{v}" for k, v in sound_words_from_dictionary(freq)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_sound_words(path: Path) -> tuple[dict[str, str], list[str]]:
+    """The index ("syllable syllable" → words run together) and any problems with the file, located file:line.
+    A file that reads cleanly is kept in the user's cache under the digest of its bytes."""
+    import hashlib
+    import marshal
+
+    from . import diskcache
+
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, [f"{path}: 无法读取（{e}）"]
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    blob = diskcache.read("soundwords-" + digest[:12] + ".marshal", digest)
+    if blob is not None:
+        try:
+            index = marshal.loads(blob)
+            if isinstance(index, dict):
+                return index, []
+        except (ValueError, EOFError, TypeError):
+            pass
+    index = dict(_SOUND_LINE.findall(text))
+    problems = []
+    if len(index) != sum(1 for line in text.splitlines() if line.strip() and not line.startswith("#")):
+        for n, line in enumerate(text.splitlines(), start=1):
+            if line.strip() and not line.startswith("#") and not _SOUND_LINE.fullmatch(line):
+                problems.append(f"{path}:{n}: 应为“两个不带声调的拼音<制表符>双字词连写”，实为“{line[:20]}”")
+    if not problems:
+        diskcache.write("soundwords-" + digest[:12] + ".marshal", digest, marshal.dumps(index))
+    return index, problems
+
+
+@lru_cache(maxsize=1)
+def _sound_index() -> dict[str, str]:
+    return read_sound_words(RULES_DIR / SOUND_WORDS_FILE)[0]
+
+
+def sound_words(a: str, b: str, freq: dict[str, int] | None = None) -> list[str]:
+    """The common two-character words read like ``a`` + ``b`` (in any of their readings), commonest first."""
+    index = _sound_index()
+    toneless = _toneless_by_char()
+    out: dict[str, None] = {}
+    for x in toneless.get(a, ()):
+        for y in toneless.get(b, ()):
+            run = index.get(f"{x} {y}", "")
+            out.update(dict.fromkeys(run[i:i + 2] for i in range(0, len(run), 2)))
+    return list(out)
+
+
+def find_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = (),
+                    threshold: float | None = None) -> list[Slip]:
+    """Two neighbouring wrong characters that together sound like a common word (墙画 → 强化): the pair is a
+    word of its own in the segmentation, or both characters stand alone (or inside rare words); replacing both
+    by the word reads far better in place. A pair that is itself a common word needs ``PAIR_WORD_COST`` more."""
+    threshold = PAIR_SLIP_THRESHOLD if threshold is None else threshold
+    freq, skip, n = scorer.freq, set(skip), len(run)
+    loose = set()  # positions standing alone or inside a rare word
+    pairs = set()  # starts of two-character tokens
+    for ts, te in tokens:
+        if te - ts == 1 or (te - ts <= 4 and (freq.get(run[ts:te]) or 0) <= RARE_WORD_FREQ):
+            loose.update(range(ts, te))
+        if te - ts == 2:
+            pairs.add(ts)
+    genre = _genre() if PAIR_BONUS else None
+    ends = {te: run[ts:te] for ts, te in tokens}
+    begins = {ts: run[ts:te] for ts, te in tokens}
+    out: list[Slip] = []
+    for i in range(n - 1):
+        a, b = run[i], run[i + 1]
+        if i in skip or i + 1 in skip or a in _NEVER or b in _NEVER or a in _NUMERALS or b in _NUMERALS:
+            continue
+        if not (i in pairs or (i in loose and i + 1 in loose)):
+            continue
+        if genre is not None and genre.writes(run[i:i + 2]):
+            continue  # the genre's own word, even where jieba lacks it
+        written = freq.get(run[i:i + 2]) or 0
+        before = None
+        best: Slip | None = None
+        one = 0.0  # the best gain with one character changed: if that reads as well, it is find_slips' case
+        cost_a, cost_b = sound_costs(a), sound_costs(b)
+        for w in sound_words(a, b, freq):
+            if w == run[i:i + 2]:
+                continue
+            if before is None:
+                lo, hi = max(0, i - _WINDOW), min(n, i + 2 + _WINDOW)
+                before = scorer.best(run[lo:hi])
+            gain = scorer.best(run[lo:i] + w + run[i + 2:hi]) - before
+            if w[0] == a or w[1] == b:
+                one = max(one, gain)
+                continue
+            cost = PAIR_CHANNEL_WEIGHT * (cost_a.get(w[0], _FAR) + cost_b.get(w[1], _FAR))
+            score = gain - cost - (PAIR_WORD_COST if written > RARE_WORD_FREQ else 0.0)
+            if PAIR_BONUS and (i == 0 or i in ends) and (i + 2 == n or i + 2 in begins):
+                seen = genre.count(ends.get(i, ""), w) + genre.count(w, begins.get(i + 2, ""))
+                score += PAIR_BONUS * math.log1p(seen)
+            if score >= threshold and (best is None or score > best.gain):
+                best = Slip(i, run[i:i + 2], w, w, score, "pair")
+        if best is not None and best.gain - one >= PAIR_OVER_ONE:
+            out.append(best)
+    out.sort(key=lambda x: -x.gain)
+    kept: list[Slip] = []
+    for slip in out:
+        if all(abs(slip.start - o.start) > 2 for o in kept):
+            kept.append(slip)
+    return sorted(kept, key=lambda x: x.start)
+
+
 # ---------------------------------------------------------------- the genre's word pairs
 
 # A common word written for another that sounds the same (真相 → 真想, 机制 → 机智) is a word either way, so the
@@ -464,16 +625,16 @@ _PAIR_LINE = re.compile(r"^([^\t#\n][^\t\n]*)\t([^\t\n]+)\t(\d+)$", re.M)
 
 def read_genre_bigrams(path: Path) -> tuple[dict[str, int], list[str]]:
     """The pairs ("word<tab>word" → count) and any problems with the file, each located ``file:line``."""
-    pairs, _, problems = _load_genre(str(path))
+    pairs, _, problems, _ = _load_genre(str(path))
     return pairs, problems
 
 
-_GENRE_CACHE_FORMAT = b"draftgen-genre 3\n"
+_GENRE_CACHE_FORMAT = b"draftgen-genre 4\n"
 
 
 @lru_cache(maxsize=4)
-def _load_genre(path_name: str) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    """(pairs, index for ``Genre``, problems). A file that reads cleanly is kept, indexed, in the user's cache
+def _load_genre(path_name: str) -> tuple[dict[str, int], dict[str, str], list[str], set[str]]:
+    """(pairs, index for ``Genre``, problems, two-character runs the genre writes: see ``joined_runs``). A file that reads cleanly is kept, indexed, in the user's cache
     folder under the digest of its bytes: indexing 24,000 pairs anew would cost every check a twentieth of a
     second. marshal holds plain data only, and only a file this user wrote is read."""
     import hashlib
@@ -487,16 +648,16 @@ def _load_genre(path_name: str) -> tuple[dict[str, int], dict[str, str], list[st
         data = path.read_bytes()
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        return {}, {}, [f"{path}: 无法读取（{e}）"]
+        return {}, {}, [f"{path}: 无法读取（{e}）"], set()
     cached = cache_dir() / f"genre-{hashlib.sha256(_GENRE_CACHE_FORMAT + data).hexdigest()[:32]}.marshal"
     if not os.environ.get("DRAFTGEN_NO_CACHE"):
         try:
             with open(cached, "rb") as f:
                 if (not hasattr(os, "getuid") or os.fstat(f.fileno()).st_uid == os.getuid()) and \
                         f.read(len(_GENRE_CACHE_FORMAT)) == _GENRE_CACHE_FORMAT:
-                    pairs, around = marshal.loads(f.read())  # far faster than marshal.load(f)
-                    if isinstance(pairs, dict) and isinstance(around, dict):
-                        return pairs, around, []
+                    pairs, around, joined = marshal.loads(f.read())  # far faster than marshal.load(f)
+                    if isinstance(pairs, dict) and isinstance(around, dict) and isinstance(joined, set):
+                        return pairs, around, [], joined
         except Exception:  # missing, foreign or corrupt: read the text, and write the cache anew
             pass
     found = _PAIR_LINE.findall(text)  # one pass over the whole file; lines only when something is wrong
@@ -508,11 +669,23 @@ def _load_genre(path_name: str) -> tuple[dict[str, int], dict[str, str], list[st
             if line.strip() and not line.startswith("#") and not _PAIR_LINE.fullmatch(line):
                 problems.append(f"{path}:{n}: 应为“词<制表符>词<制表符>次数”，实为“{line[:20]}”")
     around = _index_pairs(pairs)
+    joined = joined_runs((a, b) for a, b, _ in found)
     if not problems and not os.environ.get("DRAFTGEN_NO_CACHE"):
         from .diskcache import replace
 
-        replace(cached, _GENRE_CACHE_FORMAT + marshal.dumps((pairs, around)), prefix=".genre-")
-    return pairs, around, problems
+        replace(cached, _GENRE_CACHE_FORMAT + marshal.dumps((pairs, around, joined)), prefix=".genre-")
+    return pairs, around, problems, joined
+
+
+def joined_runs(pairs: Iterable[tuple[str, str]]) -> set[str]:
+    """The two-character runs the genre writes: its two-character words, and two single characters side by side
+    (a word of the genre that jieba lacks, such as 楼栋 or 树牢, is cut into two single characters)."""
+    out = set()
+    for a, b in pairs:
+        if len(a) == 1 and len(b) == 1:
+            out.add(a + b)
+        out.update(w for w in (a, b) if len(w) == 2)
+    return out
 
 
 def _index_pairs(pairs: dict[str, int]) -> dict[str, str]:
@@ -572,9 +745,15 @@ class Genre:
     that word and a character they keep: only a word differing from the written one in one character is a
     candidate."""
 
-    def __init__(self, pairs: dict[str, int], around: dict[str, str] | None = None) -> None:
+    def __init__(self, pairs: dict[str, int], around: dict[str, str] | None = None,
+                 joined: set[str] | None = None) -> None:
         self.pairs = pairs
         self.around = _index_pairs(pairs) if around is None else around
+        self.joined = joined_runs(k.split("\t") for k in pairs) if joined is None else joined
+
+    def writes(self, run: str) -> bool:
+        """Whether the genre writes these two characters side by side (as a word, or as two single ones)."""
+        return run in self.joined
 
     def count(self, a: str, b: str) -> int:
         return self.pairs.get(f"{a}\t{b}", 0)
@@ -588,8 +767,8 @@ class Genre:
 
 @lru_cache(maxsize=1)
 def _genre() -> Genre:
-    pairs, around, _ = _load_genre(str(RULES_DIR / GENRE_FILE))
-    return Genre(pairs, around)
+    pairs, around, _, joined = _load_genre(str(RULES_DIR / GENRE_FILE))
+    return Genre(pairs, around, joined)
 
 
 def find_word_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = (),
@@ -626,12 +805,14 @@ def find_word_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
     return out
 
 
-if __name__ == "__main__":  # python -m generator.typos sound-groups|genre-bigrams: remake a shipped table
+if __name__ == "__main__":  # python -m generator.typos sound-groups|genre-bigrams|sound-words: remake a shipped table
     import sys
 
     if sys.argv[1:] == ["sound-groups"]:
         write_sound_groups(RULES_DIR / SOUND_FILE)
     elif sys.argv[1:] == ["genre-bigrams"]:
         write_genre_bigrams(RULES_DIR / GENRE_FILE)
+    elif sys.argv[1:] == ["sound-words"]:
+        write_sound_words(RULES_DIR / SOUND_WORDS_FILE)
     else:
-        raise SystemExit("用法：python -m generator.typos sound-groups|genre-bigrams")
+        raise SystemExit("用法：python -m generator.typos sound-groups|genre-bigrams|sound-words")

@@ -67,7 +67,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "DG604-fail.txt": {"DG604": 1},
     "DG701-fail.txt": {"DG701": 1},
     "DG702-fail.txt": {"DG702": 1},
-    "DG801-fail.txt": {"DG801": 7},  # 辅开 总休方案 行式主义 服务治量 政制建设 在几层 先峰
+    "DG801-fail.txt": {"DG801": 10},  # 辅开 总休方案 行式主义 服务治量 政制建设 在几层 先峰; 墙画 功做 正知 (two at once)
     "DG802-fail.txt": {"DG802": 3},  # 再接再励 以身做则 部置
     "DG803-fail.txt": {"DG803": 6},  # 截止目前 清醒的认识到 扎实的推进 一个位次一个位次的追 做的很好 权利寻租
     "DG804-fail.txt": {"DG804": 6},  # 的是一条是 要在带头 习近平中国特色社会主义思想 书新篇章 展发 作工
@@ -613,6 +613,27 @@ def test_enumeration_not_on_nested_series_rankings_or_remarks(text):
 def test_enumeration_still_catches_a_real_gap_after_a_nested_series():
     text = "一是思想统一，具体有：一是抓学习，二是抓制度。二是措施有力。四是成效明显。"
     assert _codes(check(_doc(text), date=DATE)) == {"DG202": 1}
+
+
+def test_shipped_sound_words_are_jieba_words_read_by_pypinyin():
+    from generator import check as chk
+    from generator.typos import SOUND_WORDS_FILE, read_sound_words, sound_words_from_dictionary
+
+    shipped, problems = read_sound_words(RULES_DIR / SOUND_WORDS_FILE)
+    assert problems == []
+    assert sorted(shipped.items()) == sound_words_from_dictionary(chk._scorer().freq), \
+        "python -m generator.typos sound-words"
+
+
+def test_two_wrong_characters_side_by_side_are_one_finding_with_the_word():
+    fs = check(_doc("要进一步墙画监督执纪问责。"), date=DATE)
+    assert [(f.code, f.length) for f in fs] == [("DG801", 2)]
+    assert "“墙画”疑为“强化”之误" in fs[0].message and "强化监督" in fs[0].suggestion
+
+
+def test_one_character_changed_is_preferred_to_two():
+    fs = check(_doc("坚持问题导向，狠抓整改落食。"), date=DATE)
+    assert [(f.code, f.length) for f in fs] == [("DG801", 1)] and "“食”疑为“实”" in fs[0].message
 
 
 def test_shipped_sound_groups_are_pypinyins():

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+from conftest import ROOT
 
 from generator import typos
 from generator.check import check, load_rules, typo_candidates
@@ -111,6 +115,7 @@ def test_genre_index_cache_gives_the_same_answers(tmp_path, monkeypatch):
     assert list((tmp_path / "draftgen").glob("genre-*.marshal"))
     again = typos._load_genre.__wrapped__(str(path))  # read from the cache
     assert first == again and first[0] == {"把\t政治": 2, "政治\t建设": 5}  # 一 二: no two-character word
+    assert first[3] == {"政治", "建设", "一二"}  # but 一 and 二 are written side by side
     (next((tmp_path / "draftgen").glob("genre-*.marshal"))).write_bytes(b"garbage")
     assert typos._load_genre.__wrapped__(str(path)) == first  # a broken cache is rebuilt
 
@@ -159,3 +164,44 @@ def test_no_pair_bonus_for_a_word_that_cuts_through_its_neighbour():
 
 def test_a_name_after_a_title_is_nobodys_slip():
     assert _dg801("区委组织部副部长刘洋作工作报告。") == []
+
+
+def test_sound_word_index_cache_gives_the_same_answers(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = tmp_path / "sound-words.txt"
+    path.write_text("# 注释\nqiang hua\t强化墙画\ngong zuo\t工作\n", encoding="utf-8")
+    first = typos.read_sound_words(path)  # builds and writes the cache
+    assert first == ({"qiang hua": "强化墙画", "gong zuo": "工作"}, [])
+    assert list((tmp_path / "draftgen").glob("soundwords-*.marshal"))
+    assert typos.read_sound_words(path) == first  # read from the cache
+    next((tmp_path / "draftgen").glob("soundwords-*.marshal")).write_bytes(b"garbage")
+    assert typos.read_sound_words(path) == first  # a broken cache is rebuilt
+
+
+def test_a_bad_sound_words_line_is_located(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = tmp_path / "sound-words.txt"
+    path.write_text("qiang hua\t强化\nqiang\t强\n", encoding="utf-8")
+    index, problems = typos.read_sound_words(path)
+    assert index == {"qiang hua": "强化"} and len(problems) == 1 and f"{path}:2:" in problems[0]
+    assert not list((tmp_path / "draftgen").glob("soundwords-*.marshal"))  # a faulty file is not cached
+
+
+def test_jiebas_cache_read_in_one_go_equals_jiebas_own_load(tmp_path):
+    code = (
+        "import sys, jieba\n"
+        "from generator import check\n"
+        "jieba.setLogLevel(60)\n"
+        f"jieba.dt.tmp_dir = {str(tmp_path)!r}\n"
+        "print(check._load_jieba_cache(jieba))\n"  # no cache yet: left to jieba
+        "jieba.initialize()\n"  # jieba writes its cache
+        "own = (dict(jieba.dt.FREQ), jieba.dt.total)\n"
+        "t = jieba.Tokenizer(); t.tmp_dir = jieba.dt.tmp_dir\n"
+        "fake = type('J', (), {'dt': t, 'DEFAULT_DICT': jieba.DEFAULT_DICT})\n"
+        "print(check._load_jieba_cache(fake), (t.FREQ, t.total) == own, t.initialized)\n"
+        "open(jieba.dt.tmp_dir + '/jieba.cache', 'wb').write(b'garbage')\n"
+        "t2 = jieba.Tokenizer(); t2.tmp_dir = jieba.dt.tmp_dir\n"
+        "print(check._load_jieba_cache(type('J', (), {'dt': t2, 'DEFAULT_DICT': jieba.DEFAULT_DICT})))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True", "True", "False"]
