@@ -102,10 +102,14 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # meeting that reviews a whole year, 上半年 only for a half-year meeting, 岁末年初 only in its season.
 YEAR_WORDS = ("一年来", "过去一年", "这一年", "全年", "新的一年", "新一年", "明年", "{next_year}", "年终")
 HALF_WORDS = ("上半年", "下半年", "半年来", "半年")
-SEASON_WORDS = {"岁末年初": (12, 1, 2), "新年伊始": (1, 2), "新春": (1, 2), "辞旧迎新": (12, 1, 2)}
+SEASON_WORDS = {"岁末年初": (12, 1, 2), "新年伊始": (1, 2), "新春": (1, 2), "辞旧迎新": (12, 1, 2),
+                # a year's start is spoken of at its start, not in July
+                "开好局": (11, 12, 1, 2, 3, 4), "起好步": (11, 12, 1, 2, 3, 4), "今年的基层党建任务已经明确": (12, 1, 2, 3, 4)}
 # Wording that speaks of a sector from outside (各非公企业党组织): for a speaker over many units only.
 OUTSIDE_WORDS = ("各非公企业", "非公企业党组织", "国企党组织", "各国企", "两新组织党组织", "各村党组织", "各学校党组织",
-                 "各医院党组织", "有的国企", "有的非公企业")
+                 "各医院党组织", "有的国企", "有的非公企业",
+                 # a village's own committee does not push “一肩挑” or vet the candidates of its own election
+                 "一肩挑", "人选资格关")
 # …and the same from the inside of one unit: "有的医院" said by a hospital's own Party secretary.
 OUTSIDE_RE = re.compile(r"(?:有的|个别|一些|少数|部分|各)(?:(?:医院|学校|高校|企业|国企|村|社区|机关)(?![党支委务民级干职])"
                         r"|(?:医院|学校|高校|企业|国企)党(?:组织|委))")  # "有的学校党组织": many schools

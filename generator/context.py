@@ -56,6 +56,21 @@ def meeting_period(name: str, review_year: int) -> tuple[str, str, str]:
     return "year", f"{review_year}年", "新的一年"
 
 
+# A unit that calls itself otherwise than its kind's default (集团党委, not 公司党委) is spoken of in its own
+# words: 全集团, 集团各级党组织. Only where the org config does not say it (whole, audience).
+WHOLE_OF = (("集团", "全集团"), ("公司", "全公司"), ("医院", "全院"), ("大学", "全校"), ("学院", "全院"),
+            ("学校", "全校"), ("街道", "全街道"), ("镇", "全镇"), ("乡", "全乡"), ("村", "全村"), ("社区", "全社区"))
+AUDIENCE_OF = (("集团", "集团各级党组织"), ("街道", "各社区党组织"), ("镇", "各村党组织"), ("乡", "各村党组织"))
+
+
+def _own_word(short_name: str | None, default: str, table: tuple[tuple[str, str], ...]) -> str:
+    for prefix, word in table:
+        if short_name and short_name.startswith(prefix):
+            # (the kind's default stands where it already fits: 公司党委 → 公司各党支部)
+            return default if default.startswith(prefix) or default.endswith(word[-2:]) else word
+    return default
+
+
 def derive_seed(loaded: LoadedBrief) -> int:
     """A stable seed from the brief's content, so an unseeded brief still gives the same draft every run."""
     return int(hashlib.sha256(loaded.digest.encode()).hexdigest()[:8], 16)
@@ -102,8 +117,8 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         preceding_report=b.meeting.preceding_report,
         host=b.meeting.host,
         attendees=b.meeting.attendees,
-        audience=org.audience or defaults.get("audience", "各党支部"),
-        whole=org.whole or defaults.get("whole", "全单位"),
+        audience=org.audience or _own_word(org.short_name, defaults.get("audience", "各党支部"), AUDIENCE_OF),
+        whole=org.whole or _own_word(org.short_name, defaults.get("whole", "全单位"), WHOLE_OF),
         scope=org.scope,
         period=period,
         period_text=period_text,

@@ -29,7 +29,9 @@ GROUP_FILL_TOPICS = ("理论武装", "组织生活", "服务群众", "作风建�
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
-REPEAT_IN_PARAGRAPH = 0.02  # a sentence that repeats a phrase of its own paragraph: only when nothing else fits
+HAN_SHARE = 0.88  # Chinese characters in a draft's length (the rest is punctuation and figures)
+ENOUGH_TOLD = 2  # achievements with the brief's facts from which no fact-less praise is added
+REPEAT_IN_PARAGRAPH = 0.001  # a sentence that repeats a phrase of its own paragraph: only when nothing else fits
 QUANTIFIED = re.compile(r"^(?:个别|部分|一些|有的|少数)(?:基层党组织|党组织|党支部|支部)?")
 FACT_HEADLINE_SUPPORT = 4  # problem sentences of its facet on the fact's own subject, for the fact to head them
 HOT_MARGIN = 2  # the widest margin Chooser._overused is asked about
@@ -138,6 +140,7 @@ class Chooser:
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
         # Facet → the words of the brief's problem on it: the point that answers it takes them up.
         self.answering: dict[str, str] = {}
+        self.subject_names: dict[tuple, tuple[str, ...]] = {}
 
     def _grams_of(self, text: str) -> tuple[str, ...]:
         """The text's four-character runs, less the fixed formulas (a draft asks for the same texts often)."""
@@ -294,7 +297,8 @@ def _gram_rules(length: int) -> tuple[int, tuple[str, ...]]:
     from .check import load_rules
 
     rules = load_rules()
-    threshold = max(rules.min_count, math.ceil(length * rules.per_thousand / 1000))
+    # (the rule counts Chinese characters only; a speech's length counts its punctuation too)
+    threshold = max(rules.min_count, math.ceil(length * HAN_SHARE * rules.per_thousand / 1000))
     limit = threshold + max(2, threshold // 2)  # bare four-character runs get a higher bar than phrases
     return limit, threshold, tuple(sorted(rules.ignore, key=len, reverse=True))
 
@@ -429,6 +433,12 @@ OWN_SUBJECT = re.compile(r"^(\d{4}年|全年|全[院校村区县市镇乡省部�
 SEAM_PHRASES = ("具体表现为", "从述职和日常检查看", "具体工作中", "从工作成效看", "在具体实践中", "具体来说")
 SEAM_RE = re.compile(r"(?:^|[。；！？：])(" + "|".join(SEAM_PHRASES) + r")[，：,:]")
 CASE_GAP = "【待补充：取得的成效】"
+# What a named comrade did already says what came of it (获省科技进步一等奖, 销售猕猴桃2万多斤): no gap asked for.
+STATES_RESULT = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|名|项|次|件|户|人|斤|元|亩|家|场|期|篇|条)|"
+                           r"获|荣获|评为|入选|实现|带动|增收|销售|销量|解决了|化解了|达到|提高了|提升了|降低了|节约|挽回|创收|填补")
+# A fact that opens with its own time (上半年为居民办实事38件): the frame adds none, the fact gets a subject.
+TIME_PREFIX = re.compile(r"^(上半年|下半年|今年以来|今年|去年|全年|一年来|半年来|近年来|年内|年初以来|"
+                         r"\d{4}年(?:以来|上半年|下半年|度)?|[一二三四五六七八九十\d]{1,2}月(?:份|以来)?)[，,]?")
 
 
 @dataclass
@@ -541,11 +551,14 @@ def _cohering(chooser: "Chooser", facet: str, anchor: Callable[[], str],
     return weight
 
 
-def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGroup]:
+def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank, move: bool = False) -> list[_FactGroup]:
     """The brief's facts by (topic, facet): the facet the brief names, else the one the fact's words point to.
 
-    A fact whose words point to no facet joins another paragraph of its topic; a topic named with no facts
-    stays a group of its own whose facet the plan chooses."""
+    A fact whose words point to no facet of its topic but clearly to one of another topic goes there when
+    ``move`` (the problems: a problem under a headline of another subject is never answered; an achievement
+    rather joins its topic's paragraph, whose headline is general enough); one that points nowhere joins
+    another paragraph of its topic; a topic named with no facts stays a group of its own
+    whose facet the plan chooses."""
     out: dict[tuple[str, Optional[str]], _FactGroup] = {}
     loose: list[tuple[str, Optional[str], Example]] = []
     for tf in groups:
@@ -554,8 +567,14 @@ def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGro
         if not facts and not tf.examples:
             out.setdefault((tf.topic, tf.facet), _FactGroup(tf.topic, tf.facet))
         for fact in facts:
-            facet = tf.facet or next(iter(rank_facets(fact, topic, bank)), None)
-            out.setdefault((tf.topic, facet), _FactGroup(tf.topic, facet)).facts.append(fact)
+            home = tf.topic
+            facet = tf.facet or next(iter(rank_facets(fact, topic)), None)
+            if facet is None and not tf.facet and move:
+                # Its words name no facet of its topic but clearly one of another (党员年龄偏大 under 组织建设
+                # is about 党员发展): the paragraph follows what the fact is about.
+                home, facet = _elsewhere(fact, bank, topic.group) or \
+                    (tf.topic, next(iter(rank_facets(fact, topic, bank)), None))
+            out.setdefault((home, facet), _FactGroup(home, facet)).facts.append(fact)
         for ex in tf.examples:
             loose.append((tf.topic, tf.facet or next(iter(rank_facets(ex.did, topic, bank)), None), ex))
     for topic, facet, ex in loose:
@@ -573,6 +592,20 @@ def group_facts(groups: Iterable[TopicFacts], bank: PhraseBank) -> list[_FactGro
                 home.examples += group.examples
                 del out[(topic, facet)]
     return list(out.values())
+
+
+ELSEWHERE_SCORE = 4  # keyword characters a fact must name in another topic's facet to move there
+
+
+def _elsewhere(fact: str, bank: PhraseBank, group: str) -> Optional[tuple[str, str]]:
+    """(topic, facet) of another topic of the same group (the broad subject the brief chose: 组织体系) whose
+    facet keywords the fact names strongly, if exactly one is best. Across groups a fact is evidence of what
+    the brief files it under (三会一课记录不全 as a sign of weak 责任落实)."""
+    scored = sorted(((sum(len(k) for k in f.keywords if k in fact), t.id, f.id)
+                     for t in bank.topics.values() if t.group == group for f in t.facets), reverse=True)
+    if scored and scored[0][0] >= ELSEWHERE_SCORE and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1], scored[0][2]
+    return None
 
 
 def _values(ctx: Context, chooser_spirit: Optional[str], milestone: Optional[str]) -> dict[str, Optional[str]]:
@@ -715,6 +748,8 @@ class _Review:
                     return 0.0
                 if family == "problem" and not g.facts and theirs and not self._supported(e.text, facet, 2):
                     return 0.05  # a headline on one sub-subject the bank has hardly a sentence on
+                if family == "achievement" and (g.facts or g.examples) and theirs and not theirs & told_subjects:
+                    return 0.02  # “支部按期换届更加规范” over new branches: the facts name no 换届
                 if family == "problem" and g.facts:
                     # The problem's fact follows as its evidence: not under a headline that says what it says
                     # ("流动党员管理存在薄弱环节。比如，流动党员管理还有盲区。"), but under one more general.
@@ -732,10 +767,18 @@ class _Review:
         evidence = [f for f in g.facts if f != headline.text]
         if evidence:
             # (a fact that could have headed the paragraph, under a headline more general: "比如，……")
-            item.evidence = ch.need(_fact_slot(evidence[0], family), extra={"fact": join_facts(evidence)},
+            slot, text = _fact_slot(evidence[0], family), join_facts(evidence)
+            timed = TIME_PREFIX.match(text) if family == "achievement" else None
+            if timed and len(text) > timed.end():
+                # “上半年，我们为居民办实事38件。”: the fact's own time, then a subject, never a second time phrase
+                rest = text[timed.end():]
+                text = f"{timed.group(1)}，{'' if OWN_SUBJECT.match(rest) else '我们'}{rest}"
+                slot = "fact_own"
+            item.evidence = ch.need(slot, extra={"fact": text},
                                     prefer=(lambda e: float(e.text.startswith("比如"))) if demoted else None)
         if g.examples:
-            cases = "；".join(f"{ex.post or ''}{ex.who}同志{ex.did.rstrip('。；，')}，{(ex.effect or CASE_GAP).rstrip('。')}"
+            cases = "；".join(f"{ex.post or ''}{ex.who}同志{ex.did.rstrip('。；，')}"
+                             f"{'' if not ex.effect and STATES_RESULT.search(ex.did) else '，' + (ex.effect or CASE_GAP).rstrip('。')}"
                              for ex in g.examples)
             item.cases = ch.need("fact_example", extra={"cases": cases})
         if family == "achievement" and not g.facts and not g.examples:
@@ -830,7 +873,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     to_audience = lambda e: 1.0 if "audience" in e.placeholders else 0.0  # noqa: E731
 
     review = _Review(ctx, bank, chooser, rng)
-    pro_groups = by_order(group_facts(ctx.problems, bank))
+    pro_groups = by_order(group_facts(ctx.problems, bank, move=True))
     ach_groups = group_facts(ctx.achievements, bank)
     if ctx.speech_kind == "review":
         frames["opening"] = chooser.need("opening", prefer=lambda e: 3.0 if "deployed_by" in e.placeholders else 1.0)
@@ -848,6 +891,11 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         named = {g.topic for g in ach_groups}
         # Focus topics without facts fill the achievements up to what the length allows; facts always stay.
         room = max(0, achievements_for_length(ctx.length) - len(ach_groups)) if ctx.length <= SHORT_SPEECH else 99
+        # A paragraph of praise with nothing from the brief in it would be ours, not theirs: where the brief
+        # gives two achievements or more, its focus topics without facts are taken up by the points only.
+        told = sum(1 for g in ach_groups if g.facts or g.examples)
+        if told >= ENOUGH_TOLD:
+            room = 0
         ach_groups += [_FactGroup(t, None) for t in dict.fromkeys(ctx.focus) if t not in named][:room]
         if not ach_groups:
             ach_groups = [_FactGroup(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
@@ -866,7 +914,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         fill = [t for t in (*FALLBACK_ACHIEVEMENT_TOPICS, *GROUP_FILL_TOPICS) if t not in criticised_topics]
         named = {g.topic for g in ach_groups if g.topic not in criticised_topics or g.facts or g.examples}
         for topic in fill:
-            if len(named) >= min(3, achievements_for_length(ctx.length)):
+            if len(named) >= min(3, achievements_for_length(ctx.length)) or told >= ENOUGH_TOLD:
                 break
             if topic not in named:
                 ach_groups.append(_FactGroup(topic, None))
@@ -917,6 +965,14 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     situation = chooser.pick("situation")
     if situation:
         frames["situation"] = situation
+        # The frame of the day states the guiding formulas: the sentence that leads into the points right
+        # after it does not say them a third time.
+        for name in ("transition", "work_transition"):
+            said = frames.get(name)
+            if said and re.search(r"二十大|二十届|全会精神|十九大|十九届", said.text):
+                chooser.release(said)
+                frames[name] = chooser.need(name, prefer=lambda e: 0.0 if (
+                    "{spirit}" in e.text or re.search(r"二十大|二十届|全会精神", e.text)) else 1.0)
         # The frame of the day opens the part of the directives: a plain lead after it says the same again.
         for sec in sections:
             if sec.lead and sec.style != "argument":  # (an argument section's lead is its 这是…只有…才 triad)
@@ -944,6 +1000,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
 
     _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames)
     _trim_to_length(ctx, bank, chooser, [*achievements, *problems, *(i for s in sections for i in s.items)], estimate)
+    _trim_overuse(chooser, [*achievements, *problems, *(i for s in sections for i in s.items)])
     _settle_parallel(chooser, bank, sections)
     for sec in sections:
         if sec.headline is None:
@@ -978,8 +1035,10 @@ def _sections_work(required: list[Wanted], n: int, bank: PhraseBank, chooser: Ch
                    rng: random.Random) -> list[_SectionDraft]:
     """工作会议讲话: why (a triad of arguments) — what (tasks, 第一，…) — how (responsibility, 一要…)."""
     sections: list[_SectionDraft] = []
-    task_count = max(1, n - 2) if n >= 3 else 1
-    if n >= 3:
+    # A mid-year 推进会 goes straight to the second half's tasks: the "why" belongs to the year's first meeting.
+    why = n >= 3 and chooser.ctx.period == "year"
+    task_count = max(1, n - 2) if why else (max(1, n - 1) if n >= 2 else 1)
+    if why:
         meaning = _SectionDraft(["意义"], chooser.need("work_section_headline", group="意义"), style="argument")
         meaning.lead = [chooser.need("argument", group=g) for g in ("历史", "时代", "现实")]
         sections.append(meaning)
@@ -1012,9 +1071,26 @@ def _ensure_a_principle(chooser: Chooser, sections: list[_SectionDraft]) -> None
     if any(i.opener for i in points):
         return
     for item in sorted(points, key=lambda i: i.sentences()):
-        if item.sentences() < chooser.max_sentences and chooser.available("principle", facet=item.facet):
-            item.opener = chooser.pick("principle", facet=item.facet, prefer=_not_repeating(chooser, item))
+        on_point = _principle_fits(chooser, item)
+        if item.sentences() < chooser.max_sentences and any(
+                on_point(e) for e in chooser.available("principle", facet=item.facet)):
+            fresh = _not_repeating(chooser, item)
+            item.opener = chooser.pick("principle", facet=item.facet, prefer=lambda e: fresh(e) * on_point(e))
             return
+
+
+def _principle_fits(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
+    """A principle that opens a point speaks of the point's own subject: not “组织设置跟着工作走，覆盖才能不留
+    空白” over a point on 换届 (a principle on one sub-subject of the facet only over a point on it)."""
+    bank = chooser.bank
+    # (the facet's own name, 组织设置, speaks of it in general)
+    own = frozenset(k for k in subjects(" ".join((item.headline.text, *(c.text for c in item.elaborations))),
+                                        item.facet, bank) if k not in item.facet)
+
+    def weight(e: Entry) -> float:
+        theirs = frozenset(k for k in subjects(e.text, item.facet, bank) if k not in item.facet)
+        return 0.0 if theirs and (not own or off_subject(theirs, own, item.facet, bank)) else 1.0
+    return weight
 
 
 def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDraft]) -> None:
@@ -1108,9 +1184,14 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
             for item in sorted(items, key=order):
                 if any(carries(e) for e in chooser.available(f"{family}_elaboration", facet=item.facet)):
                     cohere = _echo_and_cohere(chooser, item)
+                    fresh = _not_repeating(chooser, item)
                     chosen = chooser.pick(f"{family}_elaboration", facet=item.facet,
-                                          prefer=lambda e, cohere=cohere: carries(e) * cohere(e))
-                    if item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences:
+                                          prefer=lambda e, cohere=cohere, fresh=fresh: carries(e) * cohere(e) * fresh(e))
+                    if chosen is None:
+                        continue
+                    # (never a sentence that says again what the paragraph said: 村集体经济 three times)
+                    if item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences or \
+                            _says_again(chooser, item, chosen.text):
                         chooser.release(chosen)
                         continue
                     item.elaborations.append(chosen)
@@ -1189,14 +1270,47 @@ def _not_repeating(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], floa
     """Avoid a sentence that says again a phrase the paragraph's sentences already used ("一件接着一件办……
     一件接着一件推动解决"; "对症下药" twice in one point): four characters in a row in common, other than the
     headline's and the fact's own words (the subject is named again on purpose) and the fixed formulas."""
-    said = {g for c in (*item.elaborations, item.opener, item.evidence, item.cases) if c for g in chooser._grams_of(c.text)}
+    said = _said(chooser, item)
     if not said:
         return lambda e: 1.0
-    said -= {g for t in (item.headline.text, *item.facts, item.about) for g in chooser._grams_of(t)}
 
     def weight(e: Entry) -> float:
         return REPEAT_IN_PARAGRAPH if said.intersection(chooser._grams_of(e.text)) else 1.0
     return weight
+
+
+def _says_again(chooser: Chooser, item: _ItemDraft, text: str) -> bool:
+    """Whether ``text`` repeats a phrase (four characters) of the paragraph's sentences, as _not_repeating reads it."""
+    return bool(_said(chooser, item).intersection(chooser._grams_of(text)))
+
+
+def _said(chooser: Chooser, item: _ItemDraft) -> set[str]:
+    """The phrases (four characters) a further sentence of the paragraph must not say again: those of its
+    sentences so far, less the headline's and the fact's own words — which may come back once (the subject is
+    named again on purpose), not in every sentence (“结合不紧” four times in one problem)."""
+    own = {g for t in (item.headline.text, *item.facts, item.about) for g in chooser._grams_of(t)}
+    # (the fact as its evidence states the fact: that is not a second use of its words)
+    stated = {g for c in (item.evidence,) if c for g in chooser._grams_of(c.text)} - own
+    used = {g for c in (*item.elaborations, item.opener, item.cases) if c for g in chooser._grams_of(c.text)}
+    # The paragraph's subject (its facet's and sub-subjects' names: 组织生活会, 流动党员) may be named in
+    # every sentence; what is said of it (结合不紧) only once more.
+    key = (item.topic, item.facet)
+    names = chooser.subject_names.get(key)
+    if names is None:
+        names = chooser.subject_names[key] = _subject_names(chooser.bank, item.topic, item.facet)
+    return stated | {g for g in used if g not in own or not any(g in k for k in names)}
+
+
+def _subject_names(bank: PhraseBank, topic: str, facet: Optional[str]) -> tuple[str, ...]:
+    t = bank.topics.get(topic)
+    if t is None:
+        return ()
+    names = [*t.keywords, t.id]
+    for f in t.facets:
+        if f.id == facet:
+            names += [f.id, *f.keywords]
+    names += list(_lexicon(bank).subjects.get(facet or "", ()))
+    return tuple(n for n in names if len(n) >= 4)
 
 
 def _not_echoing(headline: Chosen, is_fact: bool = False) -> Callable[[Entry], float]:
@@ -1295,12 +1409,13 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         item.elaborations.append(elaboration)
         # Some points open with a short principle rather than a verb: the rhythm of a speech, not a list.
         # (only from the seed's own lane: with two principles a facet, another seed's would repeat)
-        if rng.random() < PRINCIPLE_SHARE and any(chooser.lanes.get(e.id) == chooser.lane
+        on_point = _principle_fits(chooser, item)
+        if rng.random() < PRINCIPLE_SHARE and any(chooser.lanes.get(e.id) == chooser.lane and on_point(e)
                                                   for e in chooser.available("principle", facet=f)):
             fresh = _not_repeating(chooser, item)
             # (nor one that says the headline over again: "坚持书记抓、抓书记。书记抓，还要抓书记。")
             said = _bigrams(headline.text)
-            item.opener = chooser.pick("principle", facet=f, prefer=lambda e: fresh(e) * (
+            item.opener = chooser.pick("principle", facet=f, prefer=lambda e: fresh(e) * on_point(e) * (
                 0.02 if said and len(said & _bigrams(e.text)) > len(said) / 2 else 1.0))
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
@@ -1420,6 +1535,22 @@ def _trim_to_length(ctx: Context, bank: PhraseBank, chooser: Chooser, items: lis
         chooser.release(item.elaborations.pop(k))
 
 
+def _trim_overuse(chooser: Chooser, items: list[_ItemDraft]) -> None:
+    """A phrase (four characters) used more often than the proofreader's repetition rule allows: its last
+    elaborations go, from the longest paragraphs first, while each keeps one (what the checker would flag,
+    the planner never writes)."""
+    while True:
+        over = {g for g, n in chooser.grams.items() if n > chooser.gram_limit}
+        if not over:
+            return
+        candidates = [(len(i.elaborations), k, i) for k, i in enumerate(items) if len(i.elaborations) > 1
+                      and over.intersection(chooser._grams_of(i.elaborations[-1].text))]
+        if not candidates:
+            return
+        _, _, item = max(candidates, key=lambda c: (c[0], c[1]))
+        chooser.release(item.elaborations.pop())
+
+
 def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames) -> None:
     """Add elaboration and points, in the order a writer would, until the draft reaches its length budget.
 
@@ -1453,7 +1584,9 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                         and not (item.slot == "problem_elaboration" and len(item.elaborations) < 2))
                        or ((not loose[0] or _fact_headed(item)) and _strays(chooser, item, chosen))
                        or item.slot == "directive_elaboration" and
-                       item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences):
+                       item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences
+                       # a paragraph stops before it repeats itself, unless the speech is short by far
+                       or not loose[0] and _says_again(chooser, item, chosen.text)):
             chooser.release(chosen)
             return False
         if fits(chosen):
@@ -1529,7 +1662,8 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
             else:
                 pool = {"achievements": achievements, "problems": problems}[what] if what != "directives" else [
                     i for s in sections for i in s.items if len(i.elaborations) < s.max_elaborations]
-                if what == "achievements" and target <= 3000:
+                # (with three paragraphs or fewer, a second one from the seed's own lane: pools are small)
+                if what == "achievements" and target <= 3000 and (len(achievements) > 3 or not own_lane[0]):
                     # A paragraph the brief's fact carries needs one sentence more, not three.
                     pool = [i for i in pool if not (i.evidence and len(i.elaborations) >= 1)]
                 steps = [lambda i=i: add_elaboration(i) for i in pool if len(i.elaborations) < limit]
@@ -1537,3 +1671,10 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                 if estimate() >= target * 0.98:
                     return
                 progress = step() or progress
+    # Still well short (paragraphs that would only repeat themselves stop early): one point more per section
+    # before the speech falls short of its time slot.
+    if estimate() < target * 0.95:
+        for sec in directive_sections:
+            if estimate() >= target * 0.95:
+                break
+            add_item(sec, 2)
