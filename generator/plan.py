@@ -29,6 +29,10 @@ GROUP_FILL_TOPICS = ("理论武装", "组织生活", "服务群众", "作风建�
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
+# A sentence frame readers notice when it comes back: a subject, then "在一些党组织" and what is wrong there.
+REPEATED_FRAME = re.compile(r"[\u4e00-\u9fff”]{2}在(?:一些|个别|少数|有的|部分)(?:基层)?(?:党组织|党支部|支部)")
+FRAME_FREE = 2  # uses of such a frame a speech may have before further ones are disfavoured
+FRAME_PENALTY = 0.05
 HAN_SHARE = 0.88  # Chinese characters in a draft's length (the rest is punctuation and figures)
 ENOUGH_TOLD = 2  # achievements with the brief's facts from which no fact-less praise is added
 REPEAT_IN_PARAGRAPH = 0.001  # a sentence that repeats a phrase of its own paragraph: only when nothing else fits
@@ -141,6 +145,8 @@ class Chooser:
         # Facet → the words of the brief's problem on it: the point that answers it takes them up.
         self.answering: dict[str, str] = {}
         self.subject_names: dict[tuple, tuple[str, ...]] = {}
+        self.frame_uses = 0
+        self._frame_memo: dict[str, int] = {}
 
     def _grams_of(self, text: str) -> tuple[str, ...]:
         """The text's four-character runs, less the fixed formulas (a draft asks for the same texts often)."""
@@ -196,7 +202,8 @@ class Chooser:
                     * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
                     # wording written for this meeting's period (上半年) before wording that fits any period
                     * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
-                    * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra)))
+                    * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra))
+                    * FRAME_PENALTY ** self._frame_excess(e.text))
 
         # An entry of another lane, without the period's own wording, weighs a thousandth of the others: it is
         # weighed at all (the costly part of a draw) only when none of them is fit for the place.
@@ -242,7 +249,16 @@ class Chooser:
             self.used.discard(c.entry_id)
             self._count(c, -1)
 
+    def _frame_excess(self, text: str) -> int:
+        """How far a text's sentence frames of the kind readers notice when repeated ("融合载体在一些党组织还
+        比较缺乏" — the subject first, then where) would take the speech beyond FRAME_FREE uses."""
+        n = self._frame_memo.get(text)
+        if n is None:
+            n = self._frame_memo[text] = len(REPEATED_FRAME.findall(text))
+        return max(0, self.frame_uses + n - FRAME_FREE) if n else 0
+
     def _count(self, chosen: Chosen, sign: int) -> None:
+        self.frame_uses += sign * len(REPEATED_FRAME.findall(chosen.text))
         if sign > 0:
             self.sentences |= _sentence_set(chosen.text)
         else:
@@ -790,7 +806,7 @@ class _Review:
         # After a fact, a sentence that takes it up: not one that opens with another time phrase, nor with a
         # short sentence of its own (“排查整顿的关口前移了。”), which after a fact reads as a stray sub-heading.
         after_fact = (lambda e: first(e) * about(e) * cohere(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)
-                      * (0.05 if CAPTION_OPENING.match(e.text) else 1.0)) \
+                      * (CAPTION_AFTER_FACT if CAPTION_OPENING.match(e.text) else 1.0)) \
             if g.facts else (lambda e: first(e) * cohere(e))
         if _fact_headed(item):
             weigh = after_fact
@@ -804,7 +820,9 @@ class _Review:
         return item
 
 
-# An entry that opens with a short sentence of a single clause (“志愿服务项目化水平提高了。”).
+# An entry that opens with a short sentence of a single clause (“志愿服务项目化水平提高了。”): after a fact
+# it reads as a stray sub-heading, a bare claim tacked on.
+CAPTION_AFTER_FACT = 0.002
 CAPTION_OPENING = re.compile(r"^[^，。；：！？、]{2,14}[。！]")
 
 # A brief's problem fact short and plain enough to stand as the problem's headline: one clause or two, no
@@ -955,7 +973,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             "{horizon}" in e.text or "下半年" in e.text) else 0.0)
         if ctx.preceding_report:  # no report was given before the speech: none to acknowledge
             frames["report_ack"] = chooser.need("report_ack", prefer=lambda e: float("report_by" in e.placeholders))
-        frames["work_transition"] = chooser.need("work_transition")
+        frames["work_transition"] = chooser.need("work_transition", prefer=_no_report_unless(ctx))
         frames["work_closing"] = chooser.need("work_closing", prefer=lambda e: with_milestone(e) * to_audience(e))
         if not required:
             required = [(t, None) for t in FALLBACK_ACHIEVEMENT_TOPICS]
@@ -971,8 +989,9 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             said = frames.get(name)
             if said and re.search(r"二十大|二十届|全会精神|十九大|十九届", said.text):
                 chooser.release(said)
+                no_report = _no_report_unless(ctx)
                 frames[name] = chooser.need(name, prefer=lambda e: 0.0 if (
-                    "{spirit}" in e.text or re.search(r"二十大|二十届|全会精神", e.text)) else 1.0)
+                    "{spirit}" in e.text or re.search(r"二十大|二十届|全会精神", e.text)) else no_report(e))
         # The frame of the day opens the part of the directives: a plain lead after it says the same again.
         for sec in sections:
             if sec.lead and sec.style != "argument":  # (an argument section's lead is its 这是…只有…才 triad)
@@ -1001,6 +1020,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames)
     _trim_to_length(ctx, bank, chooser, [*achievements, *problems, *(i for s in sections for i in s.items)], estimate)
     _trim_overuse(chooser, [*achievements, *problems, *(i for s in sections for i in s.items)])
+    _drop_repeated_clauses(chooser, [*achievements, *problems, *(i for s in sections for i in s.items)])
     _settle_parallel(chooser, bank, sections)
     for sec in sections:
         if sec.headline is None:
@@ -1075,7 +1095,11 @@ def _ensure_a_principle(chooser: Chooser, sections: list[_SectionDraft]) -> None
         if item.sentences() < chooser.max_sentences and any(
                 on_point(e) for e in chooser.available("principle", facet=item.facet)):
             fresh = _not_repeating(chooser, item)
-            item.opener = chooser.pick("principle", facet=item.facet, prefer=lambda e: fresh(e) * on_point(e))
+            opener = chooser.pick("principle", facet=item.facet, prefer=lambda e: fresh(e) * on_point(e))
+            if opener and _says_again(chooser, item, opener.text):
+                chooser.release(opener)
+                continue
+            item.opener = opener
             return
 
 
@@ -1284,6 +1308,21 @@ def _says_again(chooser: Chooser, item: _ItemDraft, text: str) -> bool:
     return bool(_said(chooser, item).intersection(chooser._grams_of(text)))
 
 
+MIN_AFTER_HEADLINE = 2  # sentences a point says after its headline
+CLAUSE = 8  # characters in a row that make a repeated clause, whatever their words
+
+
+def _clauses(text: str) -> set[str]:
+    bare = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {bare[k:k + CLAUSE] for k in range(len(bare) - CLAUSE + 1)}
+
+
+def _repeats_clause(item: _ItemDraft, text: str) -> bool:
+    """Whether ``text`` says again a clause of the paragraph's sentences (党委前置研究讨论重大经营管理事项 twice)."""
+    mine = _clauses(text)
+    return any(mine & _clauses(c.text) for c in (*item.elaborations, item.opener, item.cases) if c)
+
+
 def _said(chooser: Chooser, item: _ItemDraft) -> set[str]:
     """The phrases (four characters) a further sentence of the paragraph must not say again: those of its
     sentences so far, less the headline's and the fact's own words — which may come back once (the subject is
@@ -1415,11 +1454,20 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             fresh = _not_repeating(chooser, item)
             # (nor one that says the headline over again: "坚持书记抓、抓书记。书记抓，还要抓书记。")
             said = _bigrams(headline.text)
-            item.opener = chooser.pick("principle", facet=f, prefer=lambda e: fresh(e) * on_point(e) * (
+            opener = chooser.pick("principle", facet=f, prefer=lambda e: fresh(e) * on_point(e) * (
                 0.02 if said and len(said & _bigrams(e.text)) > len(said) / 2 else 1.0))
+            if opener and _says_again(chooser, item, opener.text):
+                chooser.release(opener)  # (“学以致用、用以促学” before a sentence that opens so)
+                opener = None
+            item.opener = opener
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
             more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
+            for _ in range(3):  # (a second sentence that says the first again is no second thing)
+                if not more or not _says_again(chooser, item, more.text):
+                    break
+                chooser.release(more)
+                more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
             item.elaborations += [more] if more else []
         return item
     return None
@@ -1483,7 +1531,8 @@ def _add_point(sec: _SectionDraft, bank: PhraseBank, chooser: Chooser, rng: rand
             more = chooser.pick("directive_elaboration", facet=item.facet, prefer=_echo_and_cohere(chooser, item))
             if more is None:
                 break
-            if item.sentences() + _count_sentences(more.text) > chooser.max_sentences or _strays(chooser, item, more):
+            if item.sentences() + _count_sentences(more.text) > chooser.max_sentences or _strays(chooser, item, more) \
+                    or _says_again(chooser, item, more.text):
                 chooser.release(more)
                 break
             item.elaborations.append(more)
@@ -1533,6 +1582,47 @@ def _trim_to_length(ctx: Context, bank: PhraseBank, chooser: Chooser, items: lis
             return
         item, k = max(spare, key=lambda pair: (len(pair[0].elaborations), pair[0].length()))
         chooser.release(item.elaborations.pop(k))
+
+
+def _drop_repeated_clauses(chooser: Chooser, items: list[_ItemDraft]) -> None:
+    """No paragraph says a clause twice, however its sentences came to it (a unit's hallmark sentence beside a
+    sentence of the same facet that says the same): of the two, the one that is not the hallmark's goes."""
+    for item in items:
+        k = 1
+        while k < len(item.elaborations):
+            later = item.elaborations[k]
+            earlier = next((c for c in item.elaborations[:k] if _clauses(c.text) & _clauses(later.text)), None)
+            if earlier is None:
+                k += 1
+                continue
+            drop = earlier if later.entry_id.startswith("hm-") and earlier is not item.elaborations[0] else later
+            item.elaborations.remove(drop)
+            chooser.release(drop)
+            if item.sentences() - 1 < MIN_AFTER_HEADLINE:
+                # a point says two things at least: another sentence of its facet in place of the one dropped
+                fill, tried = None, []
+                for _ in range(6):
+                    fill = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
+                    if fill is None or not _repeats_clause(item, fill.text):
+                        break
+                    tried.append(fill)  # (kept out of the draw until a fitting one is found)
+                    fill = None
+                chooser.release(*tried)
+                if fill is not None:
+                    item.elaborations.insert(item.elaborations.index(earlier) + 1 if earlier in item.elaborations
+                                             else len(item.elaborations), fill)
+                else:
+                    item.elaborations.insert(min(k, len(item.elaborations)), drop)  # better said twice than once
+                    chooser._count(drop, +1)
+                    chooser.used.add(drop.entry_id)
+                    k += 1
+                    continue
+            k = 1
+
+
+def _no_report_unless(ctx: Context) -> Callable[[Entry], float]:
+    """A sentence that speaks of the report (把报告提出的各项任务) only where a report was given before the speech."""
+    return lambda e: 0.0 if "报告" in e.text and not ctx.preceding_report else 1.0
 
 
 def _trim_overuse(chooser: Chooser, items: list[_ItemDraft]) -> None:
@@ -1585,8 +1675,9 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                        or ((not loose[0] or _fact_headed(item)) and _strays(chooser, item, chosen))
                        or item.slot == "directive_elaboration" and
                        item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences
-                       # a paragraph stops before it repeats itself, unless the speech is short by far
-                       or not loose[0] and _says_again(chooser, item, chosen.text)):
+                       # a paragraph stops before it repeats itself (when the speech is short by far, before it
+                       # repeats a whole clause)
+                       or (_repeats_clause(item, chosen.text) if loose[0] else _says_again(chooser, item, chosen.text))):
             chooser.release(chosen)
             return False
         if fits(chosen):

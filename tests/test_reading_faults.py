@@ -126,3 +126,26 @@ def test_a_village_committee_does_not_speak_of_its_own_election_from_above():
     for seed in range(6):
         text = generate(loaded.path, seed=seed, loaded=loaded).draft.body_text
         assert "一肩挑" not in text and "人选资格关" not in text, seed
+
+
+@pytest.mark.parametrize("example", ["hospital", "school", "company", "work"])
+def test_no_two_sentences_of_a_point_say_the_same_thing(example):
+    # “坚决纠治收受‘红包’、回扣等问题……坚决纠治收受红包回扣等不正之风” in one point: no run of eight characters
+    # (a clause, longer than the formulas and the subject's names) comes back in a later sentence.
+    from conftest import EXAMPLES
+
+    from generator.plan import _grams
+
+    for seed in range(6):
+        result = generate(EXAMPLES / example / "brief.yaml", seed=seed)
+        for item in (i for s in result.plan.sections for i in s.items):
+            own = set(_grams(item.headline.text))
+            seen: set[str] = set()
+            for c in (item.opener, *item.elaborations):
+                if c is None:
+                    continue
+                text = re.sub("[“”‘’、，]", "", c.text)
+                sixes = {text[k:k + 8] for k in range(len(text) - 7) if re.fullmatch("[\u4e00-\u9fff]{8}", text[k:k + 8])}
+                sixes = {g for g in sixes if not any(g[j:j + 4] in own for j in range(5))}
+                assert not sixes & seen, (example, seed, item.headline.text, sorted(sixes & seen))
+                seen |= sixes
