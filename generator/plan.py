@@ -805,7 +805,7 @@ class _Review:
         cohere = _in_paragraph(ch, item)
         # After a fact, a sentence that takes it up: not one that opens with another time phrase, nor with a
         # short sentence of its own (“排查整顿的关口前移了。”), which after a fact reads as a stray sub-heading.
-        after_fact = (lambda e: first(e) * about(e) * cohere(e) * (0.05 if TIME_OPENING.match(e.text) else 1.0)
+        after_fact = (lambda e: first(e) * about(e) * cohere(e) * (CAPTION_AFTER_FACT if TIME_OPENING.match(e.text) else 1.0)
                       * (CAPTION_AFTER_FACT if CAPTION_OPENING.match(e.text) else 1.0)) \
             if g.facts else (lambda e: first(e) * cohere(e))
         if _fact_headed(item):
@@ -839,7 +839,7 @@ def headline_fact(facts: Iterable[str]) -> Optional[str]:
     return None
 
 
-TIME_OPENING = re.compile(r"^(?:一年来|过去一年|这一年|\{year\}年|\{period\}|\d{4}年|半年来|上半年)")
+TIME_OPENING = re.compile(r"^(?:一年来|过去一年|这一年|\{year\}年|\{period\}|\d{4}年|半年来|上半年|今年以来)")
 
 
 def _about(said: frozenset[str]) -> Callable[[Entry], float]:
@@ -1675,6 +1675,9 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                        or ((not loose[0] or _fact_headed(item)) and _strays(chooser, item, chosen))
                        or item.slot == "directive_elaboration" and
                        item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences
+                       # no second time phrase opening a sentence of one paragraph (“2025年，……。2025年，……”)
+                       or TIME_OPENING.match(chosen.text) and any(
+                           TIME_OPENING.match(c.text) for c in (item.evidence, *item.elaborations) if c)
                        # a paragraph stops before it repeats itself (when the speech is short by far, before it
                        # repeats a whole clause)
                        or (_repeats_clause(item, chosen.text) if loose[0] else _says_again(chooser, item, chosen.text))):

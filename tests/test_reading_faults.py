@@ -149,3 +149,15 @@ def test_no_two_sentences_of_a_point_say_the_same_thing(example):
                 sixes = {g for g in sixes if not any(g[j:j + 4] in own for j in range(5))}
                 assert not sixes & seen, (example, seed, item.headline.text, sorted(sixes & seen))
                 seen |= sixes
+
+
+@pytest.mark.parametrize("example", ["hospital", "school", "company"])
+def test_a_paragraph_of_achievements_names_its_time_once(example):
+    # “2025年，医院党委完成5个党支部按期换届。2025年，各党组织……”: one time phrase opens one sentence only.
+    from conftest import EXAMPLES
+
+    opening = re.compile(r"(?:^|。)(?:一年来|过去一年|这一年|\d{4}年|半年来|上半年|今年以来)，")
+    for seed in range(6):
+        for item in generate(EXAMPLES / example / "brief.yaml", seed=seed).plan.achievements:
+            text = "".join(c.text for c in (item.evidence, item.cases, *item.elaborations) if c)
+            assert len(opening.findall(text)) <= 1, (example, seed, text)
