@@ -108,7 +108,6 @@ def pair_slip(sentence: str, rng: random.Random) -> tuple[str, int] | None:
     """A two-character word of the sentence with both characters replaced by sound-alikes: half the time
     another dictionary word read the same (the input method's candidate list: 强化 → 墙画), half the time two
     characters each of the same toneless syllable."""
-    freq = chk._scorer().freq
     toneless = typos._toneless_groups()
     by_char = typos._toneless_by_char()
     spots = []
@@ -119,7 +118,7 @@ def pair_slip(sentence: str, rng: random.Random) -> tuple[str, int] | None:
     for ts in spots[:30]:
         a, b = sentence[ts], sentence[ts + 1]
         if as_word:
-            alts = [w for w in typos.sound_words(a, b, freq) if w[0] != a and w[1] != b]
+            alts = [w for w in typos.sound_words(a, b) if w[0] != a and w[1] != b]
         else:
             xs = sorted({x for s in by_char.get(a, ()) for x in toneless.get(s, ()) if x != a})
             ys = sorted({y for s in by_char.get(b, ()) for y in toneless.get(s, ()) if y != b})

@@ -1403,13 +1403,13 @@ def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], thresho
                     word_threshold: float | None = None, pair_threshold: float | None = None):
     """(position in the paragraph, Slip) for each probable wrong character; ``threshold`` as in find_slips,
     ``word_threshold`` as in find_word_slips, ``pair_threshold`` as in find_pair_slips."""
-    from .typos import find_pair_slips, find_slips, find_word_slips
+    from .typos import find_pair_slips, find_slips, find_word_slips, known_positions
 
     known = tuple(sorted(rules.known_words))
     out = []
     for start, run, skip in _runs_to_check(para.text, rules, terms):
         tokens = _cut(run)
-        known_skip = set(skip) | _known_positions(run, known)
+        known_skip = set(skip) | known_positions(run, known)
         pairs = find_pair_slips(run, tokens, _scorer(), known_skip, pair_threshold)
         taken = {p for x in pairs for p in (x.start, x.start + 1)}
         slips = [x for x in find_slips(run, tokens, _scorer(), skip, known, threshold) if x.start not in taken]
@@ -1418,14 +1418,6 @@ def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], thresho
         slips += pairs
         out += [(start + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
     return out
-
-
-def _known_positions(run: str, known: Sequence[str]) -> set[int]:
-    """Positions inside the genre's own words (never questioned)."""
-    from .typos import _known_pattern
-
-    rx = _known_pattern(tuple(sorted(set(known), key=len, reverse=True))) if known else None
-    return {i for m in rx.finditer(run) for i in range(m.start(), m.end())} if rx is not None else set()
 
 
 def _runs_to_check(text: str, rules: Rules, terms: Sequence[str]):

@@ -29,6 +29,8 @@ GROUP_FILL_TOPICS = ("理论武装", "组织生活", "服务群众", "作风建�
 GROUP_FILL_ORDER = ("政治引领", "组织体系", "责任落实", "融合发展", "作风纪律")
 TWO_PART_GROUPS = ("回顾", "部署")
 TYPE_SPECIFIC_BONUS = 2.0  # entries written for the unit's own type read more natural: prefer them
+# The meeting spirit a speech is guided by, written out (党的二十大和二十届四中全会精神) rather than as {spirit}.
+GUIDING_FORMULA = re.compile(r"二十大|二十届|全会精神|十九大|十九届")
 # A sentence frame readers notice when it comes back: a subject, then "在一些党组织" and what is wrong there.
 REPEATED_FRAME = re.compile(r"[\u4e00-\u9fff”]{2}在(?:一些|个别|少数|有的|部分)(?:基层)?(?:党组织|党支部|支部)")
 FRAME_FREE = 2  # uses of such a frame a speech may have before further ones are disfavoured
@@ -987,11 +989,11 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         # after it does not say them a third time.
         for name in ("transition", "work_transition"):
             said = frames.get(name)
-            if said and re.search(r"二十大|二十届|全会精神|十九大|十九届", said.text):
+            if said and GUIDING_FORMULA.search(said.text):
                 chooser.release(said)
                 no_report = _no_report_unless(ctx)
                 frames[name] = chooser.need(name, prefer=lambda e: 0.0 if (
-                    "{spirit}" in e.text or re.search(r"二十大|二十届|全会精神", e.text)) else no_report(e))
+                    "{spirit}" in e.text or GUIDING_FORMULA.search(e.text)) else no_report(e))
         # The frame of the day opens the part of the directives: a plain lead after it says the same again.
         for sec in sections:
             if sec.lead and sec.style != "argument":  # (an argument section's lead is its 这是…只有…才 triad)
@@ -1095,12 +1097,19 @@ def _ensure_a_principle(chooser: Chooser, sections: list[_SectionDraft]) -> None
         if item.sentences() < chooser.max_sentences and any(
                 on_point(e) for e in chooser.available("principle", facet=item.facet)):
             fresh = _not_repeating(chooser, item)
-            opener = chooser.pick("principle", facet=item.facet, prefer=lambda e: fresh(e) * on_point(e))
-            if opener and _says_again(chooser, item, opener.text):
-                chooser.release(opener)
-                continue
-            item.opener = opener
-            return
+            item.opener = _pick_opener(chooser, item, lambda e: fresh(e) * on_point(e))
+            if item.opener:
+                return
+
+
+def _pick_opener(chooser: Chooser, item: _ItemDraft, prefer: Callable[[Entry], float]) -> Optional[Chosen]:
+    """A principle of the point's facet to open it, unless the one drawn says again what the point says
+    (“学以致用、用以促学” before a sentence that opens so)."""
+    opener = chooser.pick("principle", facet=item.facet, prefer=prefer)
+    if opener and _says_again(chooser, item, opener.text):
+        chooser.release(opener)
+        return None
+    return opener
 
 
 def _principle_fits(chooser: Chooser, item: _ItemDraft) -> Callable[[Entry], float]:
@@ -1454,12 +1463,8 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             fresh = _not_repeating(chooser, item)
             # (nor one that says the headline over again: "坚持书记抓、抓书记。书记抓，还要抓书记。")
             said = _bigrams(headline.text)
-            opener = chooser.pick("principle", facet=f, prefer=lambda e: fresh(e) * on_point(e) * (
+            item.opener = _pick_opener(chooser, item, lambda e: fresh(e) * on_point(e) * (
                 0.02 if said and len(said & _bigrams(e.text)) > len(said) / 2 else 1.0))
-            if opener and _says_again(chooser, item, opener.text):
-                chooser.release(opener)  # (“学以致用、用以促学” before a sentence that opens so)
-                opener = None
-            item.opener = opener
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
             more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))

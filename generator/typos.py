@@ -333,6 +333,32 @@ def _known_pattern(words: tuple[str, ...]):
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
+def known_positions(run: str, known_words: Iterable[str]) -> set[int]:
+    """Positions inside the genre's own words (纠治, 急难愁盼): never questioned."""
+    rx = _known_pattern(tuple(sorted(set(known_words), key=len, reverse=True))) if known_words else None
+    return {i for m in rx.finditer(run) for i in range(m.start(), m.end())} if rx is not None else set()
+
+
+def _genre_bonus(genre: "Genre", ends: dict[int, str], begins: dict[int, str], at: int, end: int, n: int,
+                 word: str) -> float:
+    """PAIR_BONUS × ln(1 + times the genre writes ``word`` next to its neighbours), when ``word`` (at ``at``..
+    ``end`` of a run of ``n``) fits between the words around it without cutting one."""
+    if not PAIR_BONUS or not (at == 0 or at in ends) or not (end == n or end in begins):
+        return 0.0
+    seen = genre.count(ends.get(at, ""), word) + genre.count(word, begins.get(end, ""))
+    return PAIR_BONUS * math.log1p(seen)
+
+
+def _apart(found: list[Slip]) -> list[Slip]:
+    """A slip also makes its neighbours look wrong (a word can be formed around them too): of any two within
+    two characters, the stronger; in the order of the text."""
+    kept: list[Slip] = []
+    for slip in sorted(found, key=lambda x: -x.gain):
+        if all(abs(slip.start - o.start) > 2 for o in kept):
+            kept.append(slip)
+    return sorted(kept, key=lambda x: x.start)
+
+
 def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                skip: Iterable[int] = (), known_words: Iterable[str] = (), threshold: float | None = None) -> list[Slip]:
     """Probable wrong characters in one run of Han characters, segmented as ``tokens`` (spans).
@@ -342,11 +368,7 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
     (see ``CHANNEL``). ``threshold`` (default ``THRESHOLD``) is the score a slip must reach."""
     threshold = THRESHOLD if threshold is None else threshold
     freq = scorer.freq
-    skip = set(skip)
-    rx = _known_pattern(tuple(sorted(set(known_words), key=len, reverse=True))) if known_words else None
-    if rx is not None:  # never question a character of the genre's own words
-        for m in rx.finditer(run):
-            skip.update(range(m.start(), m.end()))
+    skip = set(skip) | known_positions(run, known_words)  # never question a character of the genre's own words
     n = len(run)
     found: list[Slip] = []
     genre = _genre() if PAIR_BONUS else None
@@ -401,23 +423,13 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                 # a word made only with function words around the replacement (为的是) is weak evidence
                 weak = STOP_PENALTY if all(x in _NEVER for x in made.replace(alt, "", 1)) else 0.0
                 score = gain - cost - penalty - weak + LONG_WORD_BONUS * (min(longest, 4) - 2)
-                end = made_at + longest
-                if PAIR_BONUS and (made_at == 0 or made_at in ends) and (end == n or end in begins):
-                    # the made word fits between its neighbours, and the genre writes it next to them
-                    seen = genre.count(ends.get(made_at, ""), made) + genre.count(made, begins.get(end, ""))
-                    score += PAIR_BONUS * math.log1p(seen)
+                # the made word fits between its neighbours, and the genre writes it next to them
+                score += _genre_bonus(genre, ends, begins, made_at, made_at + longest, n, made)
                 if score >= threshold and (best is None or score > best.gain):
                     best = Slip(i, c, alt, made, score)
             if best is not None:
                 found.append(best)
-    # A slip also makes its neighbours look wrong (a word can be formed around them too): keep the
-    # strongest of any two within two characters.
-    found.sort(key=lambda x: -x.gain)
-    out: list[Slip] = []
-    for slip in found:
-        if all(abs(slip.start - o.start) > 2 for o in out):
-            out.append(slip)
-    return sorted(out, key=lambda x: x.start)
+    return _apart(found)
 
 
 def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = ()) -> list[Slip]:
@@ -450,8 +462,8 @@ def find_swaps(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip
 # A pinyin input method offers whole words: a writer who picks the wrong candidate puts down two characters that
 # are both wrong but sound like the meant word (强化 → 墙画). Trying one character at a time never finds these: the
 # other wrong character is still there. So a pair of neighbouring characters is tried against the dictionary's
-# words of the same sound (toneless syllables; any of a polyphone's readings), looked up in an index made once
-# from jieba's dictionary and the sound groups and kept in the user's cache.
+# words of the same sound (toneless syllables; any reading of the written characters), looked up in the shipped
+# index ``rules/sound-words.txt`` (jieba's words as pypinyin reads them), kept in the user's cache once read.
 SOUND_WORD_FREQ = 20  # the index holds the dictionary's two-character words at least this common
 PAIR_SLIP_THRESHOLD = 6.5  # find_pair_slips: gain less costs (plus the genre's evidence); see benchmarks/typo_dev.py
 PAIR_WORD_COST = 4.0  # find_pair_slips: the written pair is itself a common word (an input method's real-word slip)
@@ -535,7 +547,7 @@ def _sound_index() -> dict[str, str]:
     return read_sound_words(RULES_DIR / SOUND_WORDS_FILE)[0]
 
 
-def sound_words(a: str, b: str, freq: dict[str, int] | None = None) -> list[str]:
+def sound_words(a: str, b: str) -> list[str]:
     """The common two-character words read like ``a`` + ``b`` (in any of their readings), commonest first."""
     index = _sound_index()
     toneless = _toneless_by_char()
@@ -578,7 +590,7 @@ def find_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
         best: Slip | None = None
         one = 0.0  # the best gain with one character changed: if that reads as well, it is find_slips' case
         cost_a, cost_b = sound_costs(a), sound_costs(b)
-        for w in sound_words(a, b, freq):
+        for w in sound_words(a, b):
             if w == run[i:i + 2]:
                 continue
             if before is None:
@@ -590,19 +602,12 @@ def find_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                 continue
             cost = PAIR_CHANNEL_WEIGHT * (cost_a.get(w[0], _FAR) + cost_b.get(w[1], _FAR))
             score = gain - cost - (PAIR_WORD_COST if written > RARE_WORD_FREQ else 0.0)
-            if PAIR_BONUS and (i == 0 or i in ends) and (i + 2 == n or i + 2 in begins):
-                seen = genre.count(ends.get(i, ""), w) + genre.count(w, begins.get(i + 2, ""))
-                score += PAIR_BONUS * math.log1p(seen)
+            score += _genre_bonus(genre, ends, begins, i, i + 2, n, w)
             if score >= threshold and (best is None or score > best.gain):
                 best = Slip(i, run[i:i + 2], w, w, score, "pair")
         if best is not None and best.gain - one >= PAIR_OVER_ONE:
             out.append(best)
-    out.sort(key=lambda x: -x.gain)
-    kept: list[Slip] = []
-    for slip in out:
-        if all(abs(slip.start - o.start) > 2 for o in kept):
-            kept.append(slip)
-    return sorted(kept, key=lambda x: x.start)
+    return _apart(out)
 
 
 # ---------------------------------------------------------------- the genre's word pairs
