@@ -95,7 +95,7 @@ TOPIC_SLOTS = {s for s, spec in SLOTS.items() if spec["family"] in ("achievement
 GROUP_SLOTS = {"section_headline", "parallel"}
 
 ENTRY_KEYS = {"id", "slot", "text", "topic", "facet", "topics", "group", "org_types", "kinds", "layouts", "tone",
-              "weight", "valid_from", "valid_until", "note"}
+              "weight", "valid_from", "valid_until", "requires", "note"}
 ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 # Time words are derived from an entry's text, never trusted to fit: an entry that says 一年来 is only for a
@@ -185,6 +185,9 @@ class Entry:
     periods: tuple[str, ...] = ()  # derived from its time words: the meeting periods it fits (empty: any)
     months: tuple[int, ...] = ()  # derived from its season words: the months it fits (empty: any)
     outside: bool = False  # derived: speaks of a sector from outside, for a speaker over many units only
+    # A sentence naming a concrete measure or fault (差额选举, 介绍信回执): used only where the user's brief
+    # names one of these words, so that no draft claims what the unit did not report.
+    requires: tuple[str, ...] = ()
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -467,6 +470,7 @@ def parse_entries(path: Path, data, lines, problems: list[str]) -> list[Entry]:
                 weight=float(weight),
                 valid_from=_as_date(raw.get("valid_from"), where, problems),
                 valid_until=_as_date(raw.get("valid_until"), where, problems),
+                requires=_as_tuple(raw.get("requires"), where, "requires", problems),
             )
         )
     return entries

@@ -44,11 +44,14 @@ CODES: dict[str, tuple[str, str]] = {
     "BL020": ("错误", "一、二、三、标题的 topics 中有未登记的主题，或不属于该标题的分组"),
     "BL021": ("错误", "用了某类单位讲话不该出现的说法（vocabulary.yaml 的 profiles.banned），却没有用 org_types 排除这类单位"),
     "BL022": ("错误", "形势与要求（situation）没有写到“习近平新时代中国特色社会主义思想”"),
+    "BL023": ("错误", "requires 的关键词不在条目文字中，或过于宽泛（党员、支部、制度……）"),
 }
 # Topic entries are shared by every kind of speech; wording about this very meeting is not.
 THIS_MEETING = re.compile(r"(本次|这次|今天的?)述职")
 
 NEAR_DUPLICATE = 0.8
+# Words nearly every brief uses: as a `requires` keyword they would let a specific sentence into any draft.
+BROAD_WORDS = frozenset("党员 支部 党支部 党组织 党委 制度 管理 工作 建设 教育 学习 组织 书记 干部 群众 服务 活动 机制 责任".split())
 HALF_WIDTH = re.compile(r"[,;:!?()]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|^\s|\s$")
 # Wording that names a dated congress, plenum, plan, campaign or anniversary.
 TIME_BOUND = re.compile(r"十[八九]大|二十大|[十二]十?届.中全会|历次全会|十[三四五六]五|主题教育|党史学习教育|党纪学习教育|两学一做|八项规定精神学习教育|周年|疫情|收官之年|开局之年")
@@ -184,6 +187,11 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
     if spec["family"] in ("achievements", "problems", "directives", "sections") and THIS_MEETING.search(e.text) \
             and not e.kinds:
         add("BL016", f"“{THIS_MEETING.search(e.text).group(0)}”只适合述职评议会讲话，请加 kinds: [review]")
+    for word in e.requires:
+        if word not in e.text:
+            add("BL023", f"requires 的关键词“{word}”不在条目文字中：请写条目里讲具体做法或问题的原词")
+        elif len(word) < 2 or word in BROAD_WORDS:
+            add("BL023", f"requires 的关键词“{word}”过于宽泛，几乎每份简报都会写到，起不到限定作用")
     if TIME_BOUND.search(e.text) and not (e.valid_from or e.valid_until):
         add("BL014", f"“{TIME_BOUND.search(e.text).group(0)}”是有时效的提法，请标注 valid_from / valid_until，或改用 {{spirit}}/{{milestone}}")
     return out

@@ -1498,6 +1498,7 @@ _CLAUSE_MARKS = frozenset("，。；：！？、“”")
 _PLACE_WORDS = ("上", "中", "下", "里", "内", "前", "后", "之际", "期间", "方面", "基础", "时", "以来", "领域", "层面", "范围",
                 "过程", "环节", "之间", "当中", "一线", "身边", "基层", "实处", "心上", "点上", "身上", "岗位", "面前")
 _YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
+_CLAUSE_END = re.compile("[，。；：！？,;:!?\n]")
 
 
 _DICT_TEXT = None
@@ -1611,7 +1612,9 @@ def _de_di_de(para: Paragraph, terms: Sequence[str]) -> list[Finding]:
             add(at, tokens[i][1], "得", "连接动词和补语", (tokens[i - 1][0], tokens[-1][0] + len(tokens[-1][1])))
     for m in _YAO_ZAI.finditer(text):  # 一定要在带头担当: a stray 在
         at = m.start() + 1
-        clause = text[at + 1:_clause_span(text, at)[1]]
+        # (to the end of the clause, over a list: 要在讲政治、守纪律、转作风上走在前列 is 在……上)
+        stop = _CLAUSE_END.search(text, at)
+        clause = text[at + 1:stop.start() if stop else len(text)]
         if any(w in clause for w in _PLACE_WORDS):
             continue
         tokens, i = _tagged_clause(text, at)

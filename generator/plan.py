@@ -148,6 +148,7 @@ class Chooser:
         self.answering: dict[str, str] = {}
         self.subject_names: dict[tuple, tuple[str, ...]] = {}
         self.frame_uses = 0
+        self.frame_reuses = 0
         self._frame_memo: dict[str, int] = {}
 
     def _grams_of(self, text: str) -> tuple[str, ...]:
@@ -162,6 +163,8 @@ class Chooser:
             return False
         if any(self.values.get(name) is None and name not in extra for name in e.placeholders):
             return False
+        if e.requires and not any(w in self.ctx.brief_text for w in e.requires):
+            return False  # a concrete measure or fault the brief does not report would be invented
         clean = self._clean.get(e.text)
         if clean is None:  # the word checks depend on the text and the word lists alone
             clean = self._clean[e.text] = self._unfit is None or self._unfit.search(e.text) is None
@@ -278,10 +281,27 @@ class Chooser:
 
     def need(self, slot: str, **kwargs) -> Chosen:
         chosen = self.pick(slot, **kwargs)
+        if chosen is None and slot.startswith("fact_"):
+            chosen = self._pick_again(slot, **kwargs)
         if chosen is None:
             what = "、".join(f"{k}={v}" for k, v in kwargs.items() if isinstance(v, str))
             raise InputError(problems=[f"词库中没有适用于本单位和会议日期的“{slot}”条目（{what}），请补充词库"])
         return chosen
+
+    def _pick_again(self, slot: str, **kwargs) -> Chosen | None:
+        """A fact frame is a few words around the brief's own: a brief with more facts (or examples) than the
+        bank has frames gets one a second time, rather than no speech."""
+        frames = {e.id for e in self.bank.by_slot.get(slot, ())}
+        held = self.used & frames
+        self.used -= held
+        try:
+            chosen = self.pick(slot, **kwargs)
+        finally:
+            self.used |= held
+        if chosen is None:
+            return None
+        self.frame_reuses += 1
+        return Chosen(f"{chosen.entry_id}#again{self.frame_reuses}", chosen.text)
 
 
 def _brevity(e: Entry) -> float:

@@ -92,6 +92,8 @@ def bank_schema() -> dict:
             "weight": {"type": "number", "exclusiveMinimum": 0},
             "valid_from": {"type": "string", "format": "date"},
             "valid_until": {"type": "string", "format": "date"},
+            "requires": {"type": "array", "items": {"type": "string", "minLength": 2},
+                         "description": "条目讲的是具体做法或具体问题时，写出条目中的关键词：简报提到其中之一才会选用（不编造）"},
             "note": {"type": "string"},
         },
     }

@@ -161,3 +161,69 @@ def test_a_paragraph_of_achievements_names_its_time_once(example):
         for item in generate(EXAMPLES / example / "brief.yaml", seed=seed).plan.achievements:
             text = "".join(c.text for c in (item.evidence, item.cases, *item.elaborations) if c)
             assert len(opening.findall(text)) <= 1, (example, seed, text)
+
+
+def _unreported_claims(result, brief_text: str) -> list[str]:
+    """The entries of a plan that name a concrete measure or fault the brief does not report."""
+    by_id = {e.id: e for e in BANK.entries}
+    used = [by_id[i.split("#")[0]] for i in result.plan.entry_ids() if i.split("#")[0] in by_id]
+    assert used  # the plan's ids are the bank's
+    return [e.id for e in used if e.requires and not any(w in brief_text for w in e.requires)]
+
+
+@pytest.mark.parametrize("kind", ("review", "work"))
+def test_no_draft_claims_a_concrete_measure_the_brief_does_not_report(kind):
+    from generator.context import build_context
+    from generator.models import ORG_TYPES
+    from generator.samplebriefs import sample_brief
+
+    # The bank does hold such sentences (差额选举, 介绍信回执…), and they would be drawn without the filter.
+    assert sum(1 for e in BANK.entries if e.requires) > 200
+    for org_type in sorted(ORG_TYPES):
+        for seed in range(3):
+            for facts in (False, True):
+                loaded = sample_brief(org_type, variant=seed, kind=kind, facts=facts)
+                result = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+                brief_text = build_context(loaded, BANK).brief_text
+                assert _unreported_claims(result, brief_text) == [], (org_type, seed, facts)
+
+
+def test_a_concrete_measure_the_brief_reports_may_be_said():
+    from generator.plan import Chooser
+    from generator.context import build_context
+    import random
+
+    specific = next(e for e in BANK.entries if e.slot == "achievement_elaboration" and "差额" in e.requires)
+    without = _brief(achievements=[TopicFacts(topic=specific.topic, facts=["8个党支部按期完成换届"])])
+    with_it = _brief(achievements=[TopicFacts(topic=specific.topic, facts=["8个党支部按期完成换届，全部实行差额选举"])])
+    found = []
+    for loaded in (without, with_it):
+        ctx = build_context(loaded, BANK)
+        values = {p: "某" for p in specific.placeholders}
+        chooser = Chooser(BANK, ctx, "three_part", random.Random(0), values)
+        found.append(specific.id in {e.id for e in chooser.available(specific.slot, facet=specific.facet)})
+    assert found == [False, True]
+
+
+def test_a_brief_with_more_facts_than_the_bank_has_frames_still_gets_its_speech():
+    # Four problems with long facts, three achievements with a named comrade each, two facts that open with
+    # their own time: each needs a frame, and the bank has fewer of each kind.
+    loaded = _brief(org_type="university", short_name="学校党委", name="2026年度二级党组织书记抓基层党建工作述职评议会",
+                    date=dt.date(2027, 1, 8), length=4500, problems=[
+        TopicFacts(topic="党员教育管理", facts=["全年发展的42名党员中，教师党员只有5名，高层次人才中入党积极分子偏少，青年教师入党意愿调查显示仅有三成有明确意向"]),
+        TopicFacts(topic="组织生活", facts=["抽查的12个学生党支部中，有5个全年组织生活会记录内容雷同，批评意见多为“希望今后更加努力”一类泛泛之谈"]),
+        TopicFacts(topic="考核督查问责", facts=["院系党建考核结果与年度评优、绩效分配挂钩的只有3个学院，其余学院考核结果基本没有用起来"]),
+        TopicFacts(topic="意识形态", facts=["部分学院对课堂、讲座、论坛的审核把关流于形式，全年有2场校外报告会没有履行报批程序"]),
+    ], achievements=[
+        TopicFacts(topic="组织建设", facts=["全年新建课题组党支部4个"], examples=[Example(who="周雯", did="把党支部建在课题组上")]),
+        TopicFacts(topic="党员教育管理", facts=["全年培训支部书记120人次"], examples=[Example(who="李强", did="带领学生党员开设理论微课堂")]),
+        TopicFacts(topic="服务群众", examples=[Example(who="王芳", did="组织党员教师结对帮扶学业困难学生", effect="帮助86名学生通过补考")]),
+    ])
+    for seed in range(6):
+        result = generate(loaded.path, seed=seed, loaded=loaded)
+        text = result.draft.body_text
+        for group in (*loaded.brief.problems, *loaded.brief.achievements):
+            for fact in group.facts:
+                assert fact in text or fact.replace("全年", "", 1) in text, (seed, fact)
+            for ex in group.examples:
+                assert f"{ex.who}同志" in text, (seed, ex.who)
