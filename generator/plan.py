@@ -149,6 +149,7 @@ class Chooser:
         self.subject_names: dict[tuple, tuple[str, ...]] = {}
         self.frame_uses = 0
         self.frame_reuses = 0
+        self.specific_ids = frozenset(e.id for e in bank.entries if e.requires)
         self._frame_memo: dict[str, int] = {}
 
     def _grams_of(self, text: str) -> tuple[str, ...]:
@@ -543,8 +544,17 @@ def _in_paragraph(chooser: "Chooser", item: "_ItemDraft") -> Callable[[Entry], f
     first sentences after a brief's fact, or under a point that answers one, keep to its subject even at
     the cost of the lane (a reader sees them first)."""
     strict = bool(item.facts or item.about) and len(item.elaborations) < STRICT_SENTENCES
-    return _cohering(chooser, item.facet, lambda: " ".join((item.headline.text, *item.facts, item.about)),
+    base = _cohering(chooser, item.facet, lambda: " ".join((item.headline.text, *item.facts, item.about)),
                      lambda: "".join(c.text for c in item.elaborations), strict)
+    specific = chooser.specific_ids
+
+    def weight(e: Entry) -> float:
+        # A sentence on a concrete measure the brief names (its 示范岗) says more than the brief did; one such
+        # sentence a paragraph, or the paragraph tells the brief's measure over three times in other words.
+        if e.id in specific and any(c.entry_id in specific for c in item.elaborations):
+            return 0.0
+        return base(e)
+    return weight
 
 
 def off_subject(theirs: frozenset[str], own: frozenset[str], facet: str, bank: PhraseBank) -> bool:
@@ -1164,20 +1174,23 @@ def _add_parallel(chooser: Chooser, bank: PhraseBank, sections: list[_SectionDra
                     chooser.release(*sec.lead)
                     sec.lead = []
                 return
-    for sec in sections:
-        if sec.style == "argument":
-            continue
-        for item in sec.items:
-            if item.opener is not None or item.sentences() >= chooser.max_sentences:
+    # First one on a point's own topic, wherever that point stands; else one on the point's group in general,
+    # and then only opening a section's first point, where it reads as the lead of the points that follow
+    # (as the fourth point's opening, 抓基层、打基础 over 发展党员 speaks of something else).
+    for general in (False, True):
+        for sec in sections:
+            if sec.style == "argument":
                 continue
-            group = bank.topics[item.topic].group
+            for n, item in enumerate(sec.items):
+                if item.opener is not None or item.sentences() >= chooser.max_sentences or (general and n):
+                    continue
+                group = bank.topics[item.topic].group
 
-            def about(e: Entry, topic: str = item.topic) -> float:
-                # (one on the group in general only where none is on the point's own topic)
-                return 30.0 if topic in e.topics else (1.0 if not e.topics else 0.0)
-            if any(about(e) for e in chooser.available("parallel", group=group)):
-                item.opener = chooser.pick("parallel", group=group, prefer=about)
-                return
+                def about(e: Entry, topic: str = item.topic) -> float:
+                    return float(not e.topics) if general else float(topic in e.topics)
+                if any(about(e) for e in chooser.available("parallel", group=group)):
+                    item.opener = chooser.pick("parallel", group=group, prefer=about)
+                    return
 
 
 def _speaks_for(e: Entry, items: list[_ItemDraft], bank: PhraseBank) -> bool:
@@ -1349,7 +1362,9 @@ def _clauses(text: str) -> set[str]:
 def _repeats_clause(item: _ItemDraft, text: str) -> bool:
     """Whether ``text`` says again a clause of the paragraph's sentences (党委前置研究讨论重大经营管理事项 twice)."""
     mine = _clauses(text)
-    return any(mine & _clauses(c.text) for c in (*item.elaborations, item.opener, item.cases) if c)
+    # (the brief's fact too: a bank sentence that says eight of its characters in a row restates it)
+    return any(mine & _clauses(c.text) for c in (*item.elaborations, item.opener, item.cases, item.evidence) if c) \
+        or any(mine & _clauses(f) for f in item.facts)
 
 
 def _said(chooser: Chooser, item: _ItemDraft) -> set[str]:
@@ -1420,9 +1435,9 @@ def _section_headline(chooser: Chooser, bank: PhraseBank, sec: _SectionDraft) ->
             # (任务, 保障) speak of the tasks in general
             return 1.0 if e.group not in topic_groups or point_groups <= {e.group} else 0.0
         if present <= set(e.topics):
-            # (one naming more than the points speak of — 群众冷暖 over points on 融合 only — comes after
-            # a headline on the group in general)
-            return 6.0 if set(e.topics) == present else 0.5
+            # (not one naming more than the points speak of: 组织生活 over four points on 组织建设 promises
+            # what the section does not say)
+            return 6.0 if set(e.topics) == present else 0.0
         return 0.0
     groups = [sec.lead_group] + [g for g in sec.groups if g != sec.lead_group]
     for group in groups:
@@ -1613,14 +1628,18 @@ def _drop_repeated_clauses(chooser: Chooser, items: list[_ItemDraft]) -> None:
     """No paragraph says a clause twice, however its sentences came to it (a unit's hallmark sentence beside a
     sentence of the same facet that says the same): of the two, the one that is not the hallmark's goes."""
     for item in items:
-        k = 1
+        # (the brief's facts, as the paragraph states them: a bank sentence saying them again goes too,
+        # unless it carries the unit's hallmark)
+        stated = set().union(*(_clauses(f) for f in item.facts)) if item.facts else set()
+        k = 0
         while k < len(item.elaborations):
             later = item.elaborations[k]
             earlier = next((c for c in item.elaborations[:k] if _clauses(c.text) & _clauses(later.text)), None)
-            if earlier is None:
+            if earlier is None and not (stated & _clauses(later.text) and not later.entry_id.startswith("hm-")):
                 k += 1
                 continue
-            drop = earlier if later.entry_id.startswith("hm-") and earlier is not item.elaborations[0] else later
+            drop = earlier if earlier is not None and later.entry_id.startswith("hm-") \
+                and earlier is not item.elaborations[0] else later
             item.elaborations.remove(drop)
             chooser.release(drop)
             if item.sentences() - 1 < MIN_AFTER_HEADLINE:
@@ -1642,7 +1661,7 @@ def _drop_repeated_clauses(chooser: Chooser, items: list[_ItemDraft]) -> None:
                     chooser.used.add(drop.entry_id)
                     k += 1
                     continue
-            k = 1
+            k = 0
 
 
 def _no_report_unless(ctx: Context) -> Callable[[Entry], float]:
