@@ -221,7 +221,11 @@ class Chooser:
         else:
             weights = [weight(e) for e in fresh]
         if not any(weights):  # a preference of 0 rules an entry out, unless nothing else is left
-            weights = [1.0] * len(fresh)
+            # (and then never a sentence on a concrete measure: that one was ruled out for what it claims)
+            # (unless there is nothing else: the brief names the measure, and a speech beats none)
+            weights = [0.0 if e.id in self.specific_ids else 1.0 for e in fresh]
+            if not any(weights):
+                weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
         values = {k: v for k, v in self.values.items() if v is not None}
@@ -549,10 +553,14 @@ def _in_paragraph(chooser: "Chooser", item: "_ItemDraft") -> Callable[[Entry], f
     specific = chooser.specific_ids
 
     def weight(e: Entry) -> float:
-        # A sentence on a concrete measure the brief names (its 示范岗) says more than the brief did; one such
-        # sentence a paragraph, or the paragraph tells the brief's measure over three times in other words.
-        if e.id in specific and any(c.entry_id in specific for c in item.elaborations):
-            return 0.0
+        if e.id in specific:
+            # A sentence on a concrete measure (红色物业, 示范岗) goes only where the paragraph's own facts
+            # name it — elsewhere in the speech it would claim it of another subject — and once: it says
+            # more than the brief did, and twice would tell the brief's measure over in other words.
+            own = " ".join((item.headline.text, *item.facts, item.about,
+                            *(f"{x.who}{x.did}{x.effect or ''}" for x in item.examples)))
+            if not any(w in own for w in e.requires) or any(c.entry_id in specific for c in item.elaborations):
+                return 0.0
         return base(e)
     return weight
 

@@ -227,3 +227,25 @@ def test_a_brief_with_more_facts_than_the_bank_has_frames_still_gets_its_speech(
                 assert fact in text or fact.replace("全年", "", 1) in text, (seed, fact)
             for ex in group.examples:
                 assert f"{ex.who}同志" in text, (seed, ex.who)
+
+
+def test_a_concrete_measure_is_said_only_in_the_paragraph_whose_facts_name_it():
+    # 红色物业 is the community's example under 服务群众: no other paragraph may claim 红色物业 work.
+    loaded = _brief(kind="work", org_type="community", short_name="街道党工委", name="东湖街道2027年基层党建工作会议",
+                    date=dt.date(2027, 1, 15), achievements=[
+        TopicFacts(topic="组织建设", facts=["推动党组织向小区延伸，新建小区党支部17个"]),
+        TopicFacts(topic="服务群众", examples=[Example(who="周丽娟", post="桂花苑社区党委书记", did="推行“红色物业”",
+                                                   effect="社区物业投诉量同比下降41%")]),
+        TopicFacts(topic="党员教育管理", facts=["组织1300余名在职党员到社区报到"])])
+    by_id = {e.id: e for e in BANK.entries}
+    seen_specific = 0
+    for seed in range(8):
+        plan = generate(loaded.path, seed=seed, loaded=loaded).plan
+        for item in (*plan.achievements, *plan.problems):
+            own = " ".join((item.headline.text, *item.facts, *(f"{x.who}{x.did}{x.effect}" for x in item.examples)))
+            specific = [by_id[c.entry_id] for c in item.elaborations
+                        if c.entry_id in by_id and by_id[c.entry_id].requires]
+            seen_specific += len(specific)
+            assert len(specific) <= 1, (seed, [e.id for e in specific])
+            for e in specific:
+                assert any(w in own for w in e.requires), (seed, item.headline.text, e.text)
