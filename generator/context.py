@@ -123,4 +123,5 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         period=period,
         period_text=period_text,
         horizon=horizon,
+        plan_year=review_year + 1 if period == "year" else date.year,
     )

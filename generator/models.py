@@ -242,6 +242,18 @@ class Context:
     period: str = "year"  # what the meeting reviews: year, half (上半年) or quarter
     period_text: str = ""  # 2025年 / 2021年上半年
     horizon: str = "新的一年"  # what it plans: 新的一年 / 下半年
+    # The year the speech plans: a whole year reviewed at its end (a December meeting) plans the next one,
+    # whose frame of the day it speaks of as 明年.
+    plan_year: int = 0
+
+    @property
+    def plans_ahead(self) -> bool:
+        return self.plan_year > self.meeting_date.year
+
+    @property
+    def frame_date(self) -> dt.date:
+        """The date the frame of the day is chosen for: the planned year's start when it is still ahead."""
+        return dt.date(self.plan_year, 1, 15) if self.plans_ahead else self.meeting_date
 
     def own_terms(self) -> list[str]:
         """Names and wording the user gave: never flagged by the checker, never filtered as foreign."""

@@ -97,6 +97,15 @@ def work_points_for_length(length: int) -> int:
     return 4 if length <= 6000 else 5
 
 
+# Slots that speak of the year the speech plans (今年是“十五五”开局之年; 做好今年的基层党建工作): a meeting at a
+# year's end that plans the next speaks of that one, as 明年, and takes its frame of the day.
+AHEAD_SLOTS = frozenset(("situation", "report_ack", "work_context", "work_closing", "closing", "work_transition",
+                         "argument", "host_opening", "transition"))
+
+
+BRANCH_SECRETARIES = re.compile(r"(\d+名|几位|各位|各|各基层|基层)(?:基层)?党组织书记")
+
+
 class Chooser:
     """Draws bank entries for places in the speech: filtered by tags, weighted, never the same entry twice."""
 
@@ -150,6 +159,7 @@ class Chooser:
         self.frame_uses = 0
         self.frame_reuses = 0
         self.specific_ids = frozenset(e.id for e in bank.entries if e.requires)
+        self.branch_secretaries = "党支部书记" in ctx.meeting_name
         self._frame_memo: dict[str, int] = {}
 
     def _grams_of(self, text: str) -> tuple[str, ...]:
@@ -182,8 +192,10 @@ class Chooser:
 
     def available(self, slot: str, *, topic: str | None = None, group: str | None = None,
                   facet: str | None = None, extra: Mapping[str, str] = {}) -> list[Entry]:
+        # (the frame of the day is that of the year planned: in December, next year's)
+        date = self.ctx.frame_date if slot in AHEAD_SLOTS else self.ctx.meeting_date
         cands = self.bank.candidates(slot, topic=topic, group=group, facet=facet, org_type=self.ctx.org_type,
-                                     kind=self.ctx.speech_kind, layout=self.layout, date=self.ctx.meeting_date,
+                                     kind=self.ctx.speech_kind, layout=self.layout, date=date,
                                      period=self.ctx.period, scope=self.ctx.scope)
         return [e for e in cands if self._eligible(e, extra)]
 
@@ -229,7 +241,13 @@ class Chooser:
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
         values = {k: v for k, v in self.values.items() if v is not None}
-        chosen = Chosen(entry.id, fill(entry.text, {**values, **extra}))
+        text = fill(entry.text, {**values, **extra})
+        if entry.slot in AHEAD_SLOTS and self.ctx.plans_ahead:
+            text = text.replace("今年", "明年")  # said in December of the year to come
+        if self.branch_secretaries and SLOTS[entry.slot]["family"] in ("frames", "host", "news"):
+            # a meeting of 党支部书记 calls those who reported so, not by the general word
+            text = BRANCH_SECRETARIES.sub(r"\1党支部书记", text)
+        chosen = Chosen(entry.id, text)
         self._count(chosen, +1)
         return chosen
 
@@ -934,7 +952,9 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     pro_groups = by_order(group_facts(ctx.problems, bank, move=True))
     ach_groups = group_facts(ctx.achievements, bank)
     if ctx.speech_kind == "review":
-        frames["opening"] = chooser.need("opening", prefer=lambda e: 3.0 if "deployed_by" in e.placeholders else 1.0)
+        # Who called the meeting and who reported in writing are facts of the brief: said where given.
+        frames["opening"] = chooser.need("opening", prefer=lambda e: float(
+            not ctx.deployed_by or "deployed_by" in e.placeholders))
 
         def prefer_counts(e: Entry) -> float:
             # The brief's counts are always used when it gives them (the news and host repeat them).
@@ -942,7 +962,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
                 return 0.0
             if (ctx.reporters or 0) > 5 and "几位" in e.text:  # thirteen secretaries are not “几位”
                 return 0.0
-            return 4.0 if ctx.written_reporters and "written_reporters" in e.placeholders else 1.0
+            return float(not ctx.written_reporters or "written_reporters" in e.placeholders)
 
         frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
         # Achievements: the topics the brief gives facts for, and the focus topics.

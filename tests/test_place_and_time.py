@@ -4,6 +4,7 @@ the formulas of the day, and the rhythm of a real speech."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -148,3 +149,24 @@ def test_a_half_year_work_speech_looks_ahead_to_the_second_half(org_type):
         text = generate(loaded.path, seed=seed, loaded=loaded, kinds=["work"]).draft.body_text
         assert "下半年" in text, seed
         assert not any(w in text for w in ("一年来", "过去一年", "新的一年", "明年")), seed
+
+
+@pytest.mark.parametrize("kind", ("review", "work"))
+def test_a_year_end_meeting_plans_the_next_year_in_its_frame_of_the_day(kind):
+    # On 18 December 2026 the 开局之年 is nearly over: the speech plans 2027 and speaks of it as 明年.
+    from generator.models import ORG_TYPES
+    from generator.pipeline import generate
+    from generator.samplebriefs import sample_brief
+
+    for org_type in sorted(ORG_TYPES):
+        for seed in range(3):
+            loaded = sample_brief(org_type, variant=seed, kind=kind, date=dt.date(2026, 12, 18), facts=True)
+            result = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+            text = result.draft.body_text
+            assert result.plan.context.plans_ahead
+            assert "开局之年" not in text and "开好局" not in text, (org_type, seed)
+            assert not re.search(r"今年是|做好今年|抓好今年", text), (org_type, seed)
+            assert "习近平新时代中国特色社会主义思想" in text
+    # In January the planned year has begun: 今年 is right again.
+    loaded = sample_brief("soe", kind=kind, date=dt.date(2027, 1, 12), facts=True)
+    assert not generate(loaded.path, seed=0, loaded=loaded, kinds=[kind]).plan.context.plans_ahead

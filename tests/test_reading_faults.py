@@ -249,3 +249,18 @@ def test_a_concrete_measure_is_said_only_in_the_paragraph_whose_facts_name_it():
             assert len(specific) <= 1, (seed, [e.id for e in specific])
             for e in specific:
                 assert any(w in own for w in e.requires), (seed, item.headline.text, e.text)
+
+
+def test_who_called_the_meeting_and_who_reported_in_writing_are_always_said():
+    for org_type, short in (("agency", "局机关党委"), ("university", "学校党委"), ("village", "村党委")):
+        brief = Brief(kind="review", org=org_type, speaker=Speaker(name="黄振华", title="党委书记"),
+                      meeting=Meeting(name="2026年度党支部书记抓基层党建工作述职评议会", date=dt.date(2026, 12, 22),
+                                      deployed_by="县直机关工委", reporters=7, written_reporters=3))
+        loaded = LoadedBrief(brief=brief, org=Org(name="中共某某委员会", short_name=short, type=org_type),
+                             path="<test>", digest=f"called-{org_type}")
+        for seed in range(6):
+            text = generate(loaded.path, seed=seed, loaded=loaded).draft.body_text
+            opening = text[:text.index("同志们：") + 400]
+            assert "县直机关工委" in opening, (org_type, seed)
+            assert "7名党支部书记" in text and "3名" in text, (org_type, seed)
+            assert "党组织书记" not in text.split("同志们：")[1][:300], (org_type, seed)
