@@ -123,5 +123,6 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         period=period,
         period_text=period_text,
         horizon=horizon,
-        plan_year=review_year + 1 if period == "year" else date.year,
+        # (only a meeting late in the year looks to the next; one in June plans the rest of its own)
+        plan_year=review_year + 1 if period == "year" and date.year == review_year and date.month >= 10 else date.year,
     )

@@ -247,6 +247,11 @@ class Context:
     plan_year: int = 0
 
     @property
+    def secretaries(self) -> str:
+        """What those who report are called: a meeting of 党支部书记 calls them so."""
+        return "党支部书记" if "党支部书记" in self.meeting_name else "党组织书记"
+
+    @property
     def plans_ahead(self) -> bool:
         return self.plan_year > self.meeting_date.year
 

@@ -64,7 +64,7 @@ STRAY_FROM = 2  # elaborations a paragraph has before one on another sub-subject
 MAX_POINT_SENTENCES = 6  # a directive point of a real speech: its headline, then two to five sentences
 TWO_PART_MAX_LENGTH = 5500
 MAX_ITEMS_PER_SECTION = 6
-MAX_TWO_PART_DIRECTIVES = 8
+MAX_TWO_PART_DIRECTIVES = 9
 TWO_PART_FEW_UNTIL = 3500  # 字: up to this length a two-part speech has at most six requirements
 
 
@@ -159,7 +159,13 @@ class Chooser:
         self.frame_uses = 0
         self.frame_reuses = 0
         self.specific_ids = frozenset(e.id for e in bank.entries if e.requires)
-        self.branch_secretaries = "党支部书记" in ctx.meeting_name
+        self.branch_secretaries = ctx.secretaries == "党支部书记"
+        # The unit's own word for a general one (a university serves 师生, not 群众): vocabulary.yaml's
+        # profiles, “服务群众=服务师生”.
+        # (never inside 人民群众, which every unit serves)
+        self.own_words = dict(pair.split("=", 1) for pair in profile.get("replace", ()) if "=" in pair)
+        self._own_words = re.compile("(?<!人民)(?:" + "|".join(
+            map(re.escape, sorted(self.own_words, key=len, reverse=True))) + ")") if self.own_words else None
         self._frame_memo: dict[str, int] = {}
 
     def _grams_of(self, text: str) -> tuple[str, ...]:
@@ -241,7 +247,10 @@ class Chooser:
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
         values = {k: v for k, v in self.values.items() if v is not None}
-        text = fill(entry.text, {**values, **extra})
+        raw = entry.text
+        if self._own_words is not None:  # (before the brief's words go in: those stay as the user wrote them)
+            raw = self._own_words.sub(lambda m: self.own_words[m.group(0)], raw)
+        text = fill(raw, {**values, **extra})
         if entry.slot in AHEAD_SLOTS and self.ctx.plans_ahead:
             text = text.replace("今年", "明年")  # said in December of the year to come
         if self.branch_secretaries and SLOTS[entry.slot]["family"] in ("frames", "host", "news"):
@@ -325,6 +334,11 @@ class Chooser:
             return None
         self.frame_reuses += 1
         return Chosen(f"{chosen.entry_id}#again{self.frame_reuses}", chosen.text)
+
+
+def bank_topic_group(bank: PhraseBank, topic: str) -> Optional[str]:
+    t = bank.topics.get(topic)
+    return t.group if t else None
 
 
 def _brevity(e: Entry) -> float:
@@ -848,8 +862,12 @@ class _Review:
                 rest = text[timed.end():]
                 text = f"{timed.group(1)}，{'' if OWN_SUBJECT.match(rest) else '我们'}{rest}"
                 slot = "fact_own"
-            item.evidence = ch.need(slot, extra={"fact": text},
-                                    prefer=(lambda e: float(e.text.startswith("比如"))) if demoted else None)
+            # A result of the unit's business (新增补充耕地1860亩) is the whole unit's doing, not its Party
+            # committee's: said with 我们, never with the committee as its subject.
+            business = bank_topic_group(self.bank, g.topic) == "融合发展"
+            item.evidence = ch.need(slot, extra={"fact": text}, prefer=(
+                (lambda e: float(e.text.startswith("比如"))) if demoted else
+                (lambda e: float("{unit}" not in e.text)) if business else None))
         if g.examples:
             cases = "；".join(f"{ex.post or ''}{ex.who}同志{ex.did.rstrip('。；，')}"
                              f"{'' if not ex.effect and STATES_RESULT.search(ex.did) else '，' + (ex.effect or CASE_GAP).rstrip('。')}"
@@ -1713,6 +1731,9 @@ def _trim_overuse(chooser: Chooser, items: list[_ItemDraft]) -> None:
         chooser.release(item.elaborations.pop())
 
 
+FACT_PROBLEM_SENTENCES = 1  # the bank's sentences after a brief's problem fact (one more above 3,000 字)
+
+
 def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames) -> None:
     """Add elaboration and points, in the order a writer would, until the draft reaches its length budget.
 
@@ -1732,12 +1753,17 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
             return False
         return True
 
+    fact_problem_most = FACT_PROBLEM_SENTENCES + (1 if target > 3000 else 0)
     own_lane = [True]  # first pass: a paragraph grows only from its seed's own lane
     # Last resort for a speech still well short: a paragraph may go on to a second subject of its facet
     # (the length the user's time slot asks for matters more than a paragraph's single subject).
     loose = [False]
 
     def add_elaboration(item: _ItemDraft) -> bool:
+        if item.slot == "problem_elaboration" and item.facts and len(item.elaborations) >= fact_problem_most:
+            # A problem the brief states is told by its fact; more of the bank's sentences around it would
+            # lay further faults at the unit's door that nobody reported.
+            return False
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
         # Another seed's sentence makes two variants alike: first every paragraph and point grows from the
         # seed's own lane (new points bring fresh pools), and only then, if the speech is still short, from any.
@@ -1775,7 +1801,7 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
 
     directive_sections = [s for s in sections if s.items]
     # “讲两点意见” of a usual length keeps its requirements to six (more reads as a flat list); a long one may
-    # have eight.
+    # have nine.
     two_part_most = MAX_TWO_PART_DIRECTIVES if target > TWO_PART_FEW_UNTIL else 6
     per_section = (5, 6, two_part_most) if layout == "two_part" else (3, 4, MAX_ITEMS_PER_SECTION)
     # (what to grow, up to how many[, elaborations of a new point]): the order in which a writer would let

@@ -113,11 +113,11 @@ def _reporting_sentence(ctx) -> str:
     onsite = [r.name for r in ctx.reporters_list if not r.written]
     if onsite:
         names = "、".join(onsite) if len(onsite) <= 5 else "、".join(onsite[:3]) + "等"
-        text = f"会上，{names}{len(onsite)}名党组织书记先后进行现场述职"
+        text = f"会上，{names}{len(onsite)}名{ctx.secretaries}先后进行现场述职"
     elif ctx.reporters:
-        text = f"会上，{ctx.reporters}名党组织书记先后进行现场述职"
+        text = f"会上，{ctx.reporters}名{ctx.secretaries}先后进行现场述职"
     else:
-        text = "会上，各基层党组织书记进行了述职"
+        text = f"会上，各{'党支部书记' if ctx.secretaries == '党支部书记' else '基层党组织书记'}进行了述职"
     if ctx.written_reporters:
         text += f"，{ctx.written_reporters}名书记以书面形式述职"
     return text + "，并接受评议。"

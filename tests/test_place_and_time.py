@@ -170,3 +170,21 @@ def test_a_year_end_meeting_plans_the_next_year_in_its_frame_of_the_day(kind):
     # In January the planned year has begun: 今年 is right again.
     loaded = sample_brief("soe", kind=kind, date=dt.date(2027, 1, 12), facts=True)
     assert not generate(loaded.path, seed=0, loaded=loaded, kinds=[kind]).plan.context.plans_ahead
+
+
+def test_a_university_speaks_of_its_teachers_and_students_where_others_say_the_masses():
+    from generator.pipeline import generate
+    from generator.samplebriefs import sample_brief
+
+    replaced = 0
+    for seed in range(4):
+        for kind in ("review", "work"):
+            loaded = sample_brief("university", variant=seed, kind=kind, facts=True)
+            text = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind]).draft.body_text
+            assert not re.search(r"服务群众|群众身边|凝聚群众|联系群众|群众满意", text), (seed, kind)
+            assert "人民师生" not in text
+            replaced += len(re.findall(r"服务师生|师生身边|凝聚师生|联系师生|师生满意|师生反映|师生的", text))
+    assert replaced  # the bank's general words were there to replace
+    # A community's general 单位 is its 社区.
+    loaded = sample_brief("community", facts=True)
+    assert not re.search(r"(一些|有的|个别)单位", generate(loaded.path, seed=0, loaded=loaded).draft.body_text)
