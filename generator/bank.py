@@ -43,6 +43,7 @@ PLACEHOLDERS: dict[str, str] = {
     "horizon": "接下来要部署的时段，如“新的一年”或“下半年”（由会议名称和日期得出）",
     "fact": "简报中的事实（只用于事实框架句 fact_*），如“完成5个党支部按期换届”",
     "cases": "简报中的典型事例（只用于 fact_example），如“陈晨同志带领……，【待补充：取得的成效】”",
+    "problem": "简报所列问题的一个分句（只用于 answer_problem），如“毕业年级学生党员外出实习期间参加组织生活不够经常”",
     "report_by": "会上作工作报告的同志，如“区委组织部李强同志”（工作会议讲话用；简报未给时不选含此占位符的条目）",
 }
 PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
@@ -63,6 +64,7 @@ SLOTS: dict[str, dict] = {
     "fact_noun": {"family": "frames", "min": 2, "max": 40, "desc": "成绩事实自带主语（党员志愿服务队……）：配上时间状语，须含 {fact}"},
     "fact_own": {"family": "frames", "min": 2, "max": 40, "desc": "成绩事实自带时间或范围（全年、各支部……）：原样成句，须含 {fact}"},
     "fact_problem": {"family": "frames", "min": 2, "max": 40, "desc": "问题事实：原样或稍加引导成句，须含 {fact}"},
+    "answer_problem": {"family": "frames", "min": 10, "max": 80, "desc": "回应简报所列问题的意见句，放在该条意见末尾：须含 {problem}（问题原话的一个分句）"},
     "fact_example": {"family": "frames", "min": 2, "max": 40, "desc": "典型事例：引出“某某同志……”，须含 {cases}"},
     "section_headline": {"family": "sections", "min": 8, "max": 32, "desc": "一、二、三、的标题，按分组（group）"},
     "parallel": {"family": "sections", "min": 50, "max": 220, "desc": "一、二、三、标题下的排比段（要……，要……，要……），按分组（group），可写 topics"},

@@ -63,6 +63,7 @@ TYPICAL_VALUES = {
     "spirit": "党的二十大和二十届历次全会精神", "milestone": "建党105周年", "report_by": "区委组织部部长李强同志",
     "audience": "学校各党支部", "whole": "全校", "period": "2025年", "horizon": "新的一年",
     "fact": "完成8个党支部按期换届", "cases": "李华同志带领年级党员成立学习小组，【待补充：取得的成效】",
+    "problem": "毕业年级学生党员外出实习期间参加组织生活不够经常",
 }
 
 
@@ -205,6 +206,8 @@ def _format_problems(e: Entry) -> Iterable[str]:
         yield "展开句应为完整句子，以“。”结尾"
     if e.slot in ("achievements_intro", "problems_intro") and not text.endswith("："):
         yield "引出成绩或问题的句子应以“：”结尾"
+    if e.slot == "answer_problem" and "{problem}" not in text:
+        yield "回应问题的句子须含 {problem}（程序填入简报所列问题的原话）"
     if e.slot == "transition":
         if not text.startswith("下面"):
             yield "过渡句应以“下面”开头"

@@ -43,8 +43,10 @@ def measure(plan: Plan, text: str, bank: PhraseBank) -> Coherence:
     for item in plan.items():
         # (a headline that is the brief's own fact is recorded as the fact frame, fr-fp-01#1, which has no
         # facet: the paragraph's facet was matched to the fact's words)
+        # (nor has the sentence naming the brief's problem a point answers: it is of that problem's facet)
         facets = {entries[c.entry_id.split("#")[0]].facet for c in (item.headline, *item.elaborations)
-                  if c is not item.headline or "#" not in c.entry_id}
+                  if (c is not item.headline or "#" not in c.entry_id)
+                  and entries[c.entry_id.split("#")[0]].slot != "answer_problem"}
         if facets != {item.facet}:
             mixed.append(item.headline.text)
     praised = {i.facet for i in plan.achievements}

@@ -155,6 +155,7 @@ class Chooser:
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
         # Facet → the words of the brief's problem on it: the point that answers it takes them up.
         self.answering: dict[str, str] = {}
+        self.problem_facts: dict[str, tuple[str, ...]] = {}  # facet → the brief's facts of its problem
         self.subject_names: dict[tuple, tuple[str, ...]] = {}
         self.frame_uses = 0
         self.frame_reuses = 0
@@ -455,20 +456,20 @@ class _ItemDraft:
     cases: Optional[Chosen] = None
     opener: Optional[Chosen] = None
     about: str = ""  # the words of the problem a directive answers: its sentences take them up
+    answer: Optional[Chosen] = None  # the point's last sentence: it names the brief's problem it answers
 
     def freeze(self) -> Item:
-        return Item(self.topic, self.headline, tuple(self.elaborations), self.facts, self.examples, self.gap,
-                    self.facet, self.evidence, self.cases, self.opener)
+        return Item(self.topic, self.headline, tuple(self.elaborations) + ((self.answer,) if self.answer else ()),
+                    self.facts, self.examples, self.gap, self.facet, self.evidence, self.cases, self.opener)
 
     def sentences(self) -> int:
         """Sentences of the point, its headline included (a point of a real speech has two to five)."""
-        return 1 + sum(_count_sentences(c.text) for c in (self.opener, self.evidence, self.cases, *self.elaborations)
-                       if c)
-
+        return 1 + sum(_count_sentences(c.text) for c in (self.opener, self.evidence, self.cases, *self.elaborations,
+                                                          self.answer) if c)
 
     def length(self) -> int:
         n = OVERHEAD["item"] + len(self.headline.text) + sum(len(c.text) for c in self.elaborations)
-        n += sum(len(c.text) for c in (self.evidence, self.cases, self.opener) if c)
+        n += sum(len(c.text) for c in (self.evidence, self.cases, self.opener, self.answer) if c)
         return n + (len(self.gap) if self.gap else 0)
 
 
@@ -1033,6 +1034,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     # Every problem is answered by a point on the same facet; the focus topics get points of their own.
     answers = [(i.topic, i.facet) for i in problems]
     chooser.answering = {i.facet: " ".join((i.headline.text, *i.facts)) for i in problems}
+    chooser.problem_facts = {i.facet: tuple(i.facts) for i in problems if i.facts}
     focus = [(t, None) for t in ctx.focus if t not in {a for a, _ in answers}]
     if ctx.length <= SHORT_SPEECH:
         focus = focus[:max(0, 3 - len(answers))]  # a short speech answers its problems first
@@ -1555,8 +1557,23 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
                 chooser.release(more)
                 more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
             item.elaborations += [more] if more else []
+        clause = problem_clause(chooser.problem_facts.get(f, ()))
+        if clause:
+            # The point that answers a problem of the brief says which one: the reader hears it taken up.
+            item.answer = chooser.need("answer_problem", extra={"problem": clause})
         return item
     return None
+
+
+def problem_clause(facts: Iterable[str]) -> str:
+    """The brief's problem as the object of “针对……的问题”: its first clause that has no number in it (the
+    numbers were said with the problem), cut at a clause boundary, without a closing particle."""
+    for fact in facts:
+        for clause in re.split(r"[，；。,;]", fact):
+            clause = clause.strip().rstrip("的")
+            if len(clause) >= 6 and not re.search(r"[\d％%]|[一二三四五六七八九十百千]+[名个项次件人户]", clause):
+                return clause
+    return ""
 
 
 def _sections_separate(required: list[Wanted], n: int, bank: PhraseBank, chooser: Chooser, rng: random.Random,

@@ -264,3 +264,26 @@ def test_who_called_the_meeting_and_who_reported_in_writing_are_always_said():
             assert "县直机关工委" in opening, (org_type, seed)
             assert "7名党支部书记" in text and "3名" in text, (org_type, seed)
             assert "党组织书记" not in text.split("同志们：")[1][:300], (org_type, seed)
+
+
+@pytest.mark.parametrize("kind", ("review", "work"))
+def test_the_point_that_answers_a_brief_problem_names_it(kind):
+    from generator.models import ORG_TYPES
+    from generator.plan import problem_clause
+    from generator.samplebriefs import sample_brief
+
+    assert problem_clause(["供电所党支部书记平均年龄52岁，35岁以下的后备人选只有3人，梯队建设跟不上"]) == "梯队建设跟不上"
+    assert problem_clause(["全村98名党员中60岁以上的占58%"]) == ""  # nothing but numbers: no clause to name
+    for org_type in sorted(ORG_TYPES):
+        for seed in range(3):
+            loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True)
+            result = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
+            directives = [i for s in result.plan.sections for i in s.items]
+            for problem in result.plan.problems:
+                clause = problem_clause(problem.facts)
+                if not clause:
+                    continue
+                answering = [i for i in directives if i.facet == problem.facet]
+                assert answering, (org_type, seed, problem.facet)
+                # named in its answering point, as its last sentence
+                assert any(i.elaborations[-1].text.count(clause) == 1 for i in answering), (org_type, seed, clause)
