@@ -110,6 +110,8 @@ def _run_fast(command: str, args: dict) -> int:
     except KeyboardInterrupt:
         _echo_err("已中断")
         return 130
+    except BrokenPipeError:  # the reader of our output went away (draftgen build … | head): nothing to say
+        return 0
 
 
 def _check(paths, date_text, brief, fmt, fix, in_place) -> tuple[str, int]:

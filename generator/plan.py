@@ -64,6 +64,7 @@ STRAY_FROM = 2  # elaborations a paragraph has before one on another sub-subject
 MAX_POINT_SENTENCES = 6  # a directive point of a real speech: its headline, then two to five sentences
 TWO_PART_MAX_LENGTH = 5500
 MAX_ITEMS_PER_SECTION = 6
+MAX_TASKS = 6  # 第一，……第六，: the tasks of a work speech's one section of tasks, at most
 MAX_TWO_PART_DIRECTIVES = 9
 TWO_PART_FEW_UNTIL = 3500  # 字: up to this length a two-part speech has at most six requirements
 
@@ -1147,6 +1148,7 @@ def _sections_work(required: list[Wanted], n: int, bank: PhraseBank, chooser: Ch
     tasks = _sections_separate(tasks_required, task_count, bank, chooser, rng, allowed_groups=WORK_TASK_GROUPS)
     for sec in tasks:
         sec.style = "ordinal"
+        sec.max_items = MAX_TASKS  # a list of nine tasks reads as a list, not as a speech
         if len(tasks) == 1 and len(sec.groups) > 1:
             # One section holds tasks of several groups: a headline on the year's tasks as a whole.
             sec.headline = chooser.need("work_section_headline", group="任务")
