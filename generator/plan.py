@@ -1148,7 +1148,7 @@ def _sections_work(required: list[Wanted], n: int, bank: PhraseBank, chooser: Ch
     tasks = _sections_separate(tasks_required, task_count, bank, chooser, rng, allowed_groups=WORK_TASK_GROUPS)
     for sec in tasks:
         sec.style = "ordinal"
-        sec.max_items = MAX_TASKS  # a list of nine tasks reads as a list, not as a speech
+        sec.max_items = MAX_TASKS if len(tasks) == 1 else 99  # nine tasks in one list read as a list, not a speech
         if len(tasks) == 1 and len(sec.groups) > 1:
             # One section holds tasks of several groups: a headline on the year's tasks as a whole.
             sec.headline = chooser.need("work_section_headline", group="任务")
