@@ -75,6 +75,7 @@ SLOTS: dict[str, dict] = {
     "achievement_elaboration": {"family": "achievements", "min": 25, "max": 130, "desc": "成绩展开，完整句子，以“。”结尾"},
     "problem_headline": {"family": "problems", "min": 6, "max": 22, "desc": "问题小标题，接在“一是”之后，不带句末标点"},
     "problem_elaboration": {"family": "problems", "min": 25, "max": 150, "desc": "问题展开，完整句子，以“。”结尾"},
+    "problem_cause": {"family": "problems", "min": 30, "max": 90, "desc": "问题分析句：简报写明的问题之后讲原因或危害，不再列举新的问题、不写数字和具体做法"},
     "directive_headline": {"family": "directives", "min": 4, "max": 18, "desc": "意见小标题，接在“一要”之后，以动词开头，不带句末标点"},
     "directive_elaboration": {"family": "directives", "min": 30, "max": 160, "desc": "意见展开，完整句子，以“。”结尾"},
     "principle": {"family": "directives", "min": 6, "max": 26, "desc": "意见开头的短句道理（抓党建，关键在书记。），以“。”结尾"},

@@ -1508,7 +1508,8 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
     """One point (一要…): a headline and a first elaboration of one facet — the one asked for, or a facet of
     the topic no other point takes, chosen by the seed."""
     if facet is None:
-        options = _by_lane([f.id for f in chooser.bank.topics[topic].facets if f.id not in taken], chooser.lane, rng)
+        options = _by_lane([f.id for f in chooser.bank.topics[topic].facets
+                            if f.id not in taken and _may_raise(chooser.ctx, f.id)], chooser.lane, rng)
     else:
         options = [facet]
     for f in options:
@@ -1565,6 +1566,16 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             item.answer = chooser.need("answer_problem", extra={"problem": clause})
         return item
     return None
+
+
+# Facets a point is drawn on only where the brief speaks of them: a point on rectifying weak branches, in a
+# speech whose brief reports none, tells the room there are some (and sits oddly beside 全部达标).
+ONLY_IF_TOLD = {"软弱涣散整顿": ("后进", "涣散", "整顿", "薄弱", "晋位升级", "软弱")}
+
+
+def _may_raise(ctx: Context, facet: str) -> bool:
+    words = ONLY_IF_TOLD.get(facet)
+    return words is None or any(w in ctx.brief_text for w in words)
 
 
 def problem_clause(facts: Iterable[str]) -> str:
