@@ -104,6 +104,9 @@ AHEAD_SLOTS = frozenset(("situation", "report_ack", "work_context", "work_closin
                          "argument", "host_opening", "transition"))
 
 
+SECTION_HEADLINE_SLOTS = frozenset(("section_headline", "work_section_headline"))
+HEADLINE_ECHO = 7  # characters in a row two part headlines of one speech may not share (基层党建工作 is six)
+
 BRANCH_SECRETARIES = re.compile(r"(\d+名|几位|各位|各|各基层|基层)(?:基层)?党组织书记")
 
 
@@ -160,6 +163,7 @@ class Chooser:
         self.subject_names: dict[tuple, tuple[str, ...]] = {}
         self.frame_uses = 0
         self.frame_reuses = 0
+        self.section_heads: list[str] = []  # the part headlines drawn so far
         self.specific_ids = frozenset(e.id for e in bank.entries if e.requires)
         self.branch_secretaries = ctx.secretaries == "党支部书记"
         # The unit's own word for a general one (a university serves 师生, not 群众): vocabulary.yaml's
@@ -229,7 +233,9 @@ class Chooser:
                     # wording written for this meeting's period (上半年) before wording that fits any period
                     * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
                     * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra))
-                    * FRAME_PENALTY ** self._frame_excess(e.text))
+                    * FRAME_PENALTY ** self._frame_excess(e.text)
+                    # (two part headlines of one speech that say the same: 高标准推进基层党建工作 twice)
+                    * (0.001 if slot in SECTION_HEADLINE_SLOTS and self._echoes_a_section(e.text) else 1.0))
 
         # An entry of another lane, without the period's own wording, weighs a thousandth of the others: it is
         # weighed at all (the costly part of a draw) only when none of them is fit for the place.
@@ -248,6 +254,8 @@ class Chooser:
                 weights = [1.0] * len(fresh)
         entry = self.rng.choices(fresh, weights=weights, k=1)[0]
         self.used.add(entry.id)
+        if slot in SECTION_HEADLINE_SLOTS:
+            self.section_heads.append(entry.text)
         values = {k: v for k, v in self.values.items() if v is not None}
         raw = entry.text
         if self._own_words is not None:  # (before the brief's words go in: those stay as the user wrote them)
@@ -261,6 +269,11 @@ class Chooser:
         chosen = Chosen(entry.id, text)
         self._count(chosen, +1)
         return chosen
+
+    def _echoes_a_section(self, text: str) -> bool:
+        bare = re.sub(r"[^\u4e00-\u9fff]", "", text)
+        runs = {bare[k:k + HEADLINE_ECHO] for k in range(len(bare) - HEADLINE_ECHO + 1)}
+        return any(r in re.sub(r"[^\u4e00-\u9fff]", "", h) for h in self.section_heads for r in runs)
 
     def _fill_all(self, e: Entry, extra: Mapping[str, str]) -> str:
         """The entry as it would read here (or as written, when a value is missing), remembered per draft."""

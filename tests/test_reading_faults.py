@@ -287,3 +287,22 @@ def test_the_point_that_answers_a_brief_problem_names_it(kind):
                 assert answering, (org_type, seed, problem.facet)
                 # named in its answering point, as its last sentence
                 assert any(i.elaborations[-1].text.count(clause) == 1 for i in answering), (org_type, seed, clause)
+
+
+@pytest.mark.parametrize("kind", ("review", "work"))
+def test_no_two_part_headlines_of_a_speech_say_the_same(kind):
+    from generator.models import ORG_TYPES
+    from generator.samplebriefs import sample_brief
+
+    def runs(text):
+        bare = re.sub(r"[^\u4e00-\u9fff]", "", text)
+        return {bare[k:k + 7] for k in range(len(bare) - 6)}  # (基层党建工作, six, every headline may say)
+    for org_type in sorted(ORG_TYPES):
+        for seed in range(4):
+            for length in (3000, 6000):
+                loaded = sample_brief(org_type, variant=seed, kind=kind, facts=True, length=length)
+                heads = [s.headline.text for s in generate(loaded.path, seed=seed, loaded=loaded,
+                                                           kinds=[kind]).plan.sections]
+                for i, a in enumerate(heads):
+                    for b in heads[i + 1:]:
+                        assert not runs(a) & runs(b), (org_type, seed, length, a, b)
