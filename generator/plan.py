@@ -158,7 +158,7 @@ class Chooser:
         self._filled: dict[tuple, str] = {}
         self.gram_limit, self.phrase_limit, self.gram_ignore = _gram_rules(ctx.length)
         # Facet → the words of the brief's problem on it: the point that answers it takes them up.
-        self.answering: dict[str, str] = {}
+        self.lasting: dict[str, str] = {}
         self.problem_facts: dict[str, tuple[str, ...]] = {}  # facet → the brief's facts of its problem
         self.subject_names: dict[tuple, tuple[str, ...]] = {}
         self.frame_uses = 0
@@ -470,20 +470,22 @@ class _ItemDraft:
     cases: Optional[Chosen] = None
     opener: Optional[Chosen] = None
     about: str = ""  # the words of the problem a directive answers: its sentences take them up
-    answer: Optional[Chosen] = None  # the point's last sentence: it names the brief's problem it answers
+    # The paragraph's closing sentence: for a point, the brief's problem it answers; for a problem the brief
+    # states, the analysis of why it arises or what it costs (not a further fault).
+    last: Optional[Chosen] = None
 
     def freeze(self) -> Item:
-        return Item(self.topic, self.headline, tuple(self.elaborations) + ((self.answer,) if self.answer else ()),
+        return Item(self.topic, self.headline, tuple(self.elaborations) + ((self.last,) if self.last else ()),
                     self.facts, self.examples, self.gap, self.facet, self.evidence, self.cases, self.opener)
 
     def sentences(self) -> int:
         """Sentences of the point, its headline included (a point of a real speech has two to five)."""
         return 1 + sum(_count_sentences(c.text) for c in (self.opener, self.evidence, self.cases, *self.elaborations,
-                                                          self.answer) if c)
+                                                          self.last) if c)
 
     def length(self) -> int:
         n = OVERHEAD["item"] + len(self.headline.text) + sum(len(c.text) for c in self.elaborations)
-        n += sum(len(c.text) for c in (self.evidence, self.cases, self.opener, self.answer) if c)
+        n += sum(len(c.text) for c in (self.evidence, self.cases, self.opener, self.last) if c)
         return n + (len(self.gap) if self.gap else 0)
 
 
@@ -908,6 +910,10 @@ class _Review:
             after_fact = lambda e: weigh(e) * (  # noqa: E731
                 1.0 if _takes_up(headline.text, e.text, facet, self.bank) else 0.01)
         item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
+        if family == "problem" and g.facts and self.ctx.length > SHORT_SPEECH:
+            # A problem the brief states closes on why it arises or what it costs: analysis, where further
+            # sentences of faults would lay on the unit what nobody reported.
+            item.last = ch.pick("problem_cause", facet=facet, prefer=_not_repeating(ch, item))
         return item
 
 
@@ -1576,7 +1582,7 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
         clause = problem_clause(chooser.problem_facts.get(f, ()))
         if clause:
             # The point that answers a problem of the brief says which one: the reader hears it taken up.
-            item.answer = chooser.need("answer_problem", extra={"problem": clause})
+            item.last = chooser.need("answer_problem", extra={"problem": clause})
         return item
     return None
 
