@@ -262,7 +262,8 @@ class Chooser:
             raw = self._own_words.sub(lambda m: self.own_words[m.group(0)], raw)
         text = fill(raw, {**values, **extra})
         if entry.slot in AHEAD_SLOTS and self.ctx.plans_ahead:
-            text = text.replace("今年", "明年")  # said in December of the year to come
+            # said in December of the year to come, of the year now ending
+            text = text.replace("今年", "明年").replace("上一年", "今年").replace("过去一年", "今年")
         if self.branch_secretaries and SLOTS[entry.slot]["family"] in ("frames", "host", "news"):
             # a meeting of 党支部书记 calls those who reported so, not by the general word
             text = BRANCH_SECRETARIES.sub(r"\1党支部书记", text)
@@ -1602,7 +1603,8 @@ def problem_clause(facts: Iterable[str]) -> str:
     numbers were said with the problem), cut at a clause boundary, without a closing particle."""
     for fact in facts:
         for clause in re.split(r"[，；。,;]", fact):
-            clause = clause.strip().rstrip("的")
+            # (…存在以业务会代替党课的现象 → …存在以业务会代替党课: "的现象的问题" says it twice)
+            clause = re.sub(r"的?(?:现象|情况|问题)$", "", clause.strip()).rstrip("的")
             if len(clause) >= 6 and not re.search(r"[\d％%]|[一二三四五六七八九十百千]+[名个项次件人户]", clause):
                 return clause
     return ""

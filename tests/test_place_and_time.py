@@ -165,7 +165,7 @@ def test_a_year_end_meeting_plans_the_next_year_in_its_frame_of_the_day(kind):
             text = result.draft.body_text
             assert result.plan.context.plans_ahead
             assert "开局之年" not in text and "开好局" not in text, (org_type, seed)
-            assert not re.search(r"今年是|做好今年|抓好今年", text), (org_type, seed)
+            assert not re.search(r"今年是|做好今年|抓好今年|上一年", text), (org_type, seed)
             assert "习近平新时代中国特色社会主义思想" in text
     # In January the planned year has begun: 今年 is right again.
     loaded = sample_brief("soe", kind=kind, date=dt.date(2027, 1, 12), facts=True)
