@@ -18,6 +18,8 @@ generated from the bank are left out for the same reason). Each sampled sentence
 It prints, for a range of each of the two thresholds (single characters, sound-alike words) with the other
 at its shipped value, the share of slips found (a DG801 finding on the changed character, or
 any spelling finding covering it) and the share of clean sentences with any spelling finding (DG801–DG804).
+The context rules' model (``charlm``) is counted from the training half too. ``--grid`` prints only the two
+context thresholds (one character, two) against each other, the others at their shipped values.
 """
 
 from __future__ import annotations
@@ -98,9 +100,16 @@ def use_training_half() -> None:
     genre = typos.Genre({f"{a}\t{b}": n for (a, b), n in counts.items() if len(a) == 2 or len(b) == 2},
                         joined=typos.joined_runs(counts))
     typos._genre = lambda: genre
+    # the context rule's n-gram model: the same half of the bank, never a dev sentence
+    from generator import charlm
+
+    lm = charlm.load(b"typo-dev training half\0" + charlm.bank_key(),
+                     lambda: charlm.bank_texts(keep=lambda i: not held_out(i)))
+    typos._lm = lambda: lm
 
 
 WORD_SLIPS = 0.3
+CONTEXT_FLOOR = 8.0  # the context rules' sweeps start here (scoring each slip lower would only cost time)
 PAIR_SLIPS = 0.2
 
 
@@ -187,25 +196,28 @@ def corrupt(sentence: str, rng: random.Random) -> tuple[str, int] | None:
     return None
 
 
-def scored(sentence: str, floor: float):
-    """(DG801 slips with their scores, positions covered by the other spelling findings)."""
+def scored(sentence: str, floor: float, context_floor: float):
+    """(DG801 slips with their scores, positions covered by the other spelling findings); the context rules'
+    slips from ``context_floor`` up, the others' from ``floor``."""
     para = Paragraph(1, sentence)
     rules = chk.load_rules()
     others = set()
     for f in chk.check(SourceDocument("句子", (para,)), date=DATE):
         if f.code in SPELLING and f.code != "DG801":
             others.update(range(f.column - 1, f.column - 1 + max(1, f.length)))
-    slips = chk.typo_candidates(para, rules, (), threshold=floor, word_threshold=floor, pair_threshold=floor)
+    slips = chk.typo_candidates(para, rules, (), threshold=floor, word_threshold=floor, pair_threshold=floor,
+                                context_threshold=float("inf"))
+    slips += chk.context_candidates(para, rules, (), threshold=context_floor)
     return slips, others
 
 
-def sweep(clean, dirty, kind: str, fixed: dict[str, float], default: float, floor: float) -> None:
+def sweep(clean, dirty, kind: str, fixed: dict[str, float], default: float, floor: float, steps: int = 20) -> None:
     def fires(sl, t):
         return sl.gain >= (t if sl.kind == kind else fixed[sl.kind])
 
-    name = {"char": "单字", "word": "同音词", "pair": "相邻两字"}[kind]
+    name = {"char": "单字", "word": "同音词", "pair": "相邻两字", "lm": "上下文·单字", "lmpair": "上下文·两字"}[kind]
     print(f"阈值（{name}）  检出率  无错句误报  错句上其他位置的提示")
-    for t in [floor + x / 2 for x in range(0, 21)]:
+    for t in [floor + x / 2 for x in range(0, steps + 1)]:
         fa = sum(1 for slips, others in clean if others or any(fires(sl, t) for _, sl in slips))
         hit = sum(1 for at, (slips, others) in dirty
                   if at in others or any(p <= at < p + len(sl.wrong) and fires(sl, t) for p, sl in slips))
@@ -216,11 +228,34 @@ def sweep(clean, dirty, kind: str, fixed: dict[str, float], default: float, floo
               f"{stray / max(1, len(dirty)):6.1%}{mark}")
 
 
+def grid(clean, dirty, fixed: dict[str, float], singles, pairs) -> None:
+    """Slips found and clean sentences flagged for every pair of context thresholds (one character, two),
+    the other rules at their shipped values; ``—`` is the context rules off (the baseline)."""
+    def fires(sl, lm, lmpair):
+        t = {**fixed, "lm": lm, "lmpair": lmpair}
+        return sl.gain >= t[sl.kind]
+
+    def rates(lm, lmpair):
+        fa = sum(1 for slips, others in clean if others or any(fires(sl, lm, lmpair) for _, sl in slips))
+        hit = sum(1 for at, (slips, others) in dirty
+                  if at in others or any(p <= at < p + len(sl.wrong) and fires(sl, lm, lmpair) for p, sl in slips))
+        return hit / max(1, len(dirty)), fa / max(1, len(clean))
+
+    inf = float("inf")
+    hit0, fa0 = rates(inf, inf)
+    print(f"上下文规则关闭：检出率 {hit0:.2%}  无错句误报 {fa0:.2%}")
+    print("单字\\两字 " + "".join(f"{t:>16.1f}" for t in pairs) + f"{'—':>16}")
+    for lm in singles:
+        cells = [rates(lm, t) for t in list(pairs) + [inf]]
+        print(f"{lm:8.1f}  " + "".join(f"{h:8.2%}/{f:6.2%} " for h, f in cells))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sentences", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--floor", type=float, default=0.0, help="lowest threshold shown")
+    ap.add_argument("--grid", action="store_true", help="only the two context thresholds, one against the other")
     args = ap.parse_args()
     t0 = time.perf_counter()
     use_training_half()
@@ -229,18 +264,25 @@ def main() -> int:
     sample = rng.sample(pool, min(args.sentences, len(pool)))
     clean, dirty = [], []
     for s in sample:
-        clean.append(scored(s, args.floor - 10))
+        clean.append(scored(s, args.floor - 10, args.floor + CONTEXT_FLOOR))
         bad = corrupt(s, rng)
         if bad:
             text, at = bad
-            dirty.append((at, scored(text, args.floor - 10)))
+            dirty.append((at, scored(text, args.floor - 10, args.floor + CONTEXT_FLOOR)))
     han = sum(sum(1 for c in s if "\u4e00" <= c <= "\u9fff") for s in sample)
     print(f"开发集：{len(pool)} 句可选，抽 {len(sample)} 句（{han} 个汉字），其中 {len(dirty)} 句放入一个错字；"
           f"用时 {time.perf_counter() - t0:.1f} s")
-    fixed = {"char": typos.THRESHOLD, "word": typos.PAIR_THRESHOLD, "pair": typos.PAIR_SLIP_THRESHOLD}
+    fixed = {"char": typos.THRESHOLD, "word": typos.PAIR_THRESHOLD, "pair": typos.PAIR_SLIP_THRESHOLD,
+             "lm": typos.LM_THRESHOLD, "lmpair": typos.LM_PAIR_THRESHOLD}
+    if args.grid:
+        start = args.floor + CONTEXT_FLOOR
+        grid(clean, dirty, fixed, [start + x / 2 for x in range(21)], [start + x / 2 for x in range(15)])
+        return 0
     sweep(clean, dirty, "char", fixed, typos.THRESHOLD, args.floor)
     sweep(clean, dirty, "word", fixed, typos.PAIR_THRESHOLD, args.floor)
     sweep(clean, dirty, "pair", fixed, typos.PAIR_SLIP_THRESHOLD, args.floor)
+    sweep(clean, dirty, "lm", fixed, typos.LM_THRESHOLD, args.floor + CONTEXT_FLOOR, steps=20)
+    sweep(clean, dirty, "lmpair", fixed, typos.LM_PAIR_THRESHOLD, args.floor + CONTEXT_FLOOR, steps=20)
     return 0
 
 

@@ -1400,10 +1400,15 @@ def _protected(text: str, rules: Rules, terms: Sequence[str]) -> set[int]:
 
 
 def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], threshold: float | None = None,
-                    word_threshold: float | None = None, pair_threshold: float | None = None):
+                    word_threshold: float | None = None, pair_threshold: float | None = None,
+                    context_threshold: float | None = None, context_pair_threshold: float | None = None):
     """(position in the paragraph, Slip) for each probable wrong character; ``threshold`` as in find_slips,
-    ``word_threshold`` as in find_word_slips, ``pair_threshold`` as in find_pair_slips."""
-    from .typos import find_pair_slips, find_slips, find_word_slips, known_positions
+    ``word_threshold`` as in find_word_slips, ``pair_threshold`` as in find_pair_slips, ``context_threshold``
+    as in find_context_slips (``float("inf")``: neither context rule is run), ``context_pair_threshold`` as in
+    find_context_pair_slips. A context slip within two characters of another kind's is left out: the same
+    slip makes its neighbours read badly too."""
+    from .typos import (find_context_pair_slips, find_context_slips, find_pair_slips, find_slips, find_word_slips,
+                        known_positions)
 
     known = tuple(sorted(rules.known_words))
     out = []
@@ -1416,8 +1421,24 @@ def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], thresho
         taken |= {x.start for x in slips}
         slips += [x for x in find_word_slips(run, tokens, _scorer(), skip, word_threshold) if x.start not in taken]
         slips += pairs
+        if context_threshold != float("inf"):
+            for finder, t in ((find_context_slips, context_threshold), (find_context_pair_slips, context_pair_threshold)):
+                near = {p + d for x in slips for p in range(x.start, x.start + len(x.wrong)) for d in range(-2, 3)}
+                slips += [x for x in finder(run, tokens, _scorer(), skip, known, t)
+                          if not near & set(range(x.start, x.start + len(x.wrong)))]
         out += [(start + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
     return out
+
+
+def context_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], threshold: float | None = None):
+    """(position in the paragraph, Slip) for the context rules alone, one character and two, each slip as
+    found on its own (benchmarks/typo_dev.py sweeps them)."""
+    from .typos import find_context_pair_slips, find_context_slips
+
+    known = tuple(sorted(rules.known_words))
+    return [(start + x.start, x) for start, run, skip in _runs_to_check(para.text, rules, terms)
+            for finder in (find_context_slips, find_context_pair_slips)
+            for x in finder(run, _cut(run), _scorer(), skip, known, threshold)]
 
 
 def _runs_to_check(text: str, rules: Rules, terms: Sequence[str]):

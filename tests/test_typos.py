@@ -62,12 +62,14 @@ def test_slip_found_once_with_what_to_write_instead():
 def test_threshold_decides():
     para = Paragraph(1, "发挥党员先峰模范作用。")
     rules = load_rules()
-    scored = typo_candidates(para, rules, (), threshold=-100)
+    off = float("inf")  # the context rule (which finds 先峰 too) has a test of its own
+    scored = typo_candidates(para, rules, (), threshold=-100, context_threshold=off)
     (at, slip), = [(a, s) for a, s in scored if s.right == "锋"]
     assert at == 5 and slip.word == "先锋"
     below = slip.gain - 0.01
-    assert any(s.right == "锋" for _, s in typo_candidates(para, rules, (), threshold=below))
-    assert not any(s.right == "锋" for _, s in typo_candidates(para, rules, (), threshold=slip.gain + 0.01))
+    assert any(s.right == "锋" for _, s in typo_candidates(para, rules, (), threshold=below, context_threshold=off))
+    assert not any(s.right == "锋" for _, s in typo_candidates(para, rules, (), threshold=slip.gain + 0.01,
+                                                             context_threshold=off))
 
 
 def test_a_word_made_only_with_function_words_is_weak_evidence():
@@ -154,7 +156,25 @@ def test_the_genres_word_pairs_back_a_lone_character(monkeypatch):
     text = "要充分发挥党员先峰模范作用。"
     assert [(f.column, f.message) for f in _dg801(text)] == [(9, "“峰”疑为“锋”之误（先锋）")]
     monkeypatch.setattr(typos, "PAIR_BONUS", 0.0)
+    monkeypatch.setattr(typos, "LM_THRESHOLD", float("inf"))  # the context rule finds it on its own
     assert _dg801(text) == []
+
+
+# A bank sentence (achievements.yaml) with 履 written 旅: 旅行 is a common word, so only the context tells
+BANK_SENTENCE = "对长期不参加组织生活、不履行党员义务的党员，各党组织坚持教育帮助在前，对确实不合格的稳妥慎重做好组织处置。"
+
+
+def test_the_context_rule_finds_a_character_that_still_makes_a_word(monkeypatch):
+    slipped = BANK_SENTENCE.replace("履行", "旅行")
+    assert [(f.column, f.message) for f in _dg801(slipped)] == [(13, "“旅”疑为“履”之误")]
+    monkeypatch.setattr(typos, "LM_THRESHOLD", float("inf"))
+    monkeypatch.setattr(typos, "LM_PAIR_THRESHOLD", float("inf"))
+    assert _dg801(slipped) == []  # the dictionary rules alone read 旅行 as a fine word
+
+
+def test_the_context_rule_leaves_a_correct_sentence_alone():
+    assert _dg801(BANK_SENTENCE) == []
+    assert _dg801("各级党组织要切实履行管党治党政治责任。") == []
 
 
 def test_no_pair_bonus_for_a_word_that_cuts_through_its_neighbour():
