@@ -1122,6 +1122,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     _trim_to_length(ctx, bank, chooser, [*achievements, *problems, *(i for s in sections for i in s.items)], estimate)
     _trim_overuse(chooser, [*achievements, *problems, *(i for s in sections for i in s.items)])
     _drop_repeated_clauses(chooser, [*achievements, *problems, *(i for s in sections for i in s.items)])
+    _answer_honestly(chooser, [i for s in sections for i in s.items])
     _settle_parallel(chooser, bank, sections)
     for sec in sections:
         if sec.headline is None:
@@ -1596,6 +1597,31 @@ ONLY_IF_TOLD = {"软弱涣散整顿": ("后进", "涣散", "整顿", "薄弱", "
 def _may_raise(ctx: Context, facet: str) -> bool:
     words = ONLY_IF_TOLD.get(facet)
     return words is None or any(w in ctx.brief_text for w in words)
+
+
+ANSWER_CLAIMS = "这些方面"  # an answering sentence saying the point's measures meet the problem
+ANSWER_SHARED = 2  # content bigrams the point must share with the problem for its measures to meet it
+
+
+def _answer_honestly(chooser: Chooser, items: list[_ItemDraft]) -> None:
+    """An answering sentence says “前面讲到的……问题，就要从这些方面入手” only where the point's sentences do
+    speak of that problem; elsewhere it puts the problem on the agenda of the work the point is about."""
+    for item in items:
+        if item.last is None or ANSWER_CLAIMS not in item.last.text:
+            continue
+        clause = problem_clause(chooser.problem_facts.get(item.facet, ()))
+        said = set().union(*(content_bigrams(c.text, chooser.bank) for c in item.elaborations)) if item.elaborations else set()
+        if len(content_bigrams(clause, chooser.bank) & said) >= ANSWER_SHARED:
+            continue
+        other = chooser.pick("answer_problem", extra={"problem": clause},
+                             prefer=lambda e: float(ANSWER_CLAIMS not in e.text)) or \
+            chooser._pick_again("answer_problem", extra={"problem": clause},
+                                prefer=lambda e: float(ANSWER_CLAIMS not in e.text))
+        if other is not None and ANSWER_CLAIMS not in other.text:
+            chooser.release(item.last)
+            item.last = other
+        elif other is not None:
+            chooser.release(other)
 
 
 def problem_clause(facts: Iterable[str]) -> str:

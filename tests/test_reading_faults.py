@@ -269,7 +269,7 @@ def test_who_called_the_meeting_and_who_reported_in_writing_are_always_said():
 @pytest.mark.parametrize("kind", ("review", "work"))
 def test_the_point_that_answers_a_brief_problem_names_it(kind):
     from generator.models import ORG_TYPES
-    from generator.plan import problem_clause
+    from generator.plan import content_bigrams, problem_clause
     from generator.samplebriefs import sample_brief
 
     assert problem_clause(["供电所党支部书记平均年龄52岁，35岁以下的后备人选只有3人，梯队建设跟不上"]) == "梯队建设跟不上"
@@ -288,6 +288,12 @@ def test_the_point_that_answers_a_brief_problem_names_it(kind):
                 assert answering, (org_type, seed, problem.facet)
                 # named in its answering point, as its last sentence
                 assert any(i.elaborations[-1].text.count(clause) == 1 for i in answering), (org_type, seed, clause)
+                # …which says the point's measures meet it only where the point does speak of it
+                for i in answering:
+                    last = i.elaborations[-1].text
+                    if clause in last and "这些方面" in last:
+                        said = set().union(*(content_bigrams(c.text, BANK) for c in i.elaborations[:-1]))
+                        assert len(content_bigrams(clause, BANK) & said) >= 2, (org_type, seed, last)
 
 
 @pytest.mark.parametrize("kind", ("review", "work"))
