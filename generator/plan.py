@@ -352,6 +352,11 @@ class Chooser:
         return Chosen(f"{chosen.entry_id}#again{self.frame_reuses}", chosen.text)
 
 
+# A fact naming none of these is the unit's business, whatever topic the brief put it under (推动耕地保护党政同责
+# 落地，全县新增补充耕地1860亩 under 政治建设).
+PARTY_WORK = re.compile("党支部|党员|党组织|党小组|支部|书记|党课|党建|党日|组织生活|入党|党费|学习|培训|宣讲|党委")
+
+
 def bank_topic_group(bank: PhraseBank, topic: str) -> Optional[str]:
     t = bank.topics.get(topic)
     return t.group if t else None
@@ -882,7 +887,7 @@ class _Review:
                 slot = "fact_own"
             # A result of the unit's business (新增补充耕地1860亩) is the whole unit's doing, not its Party
             # committee's: said with 我们, never with the committee as its subject.
-            business = bank_topic_group(self.bank, g.topic) == "融合发展"
+            business = bank_topic_group(self.bank, g.topic) == "融合发展" or not PARTY_WORK.search(text)
             item.evidence = ch.need(slot, extra={"fact": text}, prefer=(
                 (lambda e: float(e.text.startswith("比如"))) if demoted else
                 (lambda e: float("{unit}" not in e.text)) if business else None))

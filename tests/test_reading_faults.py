@@ -313,3 +313,14 @@ def test_no_two_part_headlines_of_a_speech_say_the_same(kind):
                 for i, a in enumerate(heads):
                     for b in heads[i + 1:]:
                         assert not runs(a) & runs(b), (org_type, seed, length, a, b)
+
+
+def test_a_business_result_is_said_with_we_not_with_the_party_committee_as_its_subject():
+    loaded = _brief(org_type="agency", short_name="局机关党委", name="2026年度党支部书记抓基层党建工作述职评议会",
+                    date=dt.date(2026, 12, 22), achievements=[
+        TopicFacts(topic="政治建设", facts=["推动耕地保护党政同责落地，全县新增补充耕地1860亩"]),
+        TopicFacts(topic="组织建设", facts=["调整设置党支部4个"])])
+    for seed in range(8):
+        text = generate(loaded.path, seed=seed, loaded=loaded).draft.body_text
+        assert "局机关党委推动耕地保护" not in text, seed
+        assert "推动耕地保护党政同责落地" in text
