@@ -165,7 +165,6 @@ class Chooser:
         self.frame_reuses = 0
         self.section_heads: list[str] = []  # the part headlines drawn so far
         self.specific_ids = frozenset(e.id for e in bank.entries if e.requires)
-        self.branch_secretaries = ctx.secretaries == "党支部书记"
         # The unit's own word for a general one (a university serves 师生, not 群众): vocabulary.yaml's
         # profiles, “服务群众=服务师生”.
         # (never inside 人民群众, which every unit serves)
@@ -264,7 +263,7 @@ class Chooser:
         if entry.slot in AHEAD_SLOTS and self.ctx.plans_ahead:
             # said in December of the year to come, of the year now ending
             text = text.replace("今年", "明年").replace("上一年", "今年").replace("过去一年", "今年")
-        if self.branch_secretaries and SLOTS[entry.slot]["family"] in ("frames", "host", "news"):
+        if self.ctx.secretaries == "党支部书记" and SLOTS[entry.slot]["family"] in ("frames", "host", "news"):
             # a meeting of 党支部书记 calls those who reported so, not by the general word
             text = BRANCH_SECRETARIES.sub(r"\1党支部书记", text)
         chosen = Chosen(entry.id, text)
@@ -272,9 +271,8 @@ class Chooser:
         return chosen
 
     def _echoes_a_section(self, text: str) -> bool:
-        bare = re.sub(r"[^\u4e00-\u9fff]", "", text)
-        runs = {bare[k:k + HEADLINE_ECHO] for k in range(len(bare) - HEADLINE_ECHO + 1)}
-        return any(r in re.sub(r"[^\u4e00-\u9fff]", "", h) for h in self.section_heads for r in runs)
+        runs = _clauses(text, HEADLINE_ECHO)
+        return any(runs & _clauses(h, HEADLINE_ECHO) for h in self.section_heads)
 
     def _fill_all(self, e: Entry, extra: Mapping[str, str]) -> str:
         """The entry as it would read here (or as written, when a value is missing), remembered per draft."""
@@ -355,11 +353,6 @@ class Chooser:
 # A fact naming none of these is the unit's business, whatever topic the brief put it under (推动耕地保护党政同责
 # 落地，全县新增补充耕地1860亩 under 政治建设).
 PARTY_WORK = re.compile("党支部|党员|党组织|党小组|支部|书记|党课|党建|党日|组织生活|入党|党费|学习|培训|宣讲|党委")
-
-
-def bank_topic_group(bank: PhraseBank, topic: str) -> Optional[str]:
-    t = bank.topics.get(topic)
-    return t.group if t else None
 
 
 def _brevity(e: Entry) -> float:
@@ -887,7 +880,7 @@ class _Review:
                 slot = "fact_own"
             # A result of the unit's business (新增补充耕地1860亩) is the whole unit's doing, not its Party
             # committee's: said with 我们, never with the committee as its subject.
-            business = bank_topic_group(self.bank, g.topic) == "融合发展" or not PARTY_WORK.search(text)
+            business = self.bank.topics[g.topic].group == "融合发展" or not PARTY_WORK.search(text)
             item.evidence = ch.need(slot, extra={"fact": text}, prefer=(
                 (lambda e: float(e.text.startswith("比如"))) if demoted else
                 (lambda e: float("{unit}" not in e.text)) if business else None))
@@ -1430,9 +1423,10 @@ MIN_AFTER_HEADLINE = 2  # sentences a point says after its headline
 CLAUSE = 8  # characters in a row that make a repeated clause, whatever their words
 
 
-def _clauses(text: str) -> set[str]:
+def _clauses(text: str, width: int = CLAUSE) -> set[str]:
+    """The runs of ``width`` Chinese characters in a row of a text (its punctuation left out)."""
     bare = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {bare[k:k + CLAUSE] for k in range(len(bare) - CLAUSE + 1)}
+    return {bare[k:k + width] for k in range(len(bare) - width + 1)}
 
 
 def _repeats_clause(item: _ItemDraft, text: str) -> bool:

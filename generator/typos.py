@@ -908,7 +908,6 @@ def find_context_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer:
     if lm is None:
         return []
     skip = set(skip) | known_positions(run, known_words)
-    n = len(run)
     genre = _genre()
     best: dict[int, Slip] = {}
     before: dict[int, float] = {}
@@ -916,12 +915,8 @@ def find_context_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer:
         score = gain - LM_PAIR_CHANNEL_WEIGHT * cost
         if score < LM_PAIR_NEED or genre.writes(ab):  # a pair the bank writes is the genre's own
             continue
-        lo, hi = max(0, i - _WINDOW), min(n, i + 2 + _WINDOW)
-        if i not in before:
-            before[i] = scorer.best(run[lo:hi])
-        score += LM_SEGMENT_WEIGHT * (scorer.best(run[lo:i] + w + run[i + 2:hi]) - before[i])
-        if score >= threshold and (i not in best or score > best[i].gain):
-            best[i] = Slip(i, ab, w, w, score, "lmpair")
+        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, ab, w, before)
+        _keep_best(best, Slip(i, ab, w, w, score, "lmpair"), threshold)
     return _apart(list(best.values()))
 
 
@@ -934,7 +929,6 @@ def find_context_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scor
     if lm is None:
         return []
     skip = set(skip) | known_positions(run, known_words)
-    n = len(run)
     genre = _genre()
     best: dict[int, Slip] = {}
     before: dict[int, float] = {}
@@ -943,13 +937,24 @@ def find_context_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scor
         # a character the bank writes next to either neighbour is the genre's own wording
         if score < LM_NEED or genre.writes(run[max(0, i - 1):i + 1]) or genre.writes(run[i:i + 2]):
             continue
-        a, b = max(0, i - _WINDOW), min(n, i + _WINDOW + 1)
-        if i not in before:
-            before[i] = scorer.best(run[a:b])
-        score += LM_SEGMENT_WEIGHT * (scorer.best(run[a:i] + alt + run[i + 1:b]) - before[i])
-        if score >= threshold and (i not in best or score > best[i].gain):
-            best[i] = Slip(i, c, alt, alt, score, "lm")
+        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, c, alt, before)
+        _keep_best(best, Slip(i, c, alt, alt, score, "lm"), threshold)
     return _apart(list(best.values()))
+
+
+def _segmentation_gain(scorer: Scorer, run: str, at: int, wrong: str, alt: str, before: dict[int, float]) -> float:
+    """How much better the dictionary segments the window around ``at`` with ``alt`` in place of ``wrong``
+    (the written window's score is kept in ``before``: every candidate at one place shares it)."""
+    lo, hi = max(0, at - _WINDOW), min(len(run), at + len(wrong) + _WINDOW)
+    if at not in before:
+        before[at] = scorer.best(run[lo:hi])
+    return scorer.best(run[lo:at] + alt + run[at + len(wrong):hi]) - before[at]
+
+
+def _keep_best(best: dict[int, Slip], slip: Slip, threshold: float) -> None:
+    """The strongest candidate at each place, once it reaches the threshold."""
+    if slip.gain >= threshold and (slip.start not in best or slip.gain > best[slip.start].gain):
+        best[slip.start] = slip
 
 
 if __name__ == "__main__":  # python -m generator.typos sound-groups|genre-bigrams|sound-words: remake a shipped table
