@@ -472,6 +472,7 @@ class _ItemDraft:
     # The paragraph's closing sentence: for a point, the brief's problem it answers; for a problem the brief
     # states, the analysis of why it arises or what it costs (not a further fault).
     last: Optional[Chosen] = None
+    costed: bool = False  # a problem the brief states has been told what it costs
 
     def freeze(self) -> Item:
         return Item(self.topic, self.headline, tuple(self.elaborations) + ((self.last,) if self.last else ()),
@@ -850,6 +851,8 @@ class _Review:
                 theirs = frozenset(k for k in subjects(e.text, facet, self.bank) if k not in facet)
                 if off_subject(theirs, told_subjects, facet, self.bank):
                     return 0.0
+                if told and other_people(e.text, told):
+                    return 0.01  # “对党务干部的激励……” over a fact on 社区工作者: two subjects in one paragraph
                 if family == "problem" and not g.facts and theirs and not self._supported(e.text, facet, 2):
                     return 0.05  # a headline on one sub-subject the bank has hardly a sentence on
                 if family == "achievement" and (g.facts or g.examples) and theirs and not theirs & told_subjects:
@@ -893,7 +896,8 @@ class _Review:
             item.gap = f"【待补充：{facet}方面的具体做法、数据或典型事例】"
             ch._count(Chosen("", item.gap), +1)  # its words count towards repetition like any other
         first = _not_echoing(headline, headline.text in g.facts)
-        about = _about(said)
+        people = _of_their_people(told)
+        about = lambda e, about=_about(said): about(e) * people(e)  # noqa: E731
         cohere = _in_paragraph(ch, item)
         # After a fact, a sentence that takes it up: not one that opens with another time phrase, nor with a
         # short sentence of its own (“排查整顿的关口前移了。”), which after a fact reads as a stray sub-heading.
@@ -912,8 +916,15 @@ class _Review:
         if family == "problem" and g.facts and self.ctx.length > SHORT_SPEECH:
             # A problem the brief states closes on why it arises or what it costs: analysis, where further
             # sentences of faults would lay on the unit what nobody reported.
-            item.last = ch.pick("problem_cause", facet=facet, prefer=_not_repeating(ch, item))
+            fresh = _not_repeating(ch, item)
+            item.last = ch.pick("problem_cause", facet=facet,
+                                prefer=lambda e: fresh(e) * people(e) * (1.0 if CAUSE.search(e.text) else 0.05))
         return item
+
+
+# A problem_cause sentence that says why a problem arises (说到底……); the others say what it costs
+# (这个问题不解决……, 长此以往……). A long speech tells both, the cost first.
+CAUSE = re.compile("说到底|根子|根源|表面上看|深层|究其|归根|从机制|原因")
 
 
 # An entry that opens with a short sentence of a single clause (“志愿服务项目化水平提高了。”): after a fact
@@ -933,6 +944,29 @@ def headline_fact(facts: Iterable[str]) -> Optional[str]:
         if len(fact) <= FACT_HEADLINE_MAX and fact.count("，") <= 1 and not _NOT_A_HEADLINE.search(fact):
             return fact
     return None
+
+
+# The people a headline or a fact speaks of: a paragraph whose headline names one group and whose fact
+# another ("党务干部" over 社区工作者的薪酬) reads as two subjects. Longer names first: 支部书记 before 书记.
+# (not the people served — 患者, 居民: a fault of the staff is often told by what patients say)
+PEOPLE = re.compile("|".join(sorted((
+    "党务干部", "党务工作者", "党支部书记", "支部书记", "党组织书记", "书记", "社区工作者", "村干部", "网格员",
+    "青年教师", "教师", "老师", "医务人员", "医生", "护士", "职工", "员工", "青年", "年轻干部",
+    "老党员", "流动党员", "党员干部", "班子成员", "积极分子", "后备干部", "党务岗位"),
+    key=len, reverse=True)))
+
+
+def _of_their_people(told: str) -> Callable[[Entry], float]:
+    """After a brief's fact on some people (社区工作者), sentences on other people (党务干部) come last."""
+    return lambda e: 0.05 if told and other_people(e.text, told) else 1.0
+
+
+def other_people(headline: str, fact: str) -> bool:
+    """Whether the headline names people of whom the fact says nothing, while the fact names others."""
+    named, told = set(PEOPLE.findall(headline)), set(PEOPLE.findall(fact))
+    if not named or not told:
+        return False
+    return not any(a in b or b in a for a in named for b in told)
 
 
 TIME_OPENING = re.compile(r"^(?:一年来|过去一年|这一年|\{year\}年|\{period\}|\d{4}年|半年来|上半年|今年以来)")
@@ -1309,7 +1343,8 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
         carries = lambda e, forms=forms: 1.0 if any(f in e.text for f in forms) else 0.0  # noqa: E731
         placed = False
         for family, items in (("directive", [i for s in sections for i in s.items]), ("achievement", achievements),
-                              ("problem", problems)):
+                              # (not a problem the brief states: a further fault nobody reported)
+                              ("problem", [i for i in problems if not i.facts])):
             # A paragraph whose carrying entry lies in this seed's lane first (so seeds differ), then the
             # shortest, so no point swells.
             def order(i: _ItemDraft) -> tuple:
@@ -1571,6 +1606,17 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             said = _bigrams(headline.text)
             item.opener = _pick_opener(chooser, item, lambda e: fresh(e) * on_point(e) * (
                 0.02 if said and len(said & _bigrams(e.text)) > len(said) / 2 else 1.0))
+        if about:
+            # The point answering a problem of the brief names a measure for that problem where the bank has
+            # one (薪酬待遇偏低 → 薪酬待遇动态调整), not only what every such point says.
+            meets = {e.id for e in chooser.available("directive_elaboration", facet=f)
+                     if e.requires and any(w in about for w in e.requires)}
+            measure = chooser.pick("directive_elaboration", facet=f, prefer=lambda e: float(e.id in meets),
+                                   lane_weight=SUBJECT_LANE) if meets else None
+            if measure is not None and measure.entry_id in meets:
+                item.elaborations.append(measure)
+            elif measure is not None:
+                chooser.release(measure)
         # A point says at least two things after its headline (a short speech may say one).
         if item.sentences() < 3 and chooser.ctx.length > SHORT_SPEECH:
             more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
@@ -1807,7 +1853,7 @@ def _trim_overuse(chooser: Chooser, items: list[_ItemDraft]) -> None:
         chooser.release(item.elaborations.pop())
 
 
-FACT_PROBLEM_SENTENCES = 1  # the bank's sentences after a brief's problem fact (one more above 3,000 字)
+FACT_PROBLEM_SENTENCES = 1  # the bank's sentences after a brief's problem fact (one more above 5,000 字)
 
 
 def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estimate, layout, frames) -> None:
@@ -1829,7 +1875,7 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
             return False
         return True
 
-    fact_problem_most = FACT_PROBLEM_SENTENCES + (1 if target > 3000 else 0)
+    fact_problem_most = FACT_PROBLEM_SENTENCES + (1 if target > 5000 else 0)
     own_lane = [True]  # first pass: a paragraph grows only from its seed's own lane
     # Last resort for a speech still well short: a paragraph may go on to a second subject of its facet
     # (the length the user's time slot asks for matters more than a paragraph's single subject).
@@ -1838,7 +1884,20 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
     def add_elaboration(item: _ItemDraft) -> bool:
         if item.slot == "problem_elaboration" and item.facts and len(item.elaborations) >= fact_problem_most:
             # A problem the brief states is told by its fact; more of the bank's sentences around it would
-            # lay further faults at the unit's door that nobody reported.
+            # lay further faults at the unit's door that nobody reported. What it costs may still be said.
+            if item.costed or item.last is None:
+                return False
+            item.costed = True
+            fresh, people = _not_repeating(chooser, item), _of_their_people(" ".join(item.facts))
+            cost = chooser.pick("problem_cause", facet=item.facet,
+                                prefer=lambda e: fresh(e) * people(e) * float(not CAUSE.search(e.text)))
+            # (from the seed's own lane only: a facet has few, and the brief's facets are the same every seed)
+            if cost is not None and (CAUSE.search(cost.text) or chooser.lanes.get(cost.entry_id) != chooser.lane):
+                chooser.release(cost)
+                return False
+            if fits(cost):
+                item.elaborations.append(cost)
+                return True
             return False
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))
         # Another seed's sentence makes two variants alike: first every paragraph and point grows from the

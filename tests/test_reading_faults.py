@@ -324,3 +324,18 @@ def test_a_business_result_is_said_with_we_not_with_the_party_committee_as_its_s
         text = generate(loaded.path, seed=seed, loaded=loaded).draft.body_text
         assert "局机关党委推动耕地保护" not in text, seed
         assert "推动耕地保护党政同责落地" in text
+
+
+def test_a_problem_on_some_people_is_not_headed_by_a_headline_on_others():
+    from generator.plan import other_people
+
+    assert other_people("对党务干部的激励保障不够到位", "社区工作者薪酬待遇偏低、晋升通道窄")
+    assert not other_people("支部书记队伍能力有待提升", "部分党支部书记年龄偏大")  # the same people, named longer
+    assert not other_people("激励保障的措施还不够有力", "社区工作者薪酬待遇偏低")  # a headline naming nobody
+    loaded = _brief(org_type="community", short_name="街道党工委", name="东湖街道2026年度党组织书记抓基层党建工作述职评议会",
+                    problems=[TopicFacts(topic="干部人才队伍", facet="激励关爱",
+                                         facts=["社区工作者薪酬待遇偏低、晋升通道窄，全年流失11人"])])
+    for seed in range(6):
+        problem = next(i for i in generate(loaded.path, seed=seed, loaded=loaded).plan.problems if i.facts)
+        assert not other_people(problem.headline.text, problem.facts[0]), (seed, problem.headline.text)
+
