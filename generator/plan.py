@@ -646,6 +646,8 @@ def _cohering(chooser: "Chooser", facet: str, anchor: Callable[[], str],
         if not theirs:
             return w
         own = subjects(text, facet, bank)
+        # (the facet's own name — 组织设置 in a headline — speaks of it in general, not of one subject)
+        own = frozenset(k for k in own if k not in facet) or own
         if own:
             if off_subject(theirs, own, facet, bank):
                 return w * (OFF_SUBJECT_STRICT if strict else OFF_SUBJECT)
@@ -904,6 +906,13 @@ class _Review:
         after_fact = (lambda e: first(e) * about(e) * cohere(e) * (CAPTION_AFTER_FACT if TIME_OPENING.match(e.text) else 1.0)
                       * (CAPTION_AFTER_FACT if CAPTION_OPENING.match(e.text) else 1.0)) \
             if g.facts else (lambda e: first(e) * cohere(e))
+        if family == "achievement" and (g.facts or g.examples):
+            # Praise of what the brief reports only: never a sentence on another sub-subject of the facet
+            # (换届 after new branches), which would praise what nobody reported.
+            own = frozenset(k for k in subjects(told, facet, self.bank) if k not in facet)
+            on_told = after_fact
+            after_fact = lambda e: on_told(e) * float(  # noqa: E731
+                not off_subject(subjects(e.text, facet, self.bank), own, facet, self.bank))
         if _fact_headed(item):
             weigh = after_fact
             after_fact = lambda e: weigh(e) * float(_takes_up(headline.text, e.text, facet, self.bank))  # noqa: E731
@@ -1399,11 +1408,16 @@ def _strays(chooser: Chooser, item: _ItemDraft, chosen: Chosen) -> bool:
         # Under the brief's own words as its headline, every sentence takes them up (外出务工党员管理难 is not
         # followed by 党员档案).
         return not _takes_up(item.headline.text, chosen.text, item.facet, chooser.bank, exact=False)
-    start = {"problem_elaboration": 1, "directive_elaboration": 1}.get(item.slot, STRAY_FROM)
+    # An achievement the brief reports is about what it reports: a second sentence on another sub-subject
+    # (换届 after new branches) would praise what nobody reported.
+    told = item.slot == "achievement_elaboration" and bool(item.facts or item.examples)
+    start = 1 if told else {"problem_elaboration": 1, "directive_elaboration": 1}.get(item.slot, STRAY_FROM)
     if len(item.elaborations) < start:
         return False
     bank = chooser.bank
     own = subjects(" ".join((item.headline.text, *item.facts, item.about)), item.facet, bank)
+    if told:  # (the facet's own name — 组织设置 in its headline — speaks of it in general, not of a subject)
+        own = frozenset(k for k in own if k not in item.facet) or own
     return off_subject(subjects(chosen.text, item.facet, bank), own, item.facet, bank)
 
 
@@ -1905,7 +1919,8 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # (a problem's first two sentences excepted: their pools are small, and a problem must say how it shows)
         if chosen and ((own_lane[0] and chooser.lanes.get(chosen.entry_id) != chooser.lane
                         and not (item.slot == "problem_elaboration" and len(item.elaborations) < 2))
-                       or ((not loose[0] or _fact_headed(item)) and _strays(chooser, item, chosen))
+                       or ((not loose[0] or _fact_headed(item) or item.slot == "achievement_elaboration"
+                            and (item.facts or item.examples)) and _strays(chooser, item, chosen))
                        or item.slot == "directive_elaboration" and
                        item.sentences() + _count_sentences(chosen.text) > chooser.max_sentences
                        # no second time phrase opening a sentence of one paragraph (“2025年，……。2025年，……”)

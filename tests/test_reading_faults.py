@@ -339,3 +339,19 @@ def test_a_problem_on_some_people_is_not_headed_by_a_headline_on_others():
         problem = next(i for i in generate(loaded.path, seed=seed, loaded=loaded).plan.problems if i.facts)
         assert not other_people(problem.headline.text, problem.facts[0]), (seed, problem.headline.text)
 
+
+
+def test_an_achievement_the_brief_reports_is_not_followed_by_praise_of_another_subject():
+    from generator.plan import off_subject
+
+    loaded = _brief(org_type="community", short_name="街道党工委", name="东湖街道2026年度党组织书记抓基层党建工作述职评议会",
+                    length=4500, achievements=[
+                        TopicFacts(topic="组织建设", facet="组织设置", facts=["推动党组织向小区延伸，新建小区党支部17个"]),
+                        TopicFacts(topic="服务群众", facet="办实事", facts=["协调解决加装电梯、停车难等问题68件"])])
+    for seed in range(6):
+        for item in generate(loaded.path, seed=seed, loaded=loaded).plan.achievements:
+            if item.facet != "组织设置":
+                continue
+            own = subjects(" ".join(item.facts), item.facet, BANK)
+            for c in item.elaborations:  # never 换届 after new branches: nobody reported an election
+                assert not off_subject(subjects(c.text, item.facet, BANK), own, item.facet, BANK), (seed, c.text)
