@@ -110,6 +110,17 @@ HEADLINE_ECHO = 7  # characters in a row two part headlines of one speech may no
 BRANCH_SECRETARIES = re.compile(r"(\d+名|几位|各位|各|各基层|基层)(?:基层)?党组织书记")
 
 
+# (a fault of the brief's problems, advice that would feed it): the advice is never given where the fault is
+# reported, unless the sentence is about cutting back (精简台账 answers the fault; merging meetings never does).
+PROBLEM_CONFLICTS = (
+    (re.compile("代替|合并|套开|以会代|混同"), re.compile("合并|套开|一并召开|合起来开"), None),
+    (re.compile("台账|报表|填表|留痕|材料多|迎检"), re.compile("建立[^，。；]{0,12}台账|台账[^，。；]{0,4}(?:要|必须)|登记造册"),
+     re.compile("精简|减少|清理|压减|整合|不能只|不是看|而不是|不要")),
+    (re.compile("打卡|工作群|APP|App|小程序"), re.compile("打卡|拍照上传|线上签到"), re.compile("不能|防止|不要|清理")),
+)
+DIRECTIVE_FAMILIES = frozenset(("directives", "sections"))
+
+
 class Chooser:
     """Draws bank entries for places in the speech: filtered by tags, weighted, never the same entry twice."""
 
@@ -172,6 +183,14 @@ class Chooser:
         self._own_words = re.compile("(?<!人民)(?:" + "|".join(
             map(re.escape, sorted(self.own_words, key=len, reverse=True))) + ")") if self.own_words else None
         self._frame_memo: dict[str, int] = {}
+        # Requirements the brief's own problems forbid: where branches are faulted for holding 党课 inside
+        # business meetings, no point tells them to merge meetings; where 台账 are too many, none asks for more.
+        told = " ".join(f for tf in ctx.problems for f in tf.facts)
+        self._contradicting = [(advice, relief) for fault, advice, relief in PROBLEM_CONFLICTS if fault.search(told)]
+
+    def _contradicts(self, e: Entry) -> bool:
+        return SLOTS[e.slot]["family"] in DIRECTIVE_FAMILIES and any(
+            advice.search(e.text) and not (relief and relief.search(e.text)) for advice, relief in self._contradicting)
 
     def _grams_of(self, text: str) -> tuple[str, ...]:
         """The text's four-character runs, less the fixed formulas (a draft asks for the same texts often)."""
@@ -187,6 +206,8 @@ class Chooser:
             return False
         if e.requires and not any(w in self.ctx.brief_text for w in e.requires):
             return False  # a concrete measure or fault the brief does not report would be invented
+        if self._contradicting and self._contradicts(e):
+            return False
         clean = self._clean.get(e.text)
         if clean is None:  # the word checks depend on the text and the word lists alone
             clean = self._clean[e.text] = self._unfit is None or self._unfit.search(e.text) is None

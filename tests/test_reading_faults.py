@@ -355,3 +355,21 @@ def test_an_achievement_the_brief_reports_is_not_followed_by_praise_of_another_s
             own = subjects(" ".join(item.facts), item.facet, BANK)
             for c in item.elaborations:  # never 换届 after new branches: nobody reported an election
                 assert not off_subject(subjects(c.text, item.facet, BANK), own, item.facet, BANK), (seed, c.text)
+
+
+def test_no_requirement_feeds_a_fault_the_brief_reports():
+    from generator.plan import PROBLEM_CONFLICTS
+
+    problems = [TopicFacts(topic="组织生活", facet="三会一课", facts=["部分支部存在以业务会代替党课的现象"]),
+                TopicFacts(topic="作风建设", facet="形式主义官僚主义", facts=["社区台账报表仍然偏多，每周填表报数超过10小时"])]
+    loaded = _brief(org_type="community", short_name="街道党工委", name="东湖街道2026年度党组织书记抓基层党建工作述职评议会",
+                    problems=problems, length=5000)
+    merge, ledger = (advice for _, advice, _ in PROBLEM_CONFLICTS[:2])
+    assert merge.search("能合并的会议要合并开") and ledger.search("各党支部要逐人建立联系台账")
+    for kind in ("review", "work"):
+        for seed in range(4):
+            plan = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind]).plan
+            for item in (i for s in plan.sections for i in s.items):
+                for c in item.elaborations:
+                    assert not merge.search(c.text), (kind, seed, c.text)  # “能合并的合并” beside 以业务会代替党课
+                    assert not re.search("建立[^，。；]{0,12}台账", c.text) or "精简" in c.text, (kind, seed, c.text)
