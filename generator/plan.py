@@ -1102,7 +1102,11 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
     achievements = review.achievements(by_order(ach_groups), {i.facet for i in problems}, criticised_topics)
     achievements.sort(key=lambda i: topic_order[i.topic])
     if achievements:
-        frames["achievements_intro"] = chooser.need("achievements_intro")
+        # After a work report that reviewed the year, the speech says so and only recalls the main results.
+        recalls = ctx.speech_kind == "work" and ctx.preceding_report is not None
+        no_report = _no_report_unless(ctx)
+        frames["achievements_intro"] = chooser.need("achievements_intro", prefer=lambda e: no_report(e) * (
+            (20.0 if "报告" in e.text else 1.0) if recalls else 1.0))
     if problems:
         # No word of achievements when the speech has none; no "几个问题" before a single one.
         frames["problems_intro"] = chooser.need("problems_intro", prefer=lambda e: 0.0 if (
@@ -2004,6 +2008,10 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         # A deployment speech may list more tasks (第一…第八), then make each fuller.
         rounds += [("items", MAX_TWO_PART_DIRECTIVES, MAX_DIRECTIVE_ELABORATIONS),
                    ("directives", MAX_DIRECTIVE_ELABORATIONS + 3)]
+    if layout == "work" and ctx.preceding_report is not None:
+        # The report before the speech reviewed the year: the speech recalls each result in a sentence or
+        # two and spends its length on what is to be done.
+        rounds = [r for r in rounds if r[0] != "achievements"]
     for what, limit, *extra in [*rounds, ("any lane", 0), *rounds, ("loose", 0), *rounds]:
         if what == "any lane":
             own_lane[0] = False

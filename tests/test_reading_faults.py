@@ -373,3 +373,26 @@ def test_no_requirement_feeds_a_fault_the_brief_reports():
                 for c in item.elaborations:
                     assert not merge.search(c.text), (kind, seed, c.text)  # “能合并的合并” beside 以业务会代替党课
                     assert not re.search("建立[^，。；]{0,12}台账", c.text) or "精简" in c.text, (kind, seed, c.text)
+
+
+def test_a_work_speech_after_the_report_recalls_the_year_briefly():
+    from generator.models import PrecedingReport
+
+    achievements = [TopicFacts(topic="组织建设", facet="组织设置", facts=["新建小区党支部17个"]),
+                    TopicFacts(topic="服务群众", facet="办实事", facts=["协调解决加装电梯、停车难等问题68件"]),
+                    TopicFacts(topic="品牌创建", facet="品牌培育", facts=["培育“邻里红”社区党建品牌"])]
+    loaded = _brief(kind="work", org_type="community", short_name="街道党工委", name="东湖街道2027年基层党建工作会议",
+                    date=dt.date(2027, 1, 15), achievements=achievements, length=4000)
+    plain = [generate(loaded.path, seed=seed, loaded=loaded).plan for seed in range(3)]
+    import dataclasses
+    meeting = dataclasses.replace(loaded.brief.meeting, preceding_report=PrecedingReport(by="何晓燕", title="街道党工委副书记"))
+    loaded = dataclasses.replace(loaded, brief=dataclasses.replace(loaded.brief, meeting=meeting), digest="with-report")
+    for seed in range(3):
+        result = generate(loaded.path, seed=seed, loaded=loaded)
+        text = result.draft.body_text
+        assert "报告" in text.split("一是", 1)[0].strip().rsplit("\n", 1)[-1]  # the review says the report has told it
+        assert all(len(i.elaborations) <= 1 for i in result.plan.achievements if not i.examples), seed
+        # every result is still said, and the length goes to the tasks
+        assert all(f in text for a in achievements for f in a.facts)
+        assert abs(len(text) - 4000) < 400
+    assert any(len(i.elaborations) > 1 for p in plain for i in p.achievements)  # without a report, fuller
