@@ -1924,8 +1924,8 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
         if item.slot == "problem_elaboration" and item.facts and len(item.elaborations) >= fact_problem_most:
             # A problem the brief states is told by its fact; more of the bank's sentences around it would
             # lay further faults at the unit's door that nobody reported. What it costs may still be said.
-            if item.costed or item.last is None:
-                return False
+            if item.costed or item.last is None or not CAUSE.search(item.last.text):
+                return False  # (a paragraph that closes on what it costs has said it)
             item.costed = True
             fresh, people = _not_repeating(chooser, item), _of_their_people(" ".join(item.facts))
             cost = chooser.pick("problem_cause", facet=item.facet,

@@ -396,3 +396,30 @@ def test_a_work_speech_after_the_report_recalls_the_year_briefly():
         assert all(f in text for a in achievements for f in a.facts)
         assert abs(len(text) - 4000) < 400
     assert any(len(i.elaborations) > 1 for p in plain for i in p.achievements)  # without a report, fuller
+
+
+@pytest.mark.parametrize("length", (3000, 4500))
+def test_a_problem_the_brief_states_gets_one_further_fault_then_its_cost_and_cause(length):
+    from generator.plan import CAUSE
+
+    problems = [TopicFacts(topic="作风建设", facet="形式主义官僚主义", facts=["社区台账报表仍然偏多，每周填表报数超过10小时"]),
+                TopicFacts(topic="党员教育管理", facet="党员发展", facts=["党员队伍老化，近三年只发展党员2名"])]
+    loaded = _brief(org_type="community", short_name="街道党工委", name="东湖街道2026年度党组织书记抓基层党建工作述职评议会",
+                    problems=problems, length=length)
+    slot_of = {e.id: e.slot for e in BANK.entries}
+    costed = 0
+    for seed in range(6):
+        plan = generate(loaded.path, seed=seed, loaded=loaded).plan
+        for item in plan.problems:
+            ids = [c.entry_id for c in item.elaborations]
+            faults = [i for i in ids if slot_of[i] == "problem_elaboration"]
+            analyses = [c for c in item.elaborations if slot_of[c.entry_id] == "problem_cause"]
+            # no hallmark sentence or second fault laid on the unit beside what the brief reported
+            assert len(faults) <= 1, (seed, ids)
+            assert analyses and item.elaborations[-1] == analyses[-1], (seed, ids)  # it closes on analysis
+            assert len(analyses) <= 2
+            if len(analyses) == 2:
+                costed += 1
+                # what it costs, then why it arises
+                assert not CAUSE.search(analyses[0].text) and CAUSE.search(analyses[1].text), (seed, ids)
+    assert costed > 0
