@@ -55,6 +55,7 @@ LANE_BONUS = 1000.0
 FACT_HEADLINE_LANE = 10.0  # the lane's weight when a headline is chosen for a brief's fact
 SUBJECT_LANE = 10.0  # … when the first sentence of a point is chosen for the subject its headline names
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 
 # Characters the templates add around the chosen texts; used to estimate the length while planning.
 OVERHEAD = {"item": 3, "facts": 7, "example": 6, "heading": 2, "headline": 20, "transition": 8, "fixed": 20}
@@ -866,6 +867,14 @@ class _Review:
             # under a headline on 换届 says two things); without facts the lane keeps seeds apart.
             told_subjects = subjects(told, facet, self.bank)
 
+            def restates(e: Entry) -> bool:
+                shared = len(said & _bigrams(e.text))
+                return bool(said and shared * 2 >= len(said)) or _shares_run(e.text, told, 3)
+            # A problem's headline over its fact shares a word with it where the bank has such a headline
+            # (党员教育培训内容… over 集中学习培训的时间, not 党性教育的深度…).
+            near = family == "problem" and bool(g.facts) and any(
+                said & _bigrams(e.text) and not restates(e) for e in ch.available(f"{family}_headline", facet=facet))
+
             def fits(e: Entry) -> float:
                 # Never a headline on another sub-subject than the facts' ("处置不合格党员" over 外出务工党员);
                 # over a fact that could have headed the paragraph itself, one in general terms, so that the
@@ -875,7 +884,7 @@ class _Review:
                 if off_subject(theirs, told_subjects, facet, self.bank):
                     return 0.0
                 if told and other_people(e.text, told):
-                    return 0.01  # “对党务干部的激励……” over a fact on 社区工作者: two subjects in one paragraph
+                    return 0.0  # “对党务干部的激励……” over a fact on 社区工作者: two subjects in one paragraph
                 if family == "problem" and not g.facts and theirs and not self._supported(e.text, facet, 2):
                     return 0.05  # a headline on one sub-subject the bank has hardly a sentence on
                 if family == "achievement" and (g.facts or g.examples) and theirs and not theirs & told_subjects:
@@ -883,9 +892,10 @@ class _Review:
                 if family == "problem" and g.facts:
                     # The problem's fact follows as its evidence: not under a headline that says what it says
                     # ("流动党员管理存在薄弱环节。比如，流动党员管理还有盲区。"), but under one more general.
-                    shared = len(said & _bigrams(e.text))
-                    return 0.001 if (said and shared * 2 >= len(said)) or theirs & told_subjects else (
-                        0.3 if theirs else 1.0)
+                    # (nor one that says the fact's own phrase: "“两张皮”问题尚未根本解决" over "“两张皮”问题仍然存在")
+                    if restates(e) or theirs & told_subjects:
+                        return 0.001
+                    return (0.3 if theirs else 1.0) * (0.005 if near and not said & _bigrams(e.text) else 1.0)
                 return 1.0
             # (a problem's headline over its fact as evidence speaks more generally than the fact)
             about = (lambda e: 1.0) if family == "problem" else _about(said)
@@ -984,6 +994,13 @@ PEOPLE = re.compile("|".join(sorted((
     "青年教师", "教师", "老师", "医务人员", "医生", "护士", "职工", "员工", "青年", "年轻干部",
     "老党员", "流动党员", "党员干部", "班子成员", "积极分子", "后备干部", "党务岗位"),
     key=len, reverse=True)))
+
+
+def _shares_run(text: str, other: str, n: int) -> bool:
+    """Whether the two texts' Chinese share a run of n characters (punctuation and quotes left out)."""
+    a, b = _NOT_HAN.sub("", text), _NOT_HAN.sub("", other)
+    # (a run through 的 is grammar, not a phrase: 培训的 is no restatement)
+    return any("的" not in a[i:i + n] and a[i:i + n] in b for i in range(len(a) - n + 1))
 
 
 def _of_their_people(told: str) -> Callable[[Entry], float]:

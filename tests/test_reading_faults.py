@@ -423,3 +423,24 @@ def test_a_problem_the_brief_states_gets_one_further_fault_then_its_cost_and_cau
                 # what it costs, then why it arises
                 assert not CAUSE.search(analyses[0].text) and CAUSE.search(analyses[1].text), (seed, ids)
     assert costed > 0
+
+
+def test_a_problem_headline_over_a_fact_shares_a_word_with_it():
+    from generator.plan import _bigrams
+
+    fact = "一线党员参加集中学习培训的时间难以保证，有5个支部集中培训没有达到计划要求"
+    loaded = _brief(org_type="hospital", short_name="医院党委", name="2026年度党支部书记抓基层党建工作述职评议会",
+                    problems=[TopicFacts(topic="党员教育管理", facet="党员教育培训", facts=[fact])])
+    for seed in range(6):
+        problem = generate(loaded.path, seed=seed, loaded=loaded).plan.problems[0]
+        # “党员教育培训内容和方式比较单一”, not “党性教育的深度和实效还不够” over the time for training
+        assert _bigrams(problem.headline.text) & _bigrams(fact), (seed, problem.headline.text)
+
+
+def test_a_problem_headline_does_not_say_its_facts_phrase_again():
+    fact = "部分机关党组织“两张皮”问题仍然存在"
+    loaded = _brief(org_type="agency", short_name="机关工委", name="2026年度机关党组织书记抓基层党建工作述职评议会",
+                    problems=[TopicFacts(topic="党建与业务融合", facet="融合机制", facts=[fact])])
+    for seed in range(6):
+        problem = generate(loaded.path, seed=seed, loaded=loaded).plan.problems[0]
+        assert "两张皮" not in problem.headline.text, (seed, problem.headline.text)
