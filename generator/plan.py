@@ -176,6 +176,7 @@ class Chooser:
         self.frame_uses = 0
         self.frame_reuses = 0
         self.section_heads: list[str] = []  # the part headlines drawn so far
+        self.analysis_openers: set[str] = set()  # how the problems' analysis sentences open (说到底, 根子在…)
         self.specific_ids = frozenset(e.id for e in bank.entries if e.requires)
         # The unit's own word for a general one (a university serves 师生, not 群众): vocabulary.yaml's
         # profiles, “服务群众=服务师生”.
@@ -957,8 +958,10 @@ class _Review:
             # A problem the brief states closes on why it arises or what it costs: analysis, where further
             # sentences of faults would lay on the unit what nobody reported.
             fresh = _not_repeating(ch, item)
-            item.last = ch.pick("problem_cause", facet=facet,
-                                prefer=lambda e: fresh(e) * people(e) * (1.0 if CAUSE.search(e.text) else 0.05))
+            item.last = ch.pick("problem_cause", facet=facet, prefer=lambda e: fresh(e) * people(e) * (
+                1.0 if CAUSE.search(e.text) else 0.05) * (1e-5 if e.text[:3] in ch.analysis_openers else 1.0))
+            if item.last:  # (two problems that both say “根子在于……” read as a form filled twice)
+                ch.analysis_openers.add(item.last.text[:3])
         return item
 
 
@@ -1946,13 +1949,15 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
             item.costed = True
             fresh, people = _not_repeating(chooser, item), _of_their_people(" ".join(item.facts))
             cost = chooser.pick("problem_cause", facet=item.facet,
-                                prefer=lambda e: fresh(e) * people(e) * float(not CAUSE.search(e.text)))
+                                prefer=lambda e: fresh(e) * people(e) * float(not CAUSE.search(e.text)) * (
+                                    1e-5 if e.text[:3] in chooser.analysis_openers else 1.0))
             # (from the seed's own lane only: a facet has few, and the brief's facets are the same every seed)
             if cost is not None and (CAUSE.search(cost.text) or chooser.lanes.get(cost.entry_id) != chooser.lane):
                 chooser.release(cost)
                 return False
             if fits(cost):
                 item.elaborations.append(cost)
+                chooser.analysis_openers.add(cost.text[:3])
                 return True
             return False
         chosen = chooser.pick(item.slot, facet=item.facet, prefer=_echo_and_cohere(chooser, item))

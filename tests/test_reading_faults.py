@@ -444,3 +444,16 @@ def test_a_problem_headline_does_not_say_its_facts_phrase_again():
     for seed in range(6):
         problem = generate(loaded.path, seed=seed, loaded=loaded).plan.problems[0]
         assert "两张皮" not in problem.headline.text, (seed, problem.headline.text)
+
+
+def test_no_two_problems_open_their_analysis_alike():
+    problems = [TopicFacts(topic="作风建设", facet="形式主义官僚主义", facts=["社区台账报表仍然偏多，每周填表报数超过10小时"]),
+                TopicFacts(topic="党员教育管理", facet="党员发展", facts=["党员队伍老化，近三年只发展党员2名"]),
+                TopicFacts(topic="组织生活", facet="三会一课", facts=["个别党支部“三会一课”开展不经常"])]
+    loaded = _brief(org_type="community", short_name="街道党工委", name="东湖街道2026年度党组织书记抓基层党建工作述职评议会",
+                    problems=problems, length=5000)
+    slot_of = {e.id: e.slot for e in BANK.entries}
+    for seed in range(6):
+        plan = generate(loaded.path, seed=seed, loaded=loaded).plan
+        openers = [c.text[:3] for i in plan.problems for c in i.elaborations if slot_of.get(c.entry_id) == "problem_cause"]
+        assert len(openers) == len(set(openers)), (seed, openers)  # not “根子在于……” twice
