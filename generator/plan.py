@@ -1437,7 +1437,12 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
         item = _directive(chooser, entry.topic, entry.facet, rng, set())
         if item:
             more = chooser.pick("directive_elaboration", facet=entry.facet, prefer=carries)
-            item.elaborations += [more] if more else []
+            if more is not None:
+                # (the hallmark's sentence takes the place of the point's second one when it would run long)
+                while len(item.elaborations) > 1 and \
+                        item.sentences() + _count_sentences(more.text) > chooser.max_sentences:
+                    chooser.release(item.elaborations.pop())
+                item.elaborations.append(more)
             home.items.append(item)
 
 
@@ -1672,7 +1677,9 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
                      if e.requires and any(w in about for w in e.requires)}
             measure = chooser.pick("directive_elaboration", facet=f, prefer=lambda e: float(e.id in meets),
                                    lane_weight=SUBJECT_LANE) if meets else None
-            if measure is not None and measure.entry_id in meets:
+            # (room for it, and for the sentence naming the problem: a point says two to five sentences)
+            if measure is not None and measure.entry_id in meets and \
+                    item.sentences() + _count_sentences(measure.text) + 1 <= chooser.max_sentences:
                 item.elaborations.append(measure)
             elif measure is not None:
                 chooser.release(measure)

@@ -457,3 +457,22 @@ def test_no_two_problems_open_their_analysis_alike():
         plan = generate(loaded.path, seed=seed, loaded=loaded).plan
         openers = [c.text[:3] for i in plan.problems for c in i.elaborations if slot_of.get(c.entry_id) == "problem_cause"]
         assert len(openers) == len(set(openers)), (seed, openers)  # not “根子在于……” twice
+
+
+@pytest.mark.parametrize("kind", ("review", "work"))
+def test_the_point_answering_a_problem_takes_a_measure_written_for_it(kind):
+    problems = [TopicFacts(topic="作风建设", facet="形式主义官僚主义", facts=["社区台账报表仍然偏多，每周填表报数超过10小时"]),
+                TopicFacts(topic="干部人才队伍", facet="激励关爱", facts=["社区工作者薪酬待遇偏低、晋升通道窄，全年流失11人"]),
+                TopicFacts(topic="政治建设", facet="党内政治生活", facts=["个别社区“三重一大”事项决策程序执行不严格"])]
+    loaded = _brief(kind=kind, org_type="community", short_name="街道党工委",
+                    name="东湖街道2026年度党组织书记抓基层党建工作述职评议会" if kind == "review" else "东湖街道2027年基层党建工作会议",
+                    date=dt.date(2027, 1, 15), problems=problems, length=4500)
+    requires = {e.id: e.requires for e in BANK.entries}
+    for seed in range(4):
+        plan = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind]).plan
+        points = [i for s in plan.sections for i in s.items]
+        for problem in problems:
+            told = problem.facts[0]
+            answering = [i for i in points if i.facet == problem.facet]
+            assert any(any(w in told for w in requires.get(c.entry_id, ())) for i in answering for c in i.elaborations), \
+                (kind, seed, problem.facet, [c.text for i in answering for c in i.elaborations])
