@@ -1735,14 +1735,23 @@ def _answer_honestly(chooser: Chooser, items: list[_ItemDraft]) -> None:
             chooser.release(other)
 
 
+NUMBERED = re.compile(r"[\d％%]|[一二三四五六七八九十百千]+[名个项次件人户]")
+
+
 def problem_clause(facts: Iterable[str]) -> str:
     """The brief's problem as the object of “针对……的问题”: its first clause that has no number in it (the
     numbers were said with the problem), cut at a clause boundary, without a closing particle."""
     for fact in facts:
-        for clause in re.split(r"[，；。,;]", fact):
+        clauses = [c.strip() for c in re.split(r"[，；。,;]", fact)]
+        # “全镇外出流动党员213名，联系管理不够经常” → 全镇外出流动党员联系管理不够经常: the count goes, its
+        # subject stays with what is said of it
+        head = re.fullmatch(r"(.{4,}?[\u4e00-\u9fff])\d+(?:\.\d+)?[名个人户家所]", clauses[0]) if len(clauses) > 1 else None
+        if head and not NUMBERED.search(clauses[1]) and len(clauses[1]) >= 4:
+            return re.sub(r"的?(?:现象|情况|问题)$", "", head.group(1) + clauses[1]).rstrip("的")
+        for clause in clauses:
             # (…存在以业务会代替党课的现象 → …存在以业务会代替党课: "的现象的问题" says it twice)
             clause = re.sub(r"的?(?:现象|情况|问题)$", "", clause.strip()).rstrip("的")
-            if len(clause) >= 6 and not re.search(r"[\d％%]|[一二三四五六七八九十百千]+[名个项次件人户]", clause):
+            if len(clause) >= 6 and not NUMBERED.search(clause):
                 return clause
     return ""
 

@@ -274,6 +274,8 @@ def test_the_point_that_answers_a_brief_problem_names_it(kind):
 
     assert problem_clause(["供电所党支部书记平均年龄52岁，35岁以下的后备人选只有3人，梯队建设跟不上"]) == "梯队建设跟不上"
     assert problem_clause(["全村98名党员中60岁以上的占58%"]) == ""  # nothing but numbers: no clause to name
+    # the count goes, its subject stays with what is said of it
+    assert problem_clause(["全镇外出流动党员213名，联系管理不够经常，有的长期不参加组织生活"]) == "全镇外出流动党员联系管理不够经常"
     assert problem_clause(["部分股室党支部“三会一课”存在以业务会代替党课的现象"]) == "部分股室党支部“三会一课”存在以业务会代替党课"
     for org_type in sorted(ORG_TYPES):
         for seed in range(3):
