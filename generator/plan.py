@@ -896,7 +896,7 @@ class _Review:
                     # (nor one that says the fact's own phrase: "“两张皮”问题尚未根本解决" over "“两张皮”问题仍然存在")
                     if restates(e) or theirs & told_subjects:
                         return 0.001
-                    return (0.3 if theirs else 1.0) * (0.005 if near and not said & _bigrams(e.text) else 1.0)
+                    return (0.3 if theirs else 1.0) * (0.02 if near and not said & _bigrams(e.text) else 1.0)
                 return 1.0
             # (a problem's headline over its fact as evidence speaks more generally than the fact)
             about = (lambda e: 1.0) if family == "problem" else _about(said)
@@ -918,9 +918,19 @@ class _Review:
             # A result of the unit's business (新增补充耕地1860亩) is the whole unit's doing, not its Party
             # committee's: said with 我们, never with the committee as its subject.
             business = self.bank.topics[g.topic].group == "融合发展" or not PARTY_WORK.search(text)
-            item.evidence = ch.need(slot, extra={"fact": text}, prefer=(
-                (lambda e: float(e.text.startswith("比如"))) if demoted else
-                (lambda e: float("{unit}" not in e.text)) if business else None))
+            if family == "problem":
+                # A problem's fact is said as it stands (“部分临床党支部受排班影响……。”): after its headline,
+                # "比如，……" would make the problem an example of itself.
+                plainly = lambda e: float(e.text == "{fact}。")  # noqa: E731
+                item.evidence = ch.pick(slot, extra={"fact": text}, prefer=plainly)
+                if item.evidence is None or item.evidence.text != f"{text}。":
+                    if item.evidence is not None:
+                        ch.release(item.evidence)
+                    item.evidence = ch._pick_again(slot, extra={"fact": text}, prefer=plainly) or \
+                        ch.need(slot, extra={"fact": text})
+            else:
+                item.evidence = ch.need(slot, extra={"fact": text}, prefer=(
+                    (lambda e: float("{unit}" not in e.text)) if business else None))
         if g.examples:
             cases = "；".join(f"{ex.post or ''}{ex.who}同志{ex.did.rstrip('。；，')}"
                              f"{'' if not ex.effect and STATES_RESULT.search(ex.did) else '，' + (ex.effect or CASE_GAP).rstrip('。')}"
@@ -953,8 +963,20 @@ class _Review:
             weigh = after_fact
             after_fact = lambda e: weigh(e) * (  # noqa: E731
                 1.0 if _takes_up(headline.text, e.text, facet, self.bank) else 0.01)
-        item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
-        if family == "problem" and g.facts and self.ctx.length > SHORT_SPEECH:
+        if not (family == "problem" and _tells_how_it_shows(g.facts)):
+            item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
+        if family == "problem" and g.facts and self.ctx.length > SHORT_SPEECH and _gives_its_cause(g.facts):
+            # The brief says why (受排班影响): a cause of the bank's would override it; what it costs may follow.
+            fresh = _not_repeating(ch, item)
+            item.last = ch.pick("problem_cause", facet=facet, prefer=lambda e: fresh(e) * people(e) * float(
+                not CAUSE.search(e.text)) * (1e-5 if e.text[:3] in ch.analysis_openers else 1.0))
+            if item.last and CAUSE.search(item.last.text):
+                ch.release(item.last)
+                item.last = None
+            if item.last:
+                ch.analysis_openers.add(item.last.text[:3])
+                item.costed = True
+        elif family == "problem" and g.facts and self.ctx.length > SHORT_SPEECH:
             # A problem the brief states closes on why it arises or what it costs: analysis, where further
             # sentences of faults would lay on the unit what nobody reported.
             fresh = _not_repeating(ch, item)
@@ -963,6 +985,20 @@ class _Review:
             if item.last:  # (two problems that both say “根子在于……” read as a form filled twice)
                 ch.analysis_openers.add(item.last.text[:3])
         return item
+
+
+# A problem fact of two clauses or more already says how the problem shows (…推迟补开，参会率不高): a sentence of
+# the bank's on a further symptom would lay on the unit a fault nobody reported.
+def _tells_how_it_shows(facts: Iterable[str]) -> bool:
+    return sum(len([c for c in re.split(r"[，；,;]", f) if len(c.strip()) >= 4]) for f in facts) >= 2
+
+
+# A fact that gives its own cause (受排班影响, 由于…, 工学矛盾): no cause of the bank's over it.
+OWN_CAUSE = re.compile(r"受[^，。；]{1,12}影响|由于|因为|因[^，。；]{1,8}(?:而|导致)|导致|工学矛盾|排班|倒班|订单|农忙|忙于")
+
+
+def _gives_its_cause(facts: Iterable[str]) -> bool:
+    return any(OWN_CAUSE.search(f) for f in facts)
 
 
 # A problem_cause sentence that says why a problem arises (说到底……); the others say what it costs
@@ -1431,8 +1467,22 @@ def _carry_hallmarks(ctx: Context, bank: PhraseBank, chooser: Chooser, rng: rand
         if not options or not targets:
             continue
         # A point of the section its topic belongs to, so the section's headline still speaks of it.
-        fitting = [e for e in options if any(bank.topics[e.topic].group in s.groups for s in targets)]
-        entry = rng.choice(fitting or options)
+        fitting = [e for e in options if any(bank.topics[e.topic].group in s.groups for s in targets)] or options
+        # (the seed's own lane first: the hallmark is every seed's, its sentence need not be)
+        entry = rng.choice([e for e in fitting if chooser.lanes.get(e.id) == chooser.lane] or fitting)
+        points = [i for s in sections for i in s.items]
+        same = next((i for i in points if i.facet == entry.facet and len(i.elaborations) >= 2), None)
+        if same is not None:
+            # A point on that facet is there already, full: the hallmark's sentence takes the place of its
+            # last one, rather than a second point on one subject (“第六” and “第七” on 后备力量).
+            # (never one that carries another hallmark, nor the point's first)
+            marks = [f for h in bank.profiles.get(ctx.org_type, {}).get("hallmarks", ()) for f in h.split("|")]
+            spare = [k for k in range(1, len(same.elaborations)) if not any(f in same.elaborations[k].text for f in marks)]
+            chosen = chooser.pick("directive_elaboration", facet=entry.facet, prefer=carries) if spare else None
+            if chosen is not None:
+                chooser.release(same.elaborations.pop(spare[-1]))
+                same.elaborations.append(chosen)
+                continue
         home = next((s for s in targets if bank.topics[entry.topic].group in s.groups), targets[-1])
         item = _directive(chooser, entry.topic, entry.facet, rng, set())
         if item:
@@ -1670,13 +1720,16 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             said = _bigrams(headline.text)
             item.opener = _pick_opener(chooser, item, lambda e: fresh(e) * on_point(e) * (
                 0.02 if said and len(said & _bigrams(e.text)) > len(said) / 2 else 1.0))
+        meets: set[str] = set()
         if about:
             # The point answering a problem of the brief names a measure for that problem where the bank has
             # one (薪酬待遇偏低 → 薪酬待遇动态调整), not only what every such point says.
             meets = {e.id for e in chooser.available("directive_elaboration", facet=f)
                      if e.requires and any(w in about for w in e.requires)}
-            measure = chooser.pick("directive_elaboration", facet=f, prefer=lambda e: float(e.id in meets),
-                                   lane_weight=SUBJECT_LANE) if meets else None
+            # (from the seed's own lane: the brief's problems are the same every seed, and seeds would share it)
+            meets = {i for i in meets if chooser.lanes.get(i) == chooser.lane}
+            measure = chooser.pick("directive_elaboration", facet=f, prefer=lambda e: float(e.id in meets)) \
+                if meets else None
             # (room for it, and for the sentence naming the problem: a point says two to five sentences)
             if measure is not None and measure.entry_id in meets and \
                     item.sentences() + _count_sentences(measure.text) + 1 <= chooser.max_sentences:
@@ -1693,8 +1746,10 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
                 more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
             item.elaborations += [more] if more else []
         clause = problem_clause(chooser.problem_facts.get(f, ()))
-        if clause:
+        measured = any(c.entry_id in meets for c in item.elaborations) if about and meets else False
+        if clause and not measured:
             # The point that answers a problem of the brief says which one: the reader hears it taken up.
+            # (not where a measure written for that problem answers it: a sentence naming it again is a seam)
             item.last = chooser.need("answer_problem", extra={"problem": clause})
         return item
     return None
@@ -1957,16 +2012,20 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
     loose = [False]
 
     def add_elaboration(item: _ItemDraft) -> bool:
-        if item.slot == "problem_elaboration" and item.facts and len(item.elaborations) >= fact_problem_most:
+        if item.slot == "problem_elaboration" and item.facts and (
+                len(item.elaborations) >= fact_problem_most or _tells_how_it_shows(item.facts)):
             # A problem the brief states is told by its fact; more of the bank's sentences around it would
             # lay further faults at the unit's door that nobody reported. What it costs may still be said.
             if item.costed or item.last is None or not CAUSE.search(item.last.text):
                 return False  # (a paragraph that closes on what it costs has said it)
             item.costed = True
             fresh, people = _not_repeating(chooser, item), _of_their_people(" ".join(item.facts))
+            # (nor the words of the sentence closing the problems: "如果任其发展" twice in a few lines)
+            outro = frames["problems_outro"].text if "problems_outro" in frames else ""
             cost = chooser.pick("problem_cause", facet=item.facet,
                                 prefer=lambda e: fresh(e) * people(e) * float(not CAUSE.search(e.text)) * (
-                                    1e-5 if e.text[:3] in chooser.analysis_openers else 1.0))
+                                    1e-5 if e.text[:3] in chooser.analysis_openers else 1.0) * (
+                                    0.01 if outro and _shares_run(e.text, outro, 3) else 1.0))
             # (from the seed's own lane only: a facet has few, and the brief's facets are the same every seed)
             if cost is not None and (CAUSE.search(cost.text) or chooser.lanes.get(cost.entry_id) != chooser.lane):
                 chooser.release(cost)

@@ -257,7 +257,7 @@ def test_an_achievement_keeps_the_facet_its_fact_is_about(example):
 
 def test_a_problem_fact_the_bank_says_nothing_about_is_an_example_under_a_general_headline():
     """Under a fact as its headline the sentences must speak of the fact; where no problem sentence of the
-    facet takes up its words, a general headline leads and the fact stands as its example."""
+    facet takes up its words, a general headline leads and the fact stands as its evidence."""
     bank = default_bank()
     odd = "个别支部微信群管理松散"  # nothing in the bank's problem sentences on 微信群
     loaded = _problem_brief([odd])
@@ -269,7 +269,9 @@ def test_a_problem_fact_the_bank_says_nothing_about_is_an_example_under_a_genera
                      if words & content_bigrams(e.text, bank)]
         assert len(supported) < 2
         assert item.headline.text != odd and item.evidence is not None
-        assert item.evidence.text == f"比如，{odd}。"  # the example of a more general headline
+        # the evidence of a more general headline, said as it stands ("比如，" would make the problem an
+        # example of itself)
+        assert item.evidence.text == f"{odd}。"
 
 
 @pytest.mark.parametrize("org_type", sorted(ORG_TYPES))
