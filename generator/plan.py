@@ -182,7 +182,13 @@ class Chooser:
         # profiles, “服务群众=服务师生”.
         # (never inside 人民群众, which every unit serves)
         self.own_words = dict(pair.split("=", 1) for pair in profile.get("replace", ()) if "=" in pair)
-        self._own_words = re.compile("(?<!人民)(?:" + "|".join(
+        if ctx.audience.endswith("各党支部") and ctx.scope != "system":
+            # A unit whose own organisations are all branches (学校各党支部) calls them so: not 各级党组织 or
+            # 各基层党组织, which speak of a system of many levels.
+            self.own_words.update({"各基层党组织": "各党支部", "各级党组织": "各党支部", "各党组织": "各党支部"})
+        if "股室" in ctx.brief_text and "处室" not in ctx.brief_text:
+            self.own_words["处室"] = "股室"  # a county bureau's sections, as its brief calls them
+        self._own_words = re.compile("(?<!人民)(?<!职工)(?<!患者)(?<!师生)(?:" + "|".join(
             map(re.escape, sorted(self.own_words, key=len, reverse=True))) + ")") if self.own_words else None
         self._frame_memo: dict[str, int] = {}
         # Requirements the brief's own problems forbid: where branches are faulted for holding 党课 inside
