@@ -1221,6 +1221,14 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
                 no_report = _no_report_unless(ctx)
                 frames[name] = chooser.need(name, prefer=lambda e: 0.0 if (
                     "{spirit}" in e.text or GUIDING_FORMULA.search(e.text)) else no_report(e))
+        # …nor does a work speech's opening context say them before it (the formula twice, and in two forms:
+        # 二十届历次全会精神, then 二十届四中全会精神).
+        said = frames.get("work_context")
+        if said and (GUIDING_FORMULA.search(said.text) or "中国特色社会主义思想" in said.text):
+            chooser.release(said)
+            frames["work_context"] = chooser.need("work_context", prefer=lambda e: 0.0 if (
+                "{spirit}" in e.text or GUIDING_FORMULA.search(e.text) or "中国特色社会主义思想" in e.text) else (
+                1.0 if ctx.period == "year" or "{horizon}" in e.text or "下半年" in e.text else 0.01))
         # The frame of the day opens the part of the directives: a plain lead after it says the same again.
         for sec in sections:
             if sec.lead and sec.style != "argument":  # (an argument section's lead is its 这是…只有…才 triad)

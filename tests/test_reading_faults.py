@@ -486,3 +486,15 @@ def test_the_point_answering_a_problem_takes_a_measure_written_for_it(kind):
             # (each seed draws from its own third of the bank: a measure in another seed's third is left to it)
             met += any(any(w in told for w in requires.get(c.entry_id, ())) for i in answering for c in i.elaborations)
     assert met >= len(problems) * 6 // 2, met  # most answers take a measure written for their problem
+
+
+@pytest.mark.parametrize("org_type", ("soe", "community", "hospital"))
+def test_a_work_speech_states_the_guiding_formulas_once(org_type):
+    from generator.samplebriefs import sample_brief
+
+    for seed in range(3):
+        loaded = sample_brief(org_type, variant=seed, kind="work", facts=True)
+        text = generate(loaded.path, seed=seed, loaded=loaded, kinds=["work"]).draft.body_text
+        # the frame of the day says them; the opening does not say them before it
+        assert text.count("中国特色社会主义思想为指导") <= 1, (seed, text[:600])
+        assert len(re.findall("二十届[^，。；]{0,4}全会精神", text)) <= 1, seed
