@@ -289,6 +289,14 @@ def sound_costs(c: str) -> dict[str, float]:
     return {alt: -math.log(p) for alt, p in prob.items() if alt != c and alt not in _NUMERALS}
 
 
+@lru_cache(maxsize=8192)
+def _channel_alts(c: str) -> tuple[frozenset[str], dict[str, int]]:
+    """The characters of ``channel(c)`` as a set, and each one's place in it: the context rule intersects them
+    with a neighbour's followers (in C) and keeps the few it finds in the channel's order."""
+    alts = [alt for alt, _ in channel(c)]
+    return frozenset(alts), {alt: k for k, alt in enumerate(alts)}
+
+
 def confusables(c: str) -> tuple[str, ...]:
     """Common characters that sound like ``c`` (any tone, or a near sound) or look like it."""
     return tuple(alt for alt, _ in channel(c))
@@ -837,6 +845,8 @@ _LM_NEVER = set("的地得") | _NUMERALS  # never questioned: 的/地/得 have t
 LM_NEED = 4.0
 LM_PAIR_NEED = 5.0
 BOS_EOS = ("^", "$")
+# How far below the exact test a candidate is dropped early: rounding never drops one the test would keep.
+_SLACK = 1e-6
 
 
 def _lm():
@@ -857,11 +867,15 @@ def context_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -ma
         if i in skip or c in _LM_NEVER:
             continue
         j = i + 1
+        # 的/地/得 are offered too: leaving them out lost slips on the dev set and no false alarm
+        alts, place = _channel_alts(c)
+        near = alts & lm.seen_after_set(s[j - 1]) | alts & lm.seen_before_set(s[j + 1])
+        if not near:
+            continue
         base = sum(lps[j:j + span])
         room = -base - need  # a candidate costing more cannot reach need
-        after, before = lm.seen_after(s[j - 1]), lm.seen_before(s[j + 1])
-        # 的/地/得 are offered too: leaving them out lost slips on the dev set and no false alarm
-        cands = [(alt, cost) for alt, cost in channel(c) if cost <= room and (alt in after or alt in before)]
+        costs = channel(c)
+        cands = [costs[k] for k in sorted(place[alt] for alt in near) if costs[k][1] <= room]
         if not cands:
             continue
         floors = [base + need + cost for _, cost in cands] if need != -math.inf else None
@@ -870,16 +884,18 @@ def context_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -ma
                 yield i, c, alt, lp - base, cost
 
 
-def context_pair_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -math.inf, weight: float = 0.0):
+def context_pair_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -math.inf, weight: float = 0.0,
+                            skip_pairs: Iterable[int] = ()):
     """(position, written pair, sound-alike word, n-gram gain, the two characters' sound costs) for two
     neighbouring characters both replaced by a dictionary word read the same (the input method's wrong
-    candidate: 墙画 for 强化), leaving out those whose gain less ``weight`` times the cost cannot reach ``need``."""
+    candidate: 墙画 for 强化), leaving out those whose gain less ``weight`` times the cost cannot reach ``need``,
+    and the pairs starting at ``skip_pairs``."""
     s = BOS_EOS[0] + run + BOS_EOS[1]
-    skip = set(skip)
+    skip, skip_pairs = set(skip), set(skip_pairs)
     lps = None
     for i in range(len(run) - 1):
         a, b = run[i], run[i + 1]
-        if i in skip or i + 1 in skip or a in _LM_NEVER or b in _LM_NEVER:
+        if i in skip or i + 1 in skip or i in skip_pairs or a in _LM_NEVER or b in _LM_NEVER:
             continue
         words = [w for w in _sound_words(a, b) if w[0] != a and w[1] != b]
         if not words:
@@ -896,7 +912,10 @@ def context_pair_candidates(run: str, lm, skip: Iterable[int] = (), need: float 
             cost = cost_a.get(w[0], _FAR) + cost_b.get(w[1], _FAR)
             if weight * cost > room:
                 continue
-            yield i, a + b, w, lm.around(s[:j] + w + s[j + 2:], j, 2) - base, cost
+            # a word whose window is sure to read too badly is left before its last factors are worked out
+            lp = lm.around(s[:j] + w + s[j + 2:], j, 2, floor=base + need + weight * cost - _SLACK)
+            if lp is not None:
+                yield i, a + b, w, lp - base, cost
 
 
 def find_context_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = (),
@@ -909,11 +928,13 @@ def find_context_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer:
         return []
     skip = set(skip) | known_positions(run, known_words)
     genre = _genre()
+    # a pair the bank writes is the genre's own: never questioned, so its candidates are not even scored
+    own = [i for i in range(len(run) - 1) if genre.writes(run[i:i + 2])]
     best: dict[int, Slip] = {}
     before: dict[int, float] = {}
-    for i, ab, w, gain, cost in context_pair_candidates(run, lm, skip, LM_PAIR_NEED, LM_PAIR_CHANNEL_WEIGHT):
+    for i, ab, w, gain, cost in context_pair_candidates(run, lm, skip, LM_PAIR_NEED, LM_PAIR_CHANNEL_WEIGHT, own):
         score = gain - LM_PAIR_CHANNEL_WEIGHT * cost
-        if score < LM_PAIR_NEED or genre.writes(ab):  # a pair the bank writes is the genre's own
+        if score < LM_PAIR_NEED:
             continue
         score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, ab, w, before)
         _keep_best(best, Slip(i, ab, w, w, score, "lmpair"), threshold)
@@ -930,12 +951,14 @@ def find_context_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scor
         return []
     skip = set(skip) | known_positions(run, known_words)
     genre = _genre()
+    # a character the bank writes next to either neighbour is the genre's own wording: never questioned, so
+    # its candidates are not even scored (in the genre's own prose, that is most characters)
+    skip.update(i for i in range(len(run)) if genre.writes(run[max(0, i - 1):i + 1]) or genre.writes(run[i:i + 2]))
     best: dict[int, Slip] = {}
     before: dict[int, float] = {}
     for i, c, alt, gain, cost in context_candidates(run, lm, skip, LM_NEED):
         score = gain - cost
-        # a character the bank writes next to either neighbour is the genre's own wording
-        if score < LM_NEED or genre.writes(run[max(0, i - 1):i + 1]) or genre.writes(run[i:i + 2]):
+        if score < LM_NEED:
             continue
         score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, c, alt, before)
         _keep_best(best, Slip(i, c, alt, alt, score, "lm"), threshold)
