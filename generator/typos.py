@@ -303,6 +303,7 @@ def confusables(c: str) -> tuple[str, ...]:
 
 
 KNOWN_WORD_FREQ = 1000
+_ROUTES_KEPT = 100_000  # written windows whose segmentation a Scorer keeps (a few per character checked)
 
 
 class Scorer:
@@ -317,11 +318,36 @@ class Scorer:
                 jieba_module.add_word(w, KNOWN_WORD_FREQ)
         self.freq = freq
         self.log_total = math.log(jieba_module.dt.total)
+        self._routes: dict[str, list[float]] = {}
 
     def best(self, text: str) -> float:
+        route = [0.0] * (len(text) + 1)
+        self._fill(text, route, len(text))
+        return route[0]
+
+    def route(self, text: str) -> list[float]:
+        """route[k]: the best log-probability of segmenting text[k:] (route[0] is ``best(text)``). The written
+        windows are kept: each is asked for once per candidate place, by more than one rule. The list is
+        shared, not to be changed."""
+        route = self._routes.get(text)
+        if route is None:
+            if len(self._routes) >= _ROUTES_KEPT:
+                self._routes.clear()
+            route = self._routes[text] = [0.0] * (len(text) + 1)
+            self._fill(text, route, len(text))
+        return route
+
+    def best_replaced(self, text: str, route: list[float], end: int) -> float:
+        """``best(text)`` for a text as long as the one ``route`` was made for and the same from ``end`` on:
+        the segmentation of what follows ``end`` is the same, so only the positions before it are worked out."""
+        new = route[:]
+        self._fill(text, new, end)
+        return new[0]
+
+    def _fill(self, text: str, route: list[float], end: int) -> None:
+        """route[k] for every k before ``end``, from route[end:]."""
         n, freq, lt = len(text), self.freq, self.log_total
-        route = [0.0] * (n + 1)
-        for i in range(n - 1, -1, -1):
+        for i in range(end - 1, -1, -1):
             best = -lt + route[i + 1] + (math.log(freq.get(text[i], 0) or 1))
             for j in range(i + 2, min(n, i + _MAXW) + 1):
                 f = freq.get(text[i:j])
@@ -332,7 +358,6 @@ class Scorer:
                     if s > best:
                         best = s
             route[i] = best
-        return route[0]
 
 
 @lru_cache(maxsize=4)
@@ -427,8 +452,9 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                 if not longest:
                     continue
                 if before is None:
-                    before = scorer.best(run[a:b])
-                gain = scorer.best(run[a:i] + alt + run[i + 1:b]) - before
+                    route = scorer.route(run[a:b])
+                    before = route[0]
+                gain = scorer.best_replaced(run[a:i] + alt + run[i + 1:b], route, i + 1 - a) - before
                 # a word made only with function words around the replacement (为的是) is weak evidence
                 weak = STOP_PENALTY if all(x in _NEVER for x in made.replace(alt, "", 1)) else 0.0
                 score = gain - cost - penalty - weak + LONG_WORD_BONUS * (min(longest, 4) - 2)
@@ -609,8 +635,9 @@ def find_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                 continue
             if before is None:
                 lo, hi = max(0, i - _WINDOW), min(n, i + 2 + _WINDOW)
-                before = scorer.best(run[lo:hi])
-            gain = scorer.best(run[lo:i] + w + run[i + 2:hi]) - before
+                route = scorer.route(run[lo:hi])
+                before = route[0]
+            gain = scorer.best_replaced(run[lo:i] + w + run[i + 2:hi], route, i + 2 - lo) - before
             if w[0] == a or w[1] == b:
                 one = max(one, gain)
                 continue
@@ -931,12 +958,11 @@ def find_context_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer:
     # a pair the bank writes is the genre's own: never questioned, so its candidates are not even scored
     own = [i for i in range(len(run) - 1) if genre.writes(run[i:i + 2])]
     best: dict[int, Slip] = {}
-    before: dict[int, float] = {}
     for i, ab, w, gain, cost in context_pair_candidates(run, lm, skip, LM_PAIR_NEED, LM_PAIR_CHANNEL_WEIGHT, own):
         score = gain - LM_PAIR_CHANNEL_WEIGHT * cost
         if score < LM_PAIR_NEED:
             continue
-        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, ab, w, before)
+        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, ab, w)
         _keep_best(best, Slip(i, ab, w, w, score, "lmpair"), threshold)
     return _apart(list(best.values()))
 
@@ -955,23 +981,21 @@ def find_context_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scor
     # its candidates are not even scored (in the genre's own prose, that is most characters)
     skip.update(i for i in range(len(run)) if genre.writes(run[max(0, i - 1):i + 1]) or genre.writes(run[i:i + 2]))
     best: dict[int, Slip] = {}
-    before: dict[int, float] = {}
     for i, c, alt, gain, cost in context_candidates(run, lm, skip, LM_NEED):
         score = gain - cost
         if score < LM_NEED:
             continue
-        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, c, alt, before)
+        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, c, alt)
         _keep_best(best, Slip(i, c, alt, alt, score, "lm"), threshold)
     return _apart(list(best.values()))
 
 
-def _segmentation_gain(scorer: Scorer, run: str, at: int, wrong: str, alt: str, before: dict[int, float]) -> float:
+def _segmentation_gain(scorer: Scorer, run: str, at: int, wrong: str, alt: str) -> float:
     """How much better the dictionary segments the window around ``at`` with ``alt`` in place of ``wrong``
-    (the written window's score is kept in ``before``: every candidate at one place shares it)."""
+    (the scorer keeps the written window's segmentation: every candidate at one place shares it)."""
     lo, hi = max(0, at - _WINDOW), min(len(run), at + len(wrong) + _WINDOW)
-    if at not in before:
-        before[at] = scorer.best(run[lo:hi])
-    return scorer.best(run[lo:at] + alt + run[at + len(wrong):hi]) - before[at]
+    route = scorer.route(run[lo:hi])
+    return scorer.best_replaced(run[lo:at] + alt + run[at + len(wrong):hi], route, at + len(wrong) - lo) - route[0]
 
 
 def _keep_best(best: dict[int, Slip], slip: Slip, threshold: float) -> None:
