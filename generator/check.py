@@ -1414,17 +1414,18 @@ def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], thresho
     out = []
     for start, run, skip in _runs_to_check(para.text, rules, terms):
         tokens = _cut(run)
+        # the genre's own words are never questioned: found once here rather than by every finder
         known_skip = set(skip) | known_positions(run, known)
         pairs = find_pair_slips(run, tokens, _scorer(), known_skip, pair_threshold)
         taken = {p for x in pairs for p in (x.start, x.start + 1)}
-        slips = [x for x in find_slips(run, tokens, _scorer(), skip, known, threshold) if x.start not in taken]
+        slips = [x for x in find_slips(run, tokens, _scorer(), known_skip, (), threshold) if x.start not in taken]
         taken |= {x.start for x in slips}
         slips += [x for x in find_word_slips(run, tokens, _scorer(), skip, word_threshold) if x.start not in taken]
         slips += pairs
         if context_threshold != float("inf"):
             for finder, t in ((find_context_slips, context_threshold), (find_context_pair_slips, context_pair_threshold)):
                 near = {p + d for x in slips for p in range(x.start, x.start + len(x.wrong)) for d in range(-2, 3)}
-                slips += [x for x in finder(run, tokens, _scorer(), skip, known, t)
+                slips += [x for x in finder(run, tokens, _scorer(), known_skip, (), t)
                           if not near & set(range(x.start, x.start + len(x.wrong)))]
         out += [(start + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
     return out

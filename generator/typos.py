@@ -362,14 +362,17 @@ class Scorer:
 
 @lru_cache(maxsize=4)
 def _known_pattern(words: tuple[str, ...]):
+    """One alternation of ``words``, the longest first (cached by the words as given: the checker passes the
+    same tuple for every run)."""
     import re
 
-    return re.compile("|".join(map(re.escape, words))) if words else None
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
 def known_positions(run: str, known_words: Iterable[str]) -> set[int]:
     """Positions inside the genre's own words (纠治, 急难愁盼): never questioned."""
-    rx = _known_pattern(tuple(sorted(set(known_words), key=len, reverse=True))) if known_words else None
+    rx = _known_pattern(tuple(known_words)) if known_words else None
     return {i for m in rx.finditer(run) for i in range(m.start(), m.end())} if rx is not None else set()
 
 
