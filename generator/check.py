@@ -524,28 +524,86 @@ _NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
 _JIEBA = None
 
 
-def _load_jieba_cache(jieba) -> bool:
-    """Read jieba's own dictionary cache as ``jieba.initialize`` would, but in one read: ``marshal.load`` on the
-    open file, as jieba does it, takes two to three times as long as ``marshal.loads`` on its bytes. Only the
-    default dictionary's cache in the user's own cache folder, written by this user; anything else (no cache
-    yet, another dictionary, a damaged file) is left to jieba."""
-    import marshal
-    import os
+# jieba's dictionary as this checker keeps it in the user's cache: the words run together in one string and
+# their counts packed, which loads in less time than jieba's own cache (a dict of half a million entries built
+# by marshal), and beside them the dictionary's two-character keys (see ``typos.two_char_keys``).
+_DICTIONARY_FORMAT = 1
+_DICTIONARY_KIND = "dictionary"
+# (the FREQ dict they were read with, its size then, first character → second characters, second → first)
+_TWO_CHAR_KEYS: Optional[tuple[dict, int, dict[str, str], dict[str, str]]] = None
+
+
+def _dictionary_digest(jieba) -> Optional[str]:
+    """What the kept dictionary is made from: jieba's default dictionary file (path, size, time), jieba's version
+    and this format. None when another dictionary is in use, the file is not found, or caching is off."""
+    import hashlib
 
     dt = jieba.dt
-    if dt.initialized or dt.cache_file or dt.dictionary != jieba.DEFAULT_DICT or not dt.tmp_dir:
+    if os.environ.get("DRAFTGEN_NO_CACHE") or dt.initialized or dt.cache_file or dt.dictionary != jieba.DEFAULT_DICT:
+        return None
+    path = os.path.join(os.path.dirname(os.path.abspath(jieba.__file__)), jieba.DEFAULT_DICT_NAME)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    tag = f"{_DICTIONARY_KIND}|{_DICTIONARY_FORMAT}|{jieba.__version__}|{path}|{st.st_size}|{st.st_mtime_ns}"
+    return hashlib.sha256(tag.encode()).hexdigest()
+
+
+def _load_dictionary(jieba, digest: str) -> bool:
+    """Set jieba's dictionary from the user's cache; False when it is missing, foreign or damaged."""
+    global _TWO_CHAR_KEYS
+    import array
+    import marshal
+
+    from . import diskcache
+
+    blob = diskcache.read(f"{_DICTIONARY_KIND}-{digest[:12]}.marshal", digest)
+    if blob is None:
         return False
     try:
-        with open(os.path.join(dt.tmp_dir, "jieba.cache"), "rb") as f:
-            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
-                return False
-            freq, total = marshal.loads(f.read())
-    except Exception:
+        words, packed, total, after, before = marshal.loads(blob)
+        counts = array.array("q")
+        counts.frombytes(packed)
+        words = words.split("\n")
+        if len(words) != len(counts) or not isinstance(total, int) or not isinstance(after, dict) or \
+                not isinstance(before, dict):
+            return False
+    except Exception:  # damaged: jieba loads its own, and the file is written anew
         return False
-    if not isinstance(freq, dict) or not isinstance(total, int):
-        return False
-    dt.FREQ, dt.total, dt.initialized = freq, total, True
+    freq = dict(zip(words, counts))
+    jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = freq, total, True
+    _TWO_CHAR_KEYS = (freq, len(freq), after, before)
     return True
+
+
+def _save_dictionary(jieba, digest: str) -> None:
+    """Keep jieba's freshly loaded dictionary in the user's cache (failing to is no error)."""
+    global _TWO_CHAR_KEYS
+    import array
+    import marshal
+
+    from . import diskcache
+    from .typos import two_char_keys
+
+    freq = jieba.dt.FREQ
+    if any("\n" in w for w in freq):
+        return  # the words could not be told apart again
+    after, before = two_char_keys(freq)
+    _TWO_CHAR_KEYS = (freq, len(freq), after, before)
+    try:
+        blob = marshal.dumps(("\n".join(freq), array.array("q", freq.values()).tobytes(), jieba.dt.total, after,
+                              before))
+    except (ValueError, OverflowError, TypeError):
+        return
+    diskcache.write(f"{_DICTIONARY_KIND}-{digest[:12]}.marshal", digest, blob)
+
+
+def two_char_keys_now(freq: dict) -> Optional[tuple[dict[str, str], dict[str, str]]]:
+    """The two-character keys read or made with the dictionary, while ``freq`` is that dictionary unchanged."""
+    if _TWO_CHAR_KEYS is not None and _TWO_CHAR_KEYS[0] is freq and _TWO_CHAR_KEYS[1] == len(freq):
+        return _TWO_CHAR_KEYS[2], _TWO_CHAR_KEYS[3]
+    return None
 
 
 def segmenter():
@@ -576,8 +634,11 @@ def segmenter():
         except OSError:
             pass
         jieba.dt.tmp_dir = str(cache_dir())
-        if not _load_jieba_cache(jieba):
+        digest = _dictionary_digest(jieba)
+        if digest is None or not _load_dictionary(jieba, digest):
             jieba.initialize()
+            if digest is not None:
+                _save_dictionary(jieba, digest)
         _JIEBA = jieba
     return _JIEBA
 
@@ -1368,7 +1429,8 @@ def _scorer():
     if _SCORER is None:
         from .typos import Scorer
 
-        _SCORER = Scorer(segmenter(), load_rules().known_words)
+        jieba = segmenter()
+        _SCORER = Scorer(jieba, load_rules().known_words, two_char_keys_now(jieba.dt.FREQ))
         _cut.cache_clear()  # the genre's words are in the dictionary now
     return _SCORER
 

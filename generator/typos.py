@@ -306,19 +306,59 @@ KNOWN_WORD_FREQ = 1000
 _ROUTES_KEPT = 100_000  # written windows whose segmentation a Scorer keeps (a few per character checked)
 
 
+def two_char_keys(freq: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """The dictionary's two-character keys (words and prefixes of longer words): first character → the
+    characters seen after it, and second character → those seen before it, run together."""
+    after: dict[str, list[str]] = {}
+    before: dict[str, list[str]] = {}
+    for w in freq:
+        if len(w) == 2:
+            after.setdefault(w[0], []).append(w[1])
+            before.setdefault(w[1], []).append(w[0])
+    return {k: "".join(v) for k, v in after.items()}, {k: "".join(v) for k, v in before.items()}
+
+
 class Scorer:
     """Best-segmentation log-probability under jieba's dictionary."""
 
-    def __init__(self, jieba_module, known_words: Iterable[str] = ()) -> None:
+    def __init__(self, jieba_module, known_words: Iterable[str] = (),
+                 two_char: tuple[dict[str, str], dict[str, str]] | None = None) -> None:
+        """``two_char``: ``two_char_keys`` of the dictionary as it is now, if already at hand."""
         # The genre's own words that jieba lacks count as common words: added to jieba's dictionary (as
         # jieba.add_word does, prefixes included), so segmentation knows them too.
         freq = jieba_module.dt.FREQ
+        added = []
         for w in known_words:
             if (freq.get(w) or 0) < KNOWN_WORD_FREQ:
                 jieba_module.add_word(w, KNOWN_WORD_FREQ)
+                added.append(w)
         self.freq = freq
         self.log_total = math.log(jieba_module.dt.total)
         self._routes: dict[str, list[float]] = {}
+        if two_char is None:
+            self._after, self._before = two_char_keys(freq)
+        else:  # the words just added bring their first two characters as a key
+            self._after, self._before = dict(two_char[0]), dict(two_char[1])
+            for w in added:
+                if len(w) >= 2:
+                    self._after[w[0]] = self._after.get(w[0], "") + w[1]
+                    self._before[w[1]] = self._before.get(w[1], "") + w[0]
+        self._after_sets: dict[str, frozenset[str]] = {}
+        self._before_sets: dict[str, frozenset[str]] = {}
+
+    def followers(self, c: str) -> frozenset[str]:
+        """The characters x for which c + x is a key of the dictionary (a word or the start of one)."""
+        got = self._after_sets.get(c)
+        if got is None:
+            got = self._after_sets[c] = frozenset(self._after.get(c, ""))
+        return got
+
+    def leaders(self, c: str) -> frozenset[str]:
+        """The characters x for which x + c is a key of the dictionary."""
+        got = self._before_sets.get(c)
+        if got is None:
+            got = self._before_sets[c] = frozenset(self._before.get(c, ""))
+        return got
 
     def best(self, text: str) -> float:
         route = [0.0] * (len(text) + 1)
@@ -431,7 +471,18 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
             starts = [(i - s, run[s:i]) for s in range(max(0, i - 3), i) if freq.get(run[s:i]) is not None]
             tails = [run[i + 1:e] for e in range(i + 1, min(n, i + _MAXW) + 1)]
             nxt = tails[1] if len(tails) > 1 else ""
+            # A replacement can make a word only if it makes a key of the dictionary with what stands before or
+            # after it. Most make none: the two-character keys rule them out without the large dictionary.
+            alts = _channel_alts(c)[0]
+            makes = alts & scorer.leaders(nxt) if nxt else frozenset()
+            for k, left in starts:
+                if k == 1:
+                    makes = makes | alts & scorer.followers(left)
+                else:
+                    makes = makes.union(alt for alt in alts if freq.get(left + alt) is not None)
             for alt, cost in channel(c):
+                if alt not in makes:
+                    continue
                 longest, made, made_at = 0, "", i
                 for k, left in starts:
                     head = left + alt

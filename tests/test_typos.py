@@ -207,21 +207,25 @@ def test_a_bad_sound_words_line_is_located(tmp_path, monkeypatch):
     assert not list((tmp_path / "draftgen").glob("soundwords-*.marshal"))  # a faulty file is not cached
 
 
-def test_jiebas_cache_read_in_one_go_equals_jiebas_own_load(tmp_path):
+def test_the_kept_dictionary_equals_jiebas_own_load(tmp_path):
     code = (
-        "import sys, jieba\n"
-        "from generator import check\n"
-        "jieba.setLogLevel(60)\n"
-        f"jieba.dt.tmp_dir = {str(tmp_path)!r}\n"
-        "print(check._load_jieba_cache(jieba))\n"  # no cache yet: left to jieba
-        "jieba.initialize()\n"  # jieba writes its cache
-        "own = (dict(jieba.dt.FREQ), jieba.dt.total)\n"
-        "t = jieba.Tokenizer(); t.tmp_dir = jieba.dt.tmp_dir\n"
-        "fake = type('J', (), {'dt': t, 'DEFAULT_DICT': jieba.DEFAULT_DICT})\n"
-        "print(check._load_jieba_cache(fake), (t.FREQ, t.total) == own, t.initialized)\n"
-        "open(jieba.dt.tmp_dir + '/jieba.cache', 'wb').write(b'garbage')\n"
-        "t2 = jieba.Tokenizer(); t2.tmp_dir = jieba.dt.tmp_dir\n"
-        "print(check._load_jieba_cache(type('J', (), {'dt': t2, 'DEFAULT_DICT': jieba.DEFAULT_DICT})))\n")
+        "import os, sys, jieba\n"
+        "from generator import check, typos\n"
+        f"os.environ['XDG_CACHE_HOME'] = {str(tmp_path)!r}\n"
+        "j = check.segmenter()\n"  # no cache yet: jieba loads its own, and it is kept
+        "own = (dict(j.dt.FREQ), j.dt.total)\n"
+        "t = jieba.Tokenizer()\n"
+        "fake = type('J', (), {'dt': t, 'DEFAULT_DICT': jieba.DEFAULT_DICT, 'DEFAULT_DICT_NAME': 'dict.txt',\n"
+        "                      '__file__': jieba.__file__, '__version__': jieba.__version__})\n"
+        "digest = check._dictionary_digest(fake)\n"
+        "print(check._load_dictionary(fake, digest), (t.FREQ, t.total) == own, t.initialized)\n"
+        "print(check.two_char_keys_now(t.FREQ) == typos.two_char_keys(own[0]))\n"
+        "t.add_word('龘靐齉', 5)\n"  # the keys no longer describe the dictionary
+        "print(check.two_char_keys_now(t.FREQ))\n"
+        "kept = next((__import__('pathlib').Path(os.environ['XDG_CACHE_HOME']) / 'draftgen').glob('dictionary-*'))\n"
+        "kept.write_bytes(kept.read_bytes()[:200])\n"
+        "t2 = jieba.Tokenizer()\n"
+        "print(check._load_dictionary(type('J', (), {'dt': t2}), digest))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True", "True", "True", "False"]
+    assert done.stdout.split() == ["True", "True", "True", "True", "None", "False"]
