@@ -20,6 +20,7 @@ generated draft never gets this far.
 
 from __future__ import annotations
 
+import array
 import math
 import re
 import unicodedata
@@ -270,6 +271,75 @@ def _sound_channel(mine: tuple[str, ...]) -> dict[str, float]:
 @lru_cache(maxsize=8192)
 def channel(c: str) -> tuple[tuple[str, float], ...]:
     """(character the writer may have meant, cost) for a written ``c``: cost is -log P(c written | meant)."""
+    table = _kept_tables()
+    if table is None:
+        return _channel_of(c)
+    alts, costs, _, _ = table["channel"].get(c, _NO_CHANNEL)
+    return tuple(zip(alts, _floats(costs)))
+
+
+@lru_cache(maxsize=8192)
+def sound_costs(c: str) -> dict[str, float]:
+    """meant character → cost, as in ``channel``, for the sound-alikes of a written ``c`` only."""
+    table = _kept_tables()
+    if table is None:
+        return _sound_costs_of(c)
+    _, _, alts, costs = table["channel"].get(c, _NO_CHANNEL)
+    return dict(zip(alts, _floats(costs)))
+
+
+def _floats(packed: bytes) -> array.array:
+    out = array.array("d")
+    out.frombytes(packed)
+    return out
+
+
+_NO_CHANNEL = ("", b"", "", b"")  # a character in no sound or shape group: nothing to mistake it for
+_TABLES_FORMAT = b"typo-tables 1"
+
+
+@lru_cache(maxsize=1)
+def _kept_tables() -> dict | None:
+    """Every character's channel and sound costs, and its toneless readings, worked out once per machine and kept
+    in the user's cache under the digest of the sound and shape files and of this module (working them out for
+    the thousand characters of a long text cost a check a tenth of a second). None when caching is off."""
+    import hashlib
+    import marshal
+    import os
+
+    from . import diskcache
+
+    if os.environ.get("DRAFTGEN_NO_CACHE"):
+        return None
+    h = hashlib.sha256(_TABLES_FORMAT + f"|{marshal.version}".encode())
+    try:
+        for path in (RULES_DIR / SOUND_FILE, RULES_DIR / SHAPE_FILE, Path(__file__)):
+            h.update(b"\0" + path.read_bytes())
+    except OSError:
+        return None
+    digest = h.hexdigest()
+    name = f"typotables-{digest[:12]}.marshal"
+    blob = diskcache.read(name, digest)
+    if blob is not None:
+        try:
+            table = marshal.loads(blob)
+            if isinstance(table, dict) and isinstance(table.get("channel"), dict) and \
+                    isinstance(table.get("toneless"), dict):
+                return table
+        except (ValueError, EOFError, TypeError):
+            pass  # damaged: made afresh, and the write replaces it
+    _, sounds = _sound_groups()
+    chan = {}
+    for c in sorted(set(sounds) | set(_shape_index())):
+        pairs, by_sound = _channel_of(c), _sound_costs_of(c)
+        chan[c] = ("".join(alt for alt, _ in pairs), array.array("d", [cost for _, cost in pairs]).tobytes(),
+                   "".join(by_sound), array.array("d", by_sound.values()).tobytes())
+    table = {"channel": chan, "toneless": _toneless_by_char_of()}
+    diskcache.write(name, digest, marshal.dumps(table))
+    return table
+
+
+def _channel_of(c: str) -> tuple[tuple[str, float], ...]:
     _, sounds = _sound_groups()
     shape = _shape_index()
     prob = dict(_sound_channel(sounds.get(c, ())))
@@ -282,9 +352,7 @@ def channel(c: str) -> tuple[tuple[str, float], ...]:
     return tuple((alt, -math.log(p)) for alt, p in prob.items() if alt not in _NUMERALS)
 
 
-@lru_cache(maxsize=8192)
-def sound_costs(c: str) -> dict[str, float]:
-    """meant character → cost, as in ``channel``, for the sound-alikes of a written ``c`` only."""
+def _sound_costs_of(c: str) -> dict[str, float]:
     prob = _sound_channel(_sound_groups()[1].get(c, ()))
     return {alt: -math.log(p) for alt, p in prob.items() if alt != c and alt not in _NUMERALS}
 
@@ -572,6 +640,11 @@ _SOUND_LINE = re.compile(r"^([a-z]+ [a-z]+)\t((?:[\u4e00-\u9fff]{2})+)$", re.M)
 @lru_cache(maxsize=1)
 def _toneless_by_char() -> dict[str, tuple[str, ...]]:
     """character → its toneless syllables (every reading the sound groups give it)."""
+    table = _kept_tables()
+    return _toneless_by_char_of() if table is None else table["toneless"]
+
+
+def _toneless_by_char_of() -> dict[str, tuple[str, ...]]:
     _, sounds = _sound_groups()
     return {c: tuple(dict.fromkeys(s[:-1] for s in v)) for c, v in sounds.items()}
 
