@@ -26,10 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+from . import regexcache
 from .errors import BankError, InputError, RefusedError
 from .paths import RULES_DIR
 from .readers import Paragraph, SourceDocument, decode_text, read_document, read_documents
-from .yamlio import line_of, parse_date, read_yaml
 
 ERROR, DOUBT, HINT = "错误", "疑似", "提示"
 SEVERITIES = (ERROR, DOUBT, HINT)
@@ -87,7 +87,7 @@ def _finding(code: str, para: Paragraph, message: str, *, start: int = -1, end: 
 # ---------------------------------------------------------------- characters
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_HAN_RUN = re.compile(f"[{_HAN}]+")
+_HAN_RUN = regexcache.compile(f"[{_HAN}]+")
 _CN_PUNCT = "，。、；：！？“”‘’（）《》【】〔〕…—·「」『』"
 
 
@@ -192,21 +192,21 @@ class Rules:
     missing: tuple[Optional[re.Pattern], dict] = (None, {})  # fixed phrases less a few characters → phrase
 
 
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID_RE = regexcache.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Values a message or suggestion may refer to, filled in from the speech date.
 TEXT_PLACEHOLDERS = {
     "year": "讲话年份，如 2026",
     "party_years": "建党周年数（年份 − 1921），如 105",
     "plan": "讲话年份所在的五年规划，如“十五五”",
 }
-_TEXT_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_TEXT_PLACEHOLDER = regexcache.compile(r"\{([a-z_]+)\}")
 
 
 def fill_placeholders(text: str, date: dt.date) -> str:
     values = {"year": str(date.year), "party_years": str(date.year - 1921),
               "plan": f"{cn_numeral((date.year - 1953) // 5 + 1)}五"}
     return _TEXT_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-_DOUBLED = re.compile(r"(.{1,8})\1")
+_DOUBLED = regexcache.compile(r"(.{1,8})\1")
 
 # What each rule file may contain: top-level key → kind.
 _FILE_SCHEMAS: dict[str, dict[str, str]] = {
@@ -228,6 +228,8 @@ _RECORD_FIELDS = {
 
 
 def _string_list(value, where: str, key: str, lines, problems: list[str], path: Path) -> list[str]:
+    from .yamlio import line_of
+
     if not isinstance(value, list):
         problems.append(f"{where}: {key} 应为字符串列表")
         return []
@@ -248,6 +250,8 @@ def _string_list(value, where: str, key: str, lines, problems: list[str], path: 
 
 
 def _date(value, where: str, field: str, problems: list[str]) -> Optional[dt.date]:
+    from .yamlio import parse_date
+
     if value is None:
         return None
     if (date := parse_date(value)) is not None:
@@ -257,6 +261,8 @@ def _date(value, where: str, field: str, problems: list[str]) -> Optional[dt.dat
 
 
 def _parse_records(kind: str, value, path: Path, lines, problems: list[str]) -> list[Formula]:
+    from .yamlio import line_of
+
     if not isinstance(value, list):
         problems.append(f"{path}:{line_of(lines, (kind,))}: {kind} 应为列表")
         return []
@@ -339,6 +345,8 @@ def _parse_records(kind: str, value, path: Path, lines, problems: list[str]) -> 
 def _read_rules(directory: Path, *, pairs: bool = False) -> tuple[dict, list[str]]:
     """Parsed rule data and its problems. The genre's word pairs (``pairs``) are only read for a full
     validation: every check, the build's included, loads the rules, and only DG801 needs the pairs."""
+    from .yamlio import line_of, read_yaml  # PyYAML only when the rule files are read, not from their cache
+
     problems: list[str] = []
     parsed: dict[str, object] = {}
     if not directory.is_dir():
@@ -423,7 +431,8 @@ def _load_rules_cached(directory: str) -> Rules:
             import pickle
 
             try:
-                rules = pickle.loads(blob)
+                with regexcache.installed():  # the rules' patterns are compiled again as they are unpickled
+                    rules = pickle.loads(blob)
                 if isinstance(rules, Rules):
                     return rules
             except Exception:  # damaged: read the files again, and replace it
@@ -515,7 +524,7 @@ def load_rules(directory: Path | str | None = None) -> Rules:
 
 # ---------------------------------------------------------------- DG101/DG102 doubled words
 
-_DOUBLE_RE = re.compile(f"([{_HAN}]{{1,8}})\\1")
+_DOUBLE_RE = regexcache.compile(f"([{_HAN}]{{1,8}})\\1")
 # Second syllables of resultative/complement compounds (抓好, 加强, 落实): such verbs never reduplicate ABAB.
 _COMPLEMENTS = set("好强实紧牢高大深细严全到住完成化明清快准足硬优")
 
@@ -619,7 +628,8 @@ def segmenter():
         if hidden:
             sys.modules["pkg_resources"] = None  # type: ignore[assignment]
         try:
-            import jieba
+            with regexcache.installed():  # its patterns of Chinese characters, compiled as it is imported
+                import jieba
         finally:
             if hidden:
                 del sys.modules["pkg_resources"]
@@ -743,27 +753,27 @@ def _judge_doubling(c: _Doubling) -> Optional[Finding]:
 # ---------------------------------------------------------------- DG2xx enumeration
 
 _NUMS = "一二三四五六七八九十"
-_H1 = re.compile(f"^\\s*([{_NUMS}]{{1,3}})\\s*[、．]")
-_H2 = re.compile(f"^\\s*[（(]\\s*([{_NUMS}]{{1,3}})\\s*[）)]")
-_PAR = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]")
-_AR = re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)")
+_H1 = regexcache.compile(f"^\\s*([{_NUMS}]{{1,3}})\\s*[、．]")
+_H2 = regexcache.compile(f"^\\s*[（(]\\s*([{_NUMS}]{{1,3}})\\s*[）)]")
+_PAR = regexcache.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]")
+_AR = regexcache.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)")
 # A series marker stands at the start of a clause: paragraph start or after punctuation.
 _CLAUSE_START = "(?<![^\\s，,。．.；;：:！!？?、“\"‘（(【》）)])"
-_INLINE = re.compile(
+_INLINE = regexcache.compile(
     _CLAUSE_START
     + f"(?:(?P<num>[{_NUMS}]{{1,3}})(?P<style>是|要)"
     + f"|第(?P<ord>[{_NUMS}]{{1,3}})(?:(?=[，,、：:；;])|点|条|个方面)"
     + "|(?P<seq>首先|其次)(?=[，,、：:；;]|要|是)|(?P<seq3>再次)(?=[，,、：:；;]))"
 )
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
-_RANKING = re.compile(f"(?:名列|排名|位列|排在|排|位居|居|列|获得|荣获)(?:全[国省市区县]|同类|全系统)?(?:前)?"
+_RANKING = regexcache.compile(f"(?:名列|排名|位列|排在|排|位居|居|列|获得|荣获)(?:全[国省市区县]|同类|全系统)?(?:前)?"
                       f"第[{_NUMS}]{{1,3}}(?:[、和至到—-]第?[{_NUMS}]{{1,3}})*")
 # "各支部一要……；二要……": a first marker right after its subject, accepted when the second follows anchored.
-_LOOSE_FIRST = re.compile("一(是|要)")
-_DECL_SPEECH = re.compile(
+_LOOSE_FIRST = regexcache.compile("一(是|要)")
+_DECL_SPEECH = regexcache.compile(
     "(?:讲|谈|提|说|强调|提出)(?:以下|如下|这么|这样)?(?P<num>[一二两三四五六七八九十几]{1,3}|\\d{1,2})(?:点|个方面|条)"
     "(?:意见|要求|看法|体会|建议|想法|希望|认识)?")
-_DECL_LIST = re.compile(
+_DECL_LIST = regexcache.compile(
     f"(?<![第“])(?P<num>[一二两三四五六七八九十几]{{1,3}}|\\d{{1,2}})(?:个|点|条|项)[{_HAN}]{{0,6}}?[：:]")
 
 
@@ -974,7 +984,7 @@ def _enumeration(paragraphs: Sequence[Paragraph]) -> list[Finding]:
 
 # ---------------------------------------------------------------- DG301/DG302 placeholders
 
-_GAP_MARK = re.compile(r"[【〔\[［]\s*(?:待补充|待补|待填|请补充|请填写|待核实|待定)[^】〕\]］]*[】〕\]］]")
+_GAP_MARK = regexcache.compile(r"[【〔\[［]\s*(?:待补充|待补|待填|请补充|请填写|待核实|待定)[^】〕\]］]*[】〕\]］]")
 _PLACEHOLDERS = (
     re.compile(r"(?<![A-Za-z0-9])[XxＸｘ]{2,}(?![A-Za-z0-9])"),
     re.compile(r"[×✕╳]{2,}"),
@@ -988,8 +998,8 @@ _PLACEHOLDERS = (
     re.compile(f"(?<![A-Za-z0-9])[XＸ](?![A-Za-z0-9-]|光|射线|型|轴)(?=\\s?[{_HAN}])"
                f"|(?<=[{_HAN}])[XＸ](?![A-Za-z0-9-]|光|射线|型|轴)"),
 )
-_ASCII_DASHES = re.compile(r"-{2,}")
-_WIDE_DASHES = re.compile(r"[—─－]{2,}")
+_ASCII_DASHES = regexcache.compile(r"-{2,}")
+_WIDE_DASHES = regexcache.compile(r"[—─－]{2,}")
 # Words that follow a blanked-out name: 党的--精神, --同志, 省委--号文件.
 _NAME_TAILS = ("精神", "全会", "大会", "会议", "同志", "书记", "文件", "号", "讲话", "指示", "决定", "意见", "通知",
                "年", "届", "次", "》", "”")
@@ -1082,8 +1092,8 @@ def _table_screen(table: Sequence[Formula]) -> list[re.Pattern] | None:
 
 
 _SCREENS: dict[int, tuple[Sequence[Formula], list[re.Pattern] | None]] = {}
-_QUOTE = re.compile("“[^“”]*”")
-_XI_SAYS = re.compile("(?:习近平|总书记)[^。“”]{0,16}$")
+_QUOTE = regexcache.compile("“[^“”]*”")
+_XI_SAYS = regexcache.compile("(?:习近平|总书记)[^。“”]{0,16}$")
 
 
 def _xi_quotations(text: str) -> list[tuple[int, int]]:
@@ -1104,7 +1114,7 @@ def xi_is_speaker(paragraphs: Sequence[Paragraph]) -> bool:
 
 
 # 习近平在……上的讲话 / 习近平：…… (a title naming him as the speaker, not a talk about his speech)
-_XI_TITLE = re.compile(r"^习近平(?:在[^。]{2,40}(?:上|时|中)的(?:讲话|发言|致辞|报告|重要讲话)|[：:])")
+_XI_TITLE = regexcache.compile(r"^习近平(?:在[^。]{2,40}(?:上|时|中)的(?:讲话|发言|致辞|报告|重要讲话)|[：:])")
 
 
 def _bare(term: str) -> str:
@@ -1113,10 +1123,10 @@ def _bare(term: str) -> str:
 
 
 # A campaign named in passing, looking back: 先后开展了……主题教育, 巩固深化……成果, 在……期间.
-_LOOKING_BACK = re.compile("开展了|先后开展|组织开展了|深入开展了|扎实开展了|开展过|完成了|参加了|经过|通过|巩固|回顾|"
+_LOOKING_BACK = regexcache.compile("开展了|先后开展|组织开展了|深入开展了|扎实开展了|开展过|完成了|参加了|经过|通过|巩固|回顾|"
                            "以来|曾经|此前|前期|去年|上一年|过去一年|一年来|历次")
 _AFTER_BACK = ("成果", "以来", "期间", "中", "的成果", "的经验", "经验", "的基础上", "基础上", "取得", "的成效", "成效")
-_YEAR = re.compile(r"(\d{4})年")
+_YEAR = regexcache.compile(r"(\d{4})年")
 
 
 def _looks_back(text: str, s: int, e: int, rule: Formula) -> bool:
@@ -1266,7 +1276,7 @@ def _punctuation_edits(text: str, protected: Sequence[tuple[int, int]] = ()) -> 
     return out, edits
 
 
-_MAY_FIX = re.compile("[,;:!?()]|[。，、；：]{2}")
+_MAY_FIX = regexcache.compile("[,;:!?()]|[。，、；：]{2}")
 
 
 def fix_text(text: str, *, allowed_terms: Iterable[str] = ()) -> str:
@@ -1334,7 +1344,7 @@ def _unpaired(paragraphs: Sequence[Paragraph], terms: Sequence[str]) -> list[Fin
 
 # ---------------------------------------------------------------- DG70x repetition
 
-_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_SENTENCE = regexcache.compile(r"[^。！？!?]+[。！？!?]?")
 
 
 def _repeated_sentences(paragraphs: Sequence[Paragraph], terms: Sequence[str]) -> list[Finding]:
@@ -1537,7 +1547,7 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
 # ---------------------------------------------------------------- DG802/DG803/DG804 misused words, 的/地/得, stray characters
 
 # 最重要的是一条是: a stray 是 before the clause's real 是.
-_STRAY_SHI = re.compile(f"的(是)[{_HAN}]{{1,4}}?(?<!是)是(?![否非不])")
+_STRAY_SHI = regexcache.compile(f"的(是)[{_HAN}]{{1,4}}?(?<!是)是(?![否非不])")
 
 
 def _misused(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
@@ -1569,10 +1579,10 @@ def _misused(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Findin
 _ADVERBIAL = ("认真|扎实|深入|积极|主动|切实|全面|牢牢|充分|清醒|稳步|有效|大力|持续|不断|坚决|自觉|广泛|严格|深刻|科学|"
               "系统|有序|扎扎实实|实实在在|认认真真|踏踏实实|不折不扣|毫不动摇|坚定不移|旗帜鲜明|密切|紧紧|努力|逐步|创造性|"
               "真正|精准|高效|及时|准确|彻底|明显|迅速|全力|尽快|主动积极|统筹|着力")
-_DE_BEFORE_VERB = re.compile(f"(?:{_ADVERBIAL})的(?=[{_HAN}])|[{_HAN}]的(?=[{_HAN}]{{1,2}}(?:到|好|起来|下去)(?!位|底|处|期))")
-_DE_REDUP = re.compile(f"(一[{_HAN}]{{1,3}})\\1的(?=[{_HAN}])")
+_DE_BEFORE_VERB = regexcache.compile(f"(?:{_ADVERBIAL})的(?=[{_HAN}])|[{_HAN}]的(?=[{_HAN}]{{1,2}}(?:到|好|起来|下去)(?!位|底|处|期))")
+_DE_REDUP = regexcache.compile(f"(一[{_HAN}]{{1,3}})\\1的(?=[{_HAN}])")
 _DEGREE = ("很", "非常", "十分", "相当", "比较", "特别", "更加", "越来越", "不够", "不太", "太", "较")
-_DE_COMPLEMENT = re.compile(f"[{_HAN}][的地](?=(?:{'|'.join(_DEGREE)})[{_HAN}]{{1,2}}(?:[，。；！？、]|$))")
+_DE_COMPLEMENT = regexcache.compile(f"[{_HAN}][的地](?=(?:{'|'.join(_DEGREE)})[{_HAN}]{{1,2}}(?:[，。；！？、]|$))")
 # Words that make what follows a noun phrase: 有清醒的认识, 作出深刻的反思.
 _NOMINAL_BEFORE = {"有", "作出", "做出", "取得", "形成", "保持", "进行", "加以", "得到", "是", "的", "了", "个", "种", "一", "这",
                    "那", "很", "更", "非常", "具有", "实现", "带来", "更加", "十分", "最", "要有", "没有", "缺乏", "给予"}
@@ -1581,8 +1591,8 @@ _MODALS = {"要", "必须", "应", "应当", "需要", "要求", "继续", "进�
 _CLAUSE_MARKS = frozenset("，。；：！？、“”")
 _PLACE_WORDS = ("上", "中", "下", "里", "内", "前", "后", "之际", "期间", "方面", "基础", "时", "以来", "领域", "层面", "范围",
                 "过程", "环节", "之间", "当中", "一线", "身边", "基层", "实处", "心上", "点上", "身上", "岗位", "面前")
-_YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
-_CLAUSE_END = re.compile("[，。；：！？,;:!?\n]")
+_YAO_ZAI = regexcache.compile(f"要在(?=[{_HAN}])")
+_CLAUSE_END = regexcache.compile("[，。；：！？,;:!?\n]")
 
 
 _DICT_TEXT = None
@@ -1756,6 +1766,7 @@ def check(doc: SourceDocument, *, date: dt.date | None = None, allowed_terms: It
     if listed:  # a slip the genre's own list names is reported once, by the list, with its reason
         findings = [f for f in findings if f.code != "DG801" or (f.line, f.column) not in listed]
     findings.sort(key=lambda f: (f.line, f.column, f.code))
+    regexcache.save()  # patterns compiled for the first time (a program that imports the checker keeps them too)
     return findings
 
 
@@ -1903,7 +1914,7 @@ def fix_file(path: str | Path, in_place: bool = False, *, allowed_terms: Iterabl
 # ---------------------------------------------------------------- the command, as one call
 
 
-_DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
+_DATE_LINE = regexcache.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
 
 
 def speech_date(doc: SourceDocument) -> dt.date | None:
