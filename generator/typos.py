@@ -20,7 +20,6 @@ generated draft never gets this far.
 
 from __future__ import annotations
 
-import array
 import math
 import re
 import unicodedata
@@ -275,7 +274,8 @@ def channel(c: str) -> tuple[tuple[str, float], ...]:
     if table is None:
         return _channel_of(c)
     alts, costs, _, _ = table["channel"].get(c, _NO_CHANNEL)
-    return tuple(zip(alts, _floats(costs)))
+    values = table["costs"]
+    return tuple((alt, values[ord(k)]) for alt, k in zip(alts, costs))
 
 
 @lru_cache(maxsize=8192)
@@ -285,24 +285,21 @@ def sound_costs(c: str) -> dict[str, float]:
     if table is None:
         return _sound_costs_of(c)
     _, _, alts, costs = table["channel"].get(c, _NO_CHANNEL)
-    return dict(zip(alts, _floats(costs)))
+    values = table["costs"]
+    return {alt: values[ord(k)] for alt, k in zip(alts, costs)}
 
 
-def _floats(packed: bytes) -> array.array:
-    out = array.array("d")
-    out.frombytes(packed)
-    return out
-
-
-_NO_CHANNEL = ("", b"", "", b"")  # a character in no sound or shape group: nothing to mistake it for
-_TABLES_FORMAT = b"typo-tables 1"
+_NO_CHANNEL = ("", "", "", "")  # a character in no sound or shape group: nothing to mistake it for
+_TABLES_FORMAT = b"typo-tables 2"
 
 
 @lru_cache(maxsize=1)
 def _kept_tables() -> dict | None:
     """Every character's channel and sound costs, and its toneless readings, worked out once per machine and kept
     in the user's cache under the digest of the sound and shape files and of this module (working them out for
-    the thousand characters of a long text cost a check a tenth of a second). None when caching is off."""
+    the thousand characters of a long text cost a check a tenth of a second). A cost is one of a few hundred
+    values (a kind's probability over a group's size), so each is kept as its place in the list of them, a
+    character: the file stays small and loads fast. None when caching is off."""
     import hashlib
     import marshal
     import os
@@ -324,17 +321,22 @@ def _kept_tables() -> dict | None:
         try:
             table = marshal.loads(blob)
             if isinstance(table, dict) and isinstance(table.get("channel"), dict) and \
-                    isinstance(table.get("toneless"), dict):
+                    isinstance(table.get("toneless"), dict) and isinstance(table.get("costs"), list):
                 return table
         except (ValueError, EOFError, TypeError):
             pass  # damaged: made afresh, and the write replaces it
     _, sounds = _sound_groups()
+    places: dict[float, str] = {}
+
+    def packed(costs) -> str:
+        return "".join(places.setdefault(cost, chr(len(places))) for cost in costs)
+
     chan = {}
     for c in sorted(set(sounds) | set(_shape_index())):
         pairs, by_sound = _channel_of(c), _sound_costs_of(c)
-        chan[c] = ("".join(alt for alt, _ in pairs), array.array("d", [cost for _, cost in pairs]).tobytes(),
-                   "".join(by_sound), array.array("d", by_sound.values()).tobytes())
-    table = {"channel": chan, "toneless": _toneless_by_char_of()}
+        chan[c] = ("".join(alt for alt, _ in pairs), packed(cost for _, cost in pairs), "".join(by_sound),
+                   packed(by_sound.values()))
+    table = {"channel": chan, "toneless": _toneless_by_char_of(), "costs": list(places)}
     diskcache.write(name, digest, marshal.dumps(table))
     return table
 

@@ -229,3 +229,17 @@ def test_the_kept_dictionary_equals_jiebas_own_load(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True", "True", "None", "False"]
+
+
+def test_the_checkers_cut_equals_jiebas():
+    from generator import charlm, check as chk
+
+    jieba = chk.segmenter()
+    runs = {r for text in charlm.bank_texts()[:400] for r in re.findall("[\u4e00-\u9fd5]+", text)}
+    runs |= {"学生生活", "抓好抓好落实", "总休方案", "拼博", "的"}
+    for run in sorted(runs):
+        tokens = jieba.lcut(run, HMM=False)
+        starts = [sum(map(len, tokens[:k])) for k in range(len(tokens) + 1)]
+        assert chk._dictionary_cut(run, jieba.dt.FREQ, jieba.dt.total) == tuple(zip(starts, starts[1:])), run
+    # a character outside jieba's block of Chinese text is left to jieba: a token of its own
+    assert chk._cut("学习\u9fef生活") == ((0, 2), (2, 3), (3, 5))
