@@ -131,8 +131,11 @@ class CharLM:
         self.order = order
         if order < 3:
             self.tf = {}
-        self._after_sets: dict[str, frozenset[str]] = {}
-        self._before_sets: dict[str, frozenset[str]] = {}
+        # Sets of characters, made once per character, kept as dicts of strings (``dict.fromkeys``): sets are
+        # always tracked by the garbage collector, which walks every member on each full collection; a dict
+        # holding only strings is not tracked. Their ``keys()`` intersect as sets do.
+        self._after_sets: dict[str, dict[str, None]] = {}
+        self._before_sets: dict[str, dict[str, None]] = {}
         self._last_logprobs: tuple[str, list[float]] = ("", [])
 
     def seen_after(self, a: str) -> str:
@@ -142,18 +145,18 @@ class CharLM:
     def seen_before(self, b: str) -> str:
         return self.pre.get(b, "")
 
-    def seen_after_set(self, a: str) -> frozenset[str]:
-        """``seen_after(a)`` as a set, made once per character."""
+    def seen_after_set(self, a: str):
+        """``seen_after(a)`` as a set (the keys of a dict), made once per character."""
         got = self._after_sets.get(a)
         if got is None:
-            got = self._after_sets[a] = frozenset(self.bf.get(a, ""))
-        return got
+            got = self._after_sets[a] = dict.fromkeys(self.bf.get(a, ""))
+        return got.keys()
 
-    def seen_before_set(self, b: str) -> frozenset[str]:
+    def seen_before_set(self, b: str):
         got = self._before_sets.get(b)
         if got is None:
-            got = self._before_sets[b] = frozenset(self.pre.get(b, ""))
-        return got
+            got = self._before_sets[b] = dict.fromkeys(self.pre.get(b, ""))
+        return got.keys()
 
     def p2(self, a: str, b: str) -> float:
         pb = self.one.get(b)

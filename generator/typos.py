@@ -360,11 +360,11 @@ def _sound_costs_of(c: str) -> dict[str, float]:
 
 
 @lru_cache(maxsize=8192)
-def _channel_alts(c: str) -> tuple[frozenset[str], dict[str, int]]:
-    """The characters of ``channel(c)`` as a set, and each one's place in it: the context rule intersects them
-    with a neighbour's followers (in C) and keeps the few it finds in the channel's order."""
-    alts = [alt for alt, _ in channel(c)]
-    return frozenset(alts), {alt: k for k, alt in enumerate(alts)}
+def _channel_alts(c: str) -> dict[str, int]:
+    """The characters of ``channel(c)``, each with its place in it: the rules intersect its keys with a
+    neighbour's followers (in C) and keep the few they find in the channel's order. (A dict of strings and
+    numbers, which the garbage collector does not track, where a set would be walked on every collection.)"""
+    return {alt: k for k, (alt, _) in enumerate(channel(c))}
 
 
 def confusables(c: str) -> tuple[str, ...]:
@@ -413,22 +413,24 @@ class Scorer:
                 if len(w) >= 2:
                     self._after[w[0]] = self._after.get(w[0], "") + w[1]
                     self._before[w[1]] = self._before.get(w[1], "") + w[0]
-        self._after_sets: dict[str, frozenset[str]] = {}
-        self._before_sets: dict[str, frozenset[str]] = {}
+        # made once per character, as dicts of strings rather than sets (see charlm.CharLM.seen_after_set)
+        self._after_sets: dict[str, dict[str, None]] = {}
+        self._before_sets: dict[str, dict[str, None]] = {}
 
-    def followers(self, c: str) -> frozenset[str]:
-        """The characters x for which c + x is a key of the dictionary (a word or the start of one)."""
+    def followers(self, c: str):
+        """The characters x for which c + x is a key of the dictionary (a word or the start of one), as a set
+        (the keys of a dict)."""
         got = self._after_sets.get(c)
         if got is None:
-            got = self._after_sets[c] = frozenset(self._after.get(c, ""))
-        return got
+            got = self._after_sets[c] = dict.fromkeys(self._after.get(c, ""))
+        return got.keys()
 
-    def leaders(self, c: str) -> frozenset[str]:
-        """The characters x for which x + c is a key of the dictionary."""
+    def leaders(self, c: str):
+        """The characters x for which x + c is a key of the dictionary, as a set (the keys of a dict)."""
         got = self._before_sets.get(c)
         if got is None:
-            got = self._before_sets[c] = frozenset(self._before.get(c, ""))
-        return got
+            got = self._before_sets[c] = dict.fromkeys(self._before.get(c, ""))
+        return got.keys()
 
     def best(self, text: str) -> float:
         route = [0.0] * (len(text) + 1)
@@ -543,13 +545,13 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
             nxt = tails[1] if len(tails) > 1 else ""
             # A replacement can make a word only if it makes a key of the dictionary with what stands before or
             # after it. Most make none: the two-character keys rule them out without the large dictionary.
-            alts = _channel_alts(c)[0]
-            makes = alts & scorer.leaders(nxt) if nxt else frozenset()
+            alts = _channel_alts(c).keys()
+            makes = alts & scorer.leaders(nxt) if nxt else set()
             for k, left in starts:
                 if k == 1:
-                    makes = makes | alts & scorer.followers(left)
+                    makes |= alts & scorer.followers(left)
                 else:
-                    makes = makes.union(alt for alt in alts if freq.get(left + alt) is not None)
+                    makes.update(alt for alt in alts if freq.get(left + alt) is not None)
             for alt, cost in channel(c):
                 if alt not in makes:
                     continue
@@ -1024,7 +1026,8 @@ def context_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -ma
             continue
         j = i + 1
         # 的/地/得 are offered too: leaving them out lost slips on the dev set and no false alarm
-        alts, place = _channel_alts(c)
+        place = _channel_alts(c)
+        alts = place.keys()
         near = alts & lm.seen_after_set(s[j - 1]) | alts & lm.seen_before_set(s[j + 1])
         if not near:
             continue
