@@ -1019,7 +1019,7 @@ def context_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -ma
     (the gain is at most minus the written window's log-probability)."""
     s = BOS_EOS[0] + run + BOS_EOS[1]
     skip = set(skip)
-    lps = lm.logprobs(s)
+    lps = None  # worked out at the first place with a candidate (in the genre's own prose a run may have none)
     span = lm.order
     for i, c in enumerate(run):
         if i in skip or c in _LM_NEVER:
@@ -1031,6 +1031,8 @@ def context_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -ma
         near = alts & lm.seen_after_set(s[j - 1]) | alts & lm.seen_before_set(s[j + 1])
         if not near:
             continue
+        if lps is None:
+            lps = lm.logprobs(s)
         base = sum(lps[j:j + span])
         room = -base - need  # a candidate costing more cannot reach need
         costs = channel(c)
