@@ -131,6 +131,12 @@ class CharLM:
         self.order = order
         if order < 3:
             self.tf = {}
+        # Sets of characters, made once per character, kept as dicts of strings (``dict.fromkeys``): sets are
+        # always tracked by the garbage collector, which walks every member on each full collection; a dict
+        # holding only strings is not tracked. Their ``keys()`` intersect as sets do.
+        self._after_sets: dict[str, dict[str, None]] = {}
+        self._before_sets: dict[str, dict[str, None]] = {}
+        self._last_logprobs: tuple[str, list[float]] = ("", [])
 
     def seen_after(self, a: str) -> str:
         """The characters seen after ``a`` (as often as the floor asks)."""
@@ -138,6 +144,19 @@ class CharLM:
 
     def seen_before(self, b: str) -> str:
         return self.pre.get(b, "")
+
+    def seen_after_set(self, a: str):
+        """``seen_after(a)`` as a set (the keys of a dict), made once per character."""
+        got = self._after_sets.get(a)
+        if got is None:
+            got = self._after_sets[a] = dict.fromkeys(self.bf.get(a, ""))
+        return got.keys()
+
+    def seen_before_set(self, b: str):
+        got = self._before_sets.get(b)
+        if got is None:
+            got = self._before_sets[b] = dict.fromkeys(self.pre.get(b, ""))
+        return got.keys()
 
     def p2(self, a: str, b: str) -> float:
         pb = self.one.get(b)
@@ -159,19 +178,28 @@ class CharLM:
         k = f.find(c)
         return ((ord(cs[k + 2]) - 0.75) / hn if k >= 0 else 0.0) + ord(cs[1]) / 4 / hn * self.p2(b, c)
 
-    def around(self, s: str, j: int, width: int = 1) -> float:
-        """Log-probability of the characters whose n-gram includes one of s[j:j + width] (s padded with BOS/EOS)."""
+    def around(self, s: str, j: int, width: int = 1, floor: float | None = None) -> float | None:
+        """Log-probability of the characters whose n-gram includes one of s[j:j + width] (s padded with BOS/EOS);
+        None as soon as it is sure to fall below ``floor`` (every factor is at most 1)."""
         p = 1.0
+        low = math.exp(floor) if floor is not None else 0.0
         last = min(len(s) - 1, j + width + self.order - 2)
         for k in range(max(1, j), last + 1):
             p *= self.p3(s[k - 2], s[k - 1], s[k]) if k >= 2 else self.p2(s[k - 1], s[k])
+            if p < low:
+                return None
         return math.log(p)
 
     def logprobs(self, s: str) -> list[float]:
         """log P(s[k] | the characters before it) for each k (0 for s[0], the BOS mark): ``around(s, j, w)``
-        is the sum of entries j .. j + w + order − 2."""
+        is the sum of entries j .. j + w + order − 2. The last string's list is kept: both context rules ask
+        for the same run in turn (the list is shared, not to be changed)."""
+        if self._last_logprobs[0] == s:
+            return self._last_logprobs[1]
         p2, p3, log = self.p2, self.p3, math.log
-        return [0.0] + [log(p3(s[k - 2], s[k - 1], s[k]) if k >= 2 else p2(s[k - 1], s[k])) for k in range(1, len(s))]
+        out = [0.0] + [log(p3(s[k - 2], s[k - 1], s[k]) if k >= 2 else p2(s[k - 1], s[k])) for k in range(1, len(s))]
+        self._last_logprobs = (s, out)
+        return out
 
     def arounds(self, s: str, j: int, alts: Sequence[str], floors: Sequence[float] | None = None) -> list[float | None]:
         """``around(s with alt at j, j)`` for each alt, sharing the work that does not depend on alt; None for

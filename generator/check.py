@@ -26,10 +26,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+from . import regexcache
 from .errors import BankError, InputError, RefusedError
 from .paths import RULES_DIR
 from .readers import Paragraph, SourceDocument, decode_text, read_document, read_documents
-from .yamlio import line_of, parse_date, read_yaml
 
 ERROR, DOUBT, HINT = "错误", "疑似", "提示"
 SEVERITIES = (ERROR, DOUBT, HINT)
@@ -87,7 +87,7 @@ def _finding(code: str, para: Paragraph, message: str, *, start: int = -1, end: 
 # ---------------------------------------------------------------- characters
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_HAN_RUN = re.compile(f"[{_HAN}]+")
+_HAN_RUN = regexcache.compile(f"[{_HAN}]+")
 _CN_PUNCT = "，。、；：！？“”‘’（）《》【】〔〕…—·「」『』"
 
 
@@ -192,21 +192,21 @@ class Rules:
     missing: tuple[Optional[re.Pattern], dict] = (None, {})  # fixed phrases less a few characters → phrase
 
 
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID_RE = regexcache.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Values a message or suggestion may refer to, filled in from the speech date.
 TEXT_PLACEHOLDERS = {
     "year": "讲话年份，如 2026",
     "party_years": "建党周年数（年份 − 1921），如 105",
     "plan": "讲话年份所在的五年规划，如“十五五”",
 }
-_TEXT_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_TEXT_PLACEHOLDER = regexcache.compile(r"\{([a-z_]+)\}")
 
 
 def fill_placeholders(text: str, date: dt.date) -> str:
     values = {"year": str(date.year), "party_years": str(date.year - 1921),
               "plan": f"{cn_numeral((date.year - 1953) // 5 + 1)}五"}
     return _TEXT_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-_DOUBLED = re.compile(r"(.{1,8})\1")
+_DOUBLED = regexcache.compile(r"(.{1,8})\1")
 
 # What each rule file may contain: top-level key → kind.
 _FILE_SCHEMAS: dict[str, dict[str, str]] = {
@@ -228,6 +228,8 @@ _RECORD_FIELDS = {
 
 
 def _string_list(value, where: str, key: str, lines, problems: list[str], path: Path) -> list[str]:
+    from .yamlio import line_of
+
     if not isinstance(value, list):
         problems.append(f"{where}: {key} 应为字符串列表")
         return []
@@ -248,6 +250,8 @@ def _string_list(value, where: str, key: str, lines, problems: list[str], path: 
 
 
 def _date(value, where: str, field: str, problems: list[str]) -> Optional[dt.date]:
+    from .yamlio import parse_date
+
     if value is None:
         return None
     if (date := parse_date(value)) is not None:
@@ -257,6 +261,8 @@ def _date(value, where: str, field: str, problems: list[str]) -> Optional[dt.dat
 
 
 def _parse_records(kind: str, value, path: Path, lines, problems: list[str]) -> list[Formula]:
+    from .yamlio import line_of
+
     if not isinstance(value, list):
         problems.append(f"{path}:{line_of(lines, (kind,))}: {kind} 应为列表")
         return []
@@ -339,6 +345,8 @@ def _parse_records(kind: str, value, path: Path, lines, problems: list[str]) -> 
 def _read_rules(directory: Path, *, pairs: bool = False) -> tuple[dict, list[str]]:
     """Parsed rule data and its problems. The genre's word pairs (``pairs``) are only read for a full
     validation: every check, the build's included, loads the rules, and only DG801 needs the pairs."""
+    from .yamlio import line_of, read_yaml  # PyYAML only when the rule files are read, not from their cache
+
     problems: list[str] = []
     parsed: dict[str, object] = {}
     if not directory.is_dir():
@@ -423,7 +431,8 @@ def _load_rules_cached(directory: str) -> Rules:
             import pickle
 
             try:
-                rules = pickle.loads(blob)
+                with regexcache.installed():  # the rules' patterns are compiled again as they are unpickled
+                    rules = pickle.loads(blob)
                 if isinstance(rules, Rules):
                     return rules
             except Exception:  # damaged: read the files again, and replace it
@@ -515,7 +524,7 @@ def load_rules(directory: Path | str | None = None) -> Rules:
 
 # ---------------------------------------------------------------- DG101/DG102 doubled words
 
-_DOUBLE_RE = re.compile(f"([{_HAN}]{{1,8}})\\1")
+_DOUBLE_RE = regexcache.compile(f"([{_HAN}]{{1,8}})\\1")
 # Second syllables of resultative/complement compounds (抓好, 加强, 落实): such verbs never reduplicate ABAB.
 _COMPLEMENTS = set("好强实紧牢高大深细严全到住完成化明清快准足硬优")
 
@@ -524,28 +533,86 @@ _NUMERALS = set("〇零一二三四五六七八九十百千万亿两")
 _JIEBA = None
 
 
-def _load_jieba_cache(jieba) -> bool:
-    """Read jieba's own dictionary cache as ``jieba.initialize`` would, but in one read: ``marshal.load`` on the
-    open file, as jieba does it, takes two to three times as long as ``marshal.loads`` on its bytes. Only the
-    default dictionary's cache in the user's own cache folder, written by this user; anything else (no cache
-    yet, another dictionary, a damaged file) is left to jieba."""
-    import marshal
-    import os
+# jieba's dictionary as this checker keeps it in the user's cache: the words run together in one string and
+# their counts packed, which loads in less time than jieba's own cache (a dict of half a million entries built
+# by marshal), and beside them the dictionary's two-character keys (see ``typos.two_char_keys``).
+_DICTIONARY_FORMAT = 1
+_DICTIONARY_KIND = "dictionary"
+# (the FREQ dict they were read with, its size then, first character → second characters, second → first)
+_TWO_CHAR_KEYS: Optional[tuple[dict, int, dict[str, str], dict[str, str]]] = None
+
+
+def _dictionary_digest(jieba) -> Optional[str]:
+    """What the kept dictionary is made from: jieba's default dictionary file (path, size, time), jieba's version
+    and this format. None when another dictionary is in use, the file is not found, or caching is off."""
+    import hashlib
 
     dt = jieba.dt
-    if dt.initialized or dt.cache_file or dt.dictionary != jieba.DEFAULT_DICT or not dt.tmp_dir:
+    if os.environ.get("DRAFTGEN_NO_CACHE") or dt.initialized or dt.cache_file or dt.dictionary != jieba.DEFAULT_DICT:
+        return None
+    path = os.path.join(os.path.dirname(os.path.abspath(jieba.__file__)), jieba.DEFAULT_DICT_NAME)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    tag = f"{_DICTIONARY_KIND}|{_DICTIONARY_FORMAT}|{jieba.__version__}|{path}|{st.st_size}|{st.st_mtime_ns}"
+    return hashlib.sha256(tag.encode()).hexdigest()
+
+
+def _load_dictionary(jieba, digest: str) -> bool:
+    """Set jieba's dictionary from the user's cache; False when it is missing, foreign or damaged."""
+    global _TWO_CHAR_KEYS
+    import array
+    import marshal
+
+    from . import diskcache
+
+    blob = diskcache.read(f"{_DICTIONARY_KIND}-{digest[:12]}.marshal", digest)
+    if blob is None:
         return False
     try:
-        with open(os.path.join(dt.tmp_dir, "jieba.cache"), "rb") as f:
-            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
-                return False
-            freq, total = marshal.loads(f.read())
-    except Exception:
+        words, packed, total, after, before = marshal.loads(blob)
+        counts = array.array("q")
+        counts.frombytes(packed)
+        words = words.split("\n")
+        if len(words) != len(counts) or not isinstance(total, int) or not isinstance(after, dict) or \
+                not isinstance(before, dict):
+            return False
+    except Exception:  # damaged: jieba loads its own, and the file is written anew
         return False
-    if not isinstance(freq, dict) or not isinstance(total, int):
-        return False
-    dt.FREQ, dt.total, dt.initialized = freq, total, True
+    freq = dict(zip(words, counts))
+    jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = freq, total, True
+    _TWO_CHAR_KEYS = (freq, len(freq), after, before)
     return True
+
+
+def _save_dictionary(jieba, digest: str) -> None:
+    """Keep jieba's freshly loaded dictionary in the user's cache (failing to is no error)."""
+    global _TWO_CHAR_KEYS
+    import array
+    import marshal
+
+    from . import diskcache
+    from .typos import two_char_keys
+
+    freq = jieba.dt.FREQ
+    if any("\n" in w for w in freq):
+        return  # the words could not be told apart again
+    after, before = two_char_keys(freq)
+    _TWO_CHAR_KEYS = (freq, len(freq), after, before)
+    try:
+        blob = marshal.dumps(("\n".join(freq), array.array("q", freq.values()).tobytes(), jieba.dt.total, after,
+                              before))
+    except (ValueError, OverflowError, TypeError):
+        return
+    diskcache.write(f"{_DICTIONARY_KIND}-{digest[:12]}.marshal", digest, blob)
+
+
+def two_char_keys_now(freq: dict) -> Optional[tuple[dict[str, str], dict[str, str]]]:
+    """The two-character keys read or made with the dictionary, while ``freq`` is that dictionary unchanged."""
+    if _TWO_CHAR_KEYS is not None and _TWO_CHAR_KEYS[0] is freq and _TWO_CHAR_KEYS[1] == len(freq):
+        return _TWO_CHAR_KEYS[2], _TWO_CHAR_KEYS[3]
+    return None
 
 
 def segmenter():
@@ -561,7 +628,8 @@ def segmenter():
         if hidden:
             sys.modules["pkg_resources"] = None  # type: ignore[assignment]
         try:
-            import jieba
+            with regexcache.installed():  # its patterns of Chinese characters, compiled as it is imported
+                import jieba
         finally:
             if hidden:
                 del sys.modules["pkg_resources"]
@@ -576,18 +644,59 @@ def segmenter():
         except OSError:
             pass
         jieba.dt.tmp_dir = str(cache_dir())
-        if not _load_jieba_cache(jieba):
+        digest = _dictionary_digest(jieba)
+        if digest is None or not _load_dictionary(jieba, digest):
             jieba.initialize()
+            if digest is not None:
+                _save_dictionary(jieba, digest)
         _JIEBA = jieba
     return _JIEBA
 
 
+# What jieba's cut takes as one block of Chinese text (its re_han_default, less the Latin letters and signs).
+_JIEBA_HAN = regexcache.compile("[\u4e00-\u9fd5]+")
+
+
 @lru_cache(maxsize=4096)
 def _cut(run: str) -> tuple[tuple[int, int], ...]:
+    """The spans of ``jieba.lcut(run, HMM=False)``."""
+    jieba = segmenter()
+    if _JIEBA_HAN.fullmatch(run):
+        return _dictionary_cut(run, jieba.dt.FREQ, jieba.dt.total)
     spans, pos = [], 0
-    for token in segmenter().lcut(run, HMM=False):
+    for token in jieba.lcut(run, HMM=False):
         spans.append((pos, pos + len(token)))
         pos += len(token)
+    return tuple(spans)
+
+
+def _dictionary_cut(text: str, freq: dict, total: int) -> tuple[tuple[int, int], ...]:
+    """jieba's cut without HMM of a block of Chinese characters, as its get_DAG and calc work it out (the most
+    probable route through the dictionary's words; of two routes as probable, the one whose first word is
+    longer), in one loop rather than through its generators: the checker cuts every run of a user's file."""
+    n = len(text)
+    log_total = math.log(total)
+    score = [0.0] * (n + 1)
+    end = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best, best_end = -math.inf, -1
+        j = i
+        while j < n:
+            f = freq.get(text[i:j + 1])
+            if f is None:
+                break  # no key starts so: no longer word either
+            if f:
+                s = math.log(f) - log_total + score[j + 1]
+                if s >= best:
+                    best, best_end = s, j
+            j += 1
+        if best_end < 0:  # no word starts here: the character alone (jieba scores it as a count of 1)
+            best, best_end = math.log(freq.get(text[i]) or 1) - log_total + score[i + 1], i
+        score[i], end[i] = best, best_end
+    spans, i = [], 0
+    while i < n:
+        spans.append((i, end[i] + 1))
+        i = end[i] + 1
     return tuple(spans)
 
 
@@ -682,27 +791,27 @@ def _judge_doubling(c: _Doubling) -> Optional[Finding]:
 # ---------------------------------------------------------------- DG2xx enumeration
 
 _NUMS = "一二三四五六七八九十"
-_H1 = re.compile(f"^\\s*([{_NUMS}]{{1,3}})\\s*[、．]")
-_H2 = re.compile(f"^\\s*[（(]\\s*([{_NUMS}]{{1,3}})\\s*[）)]")
-_PAR = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]")
-_AR = re.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)")
+_H1 = regexcache.compile(f"^\\s*([{_NUMS}]{{1,3}})\\s*[、．]")
+_H2 = regexcache.compile(f"^\\s*[（(]\\s*([{_NUMS}]{{1,3}})\\s*[）)]")
+_PAR = regexcache.compile(r"^\s*[（(]\s*(\d{1,2})\s*[）)]")
+_AR = regexcache.compile(r"^\s*(\d{1,2})\s*[.．、](?!\d)")
 # A series marker stands at the start of a clause: paragraph start or after punctuation.
 _CLAUSE_START = "(?<![^\\s，,。．.；;：:！!？?、“\"‘（(【》）)])"
-_INLINE = re.compile(
+_INLINE = regexcache.compile(
     _CLAUSE_START
     + f"(?:(?P<num>[{_NUMS}]{{1,3}})(?P<style>是|要)"
     + f"|第(?P<ord>[{_NUMS}]{{1,3}})(?:(?=[，,、：:；;])|点|条|个方面)"
     + "|(?P<seq>首先|其次)(?=[，,、：:；;]|要|是)|(?P<seq3>再次)(?=[，,、：:；;]))"
 )
 _SEQ_NUMBERS = {"首先": 1, "其次": 2, "再次": 3}
-_RANKING = re.compile(f"(?:名列|排名|位列|排在|排|位居|居|列|获得|荣获)(?:全[国省市区县]|同类|全系统)?(?:前)?"
+_RANKING = regexcache.compile(f"(?:名列|排名|位列|排在|排|位居|居|列|获得|荣获)(?:全[国省市区县]|同类|全系统)?(?:前)?"
                       f"第[{_NUMS}]{{1,3}}(?:[、和至到—-]第?[{_NUMS}]{{1,3}})*")
 # "各支部一要……；二要……": a first marker right after its subject, accepted when the second follows anchored.
-_LOOSE_FIRST = re.compile("一(是|要)")
-_DECL_SPEECH = re.compile(
+_LOOSE_FIRST = regexcache.compile("一(是|要)")
+_DECL_SPEECH = regexcache.compile(
     "(?:讲|谈|提|说|强调|提出)(?:以下|如下|这么|这样)?(?P<num>[一二两三四五六七八九十几]{1,3}|\\d{1,2})(?:点|个方面|条)"
     "(?:意见|要求|看法|体会|建议|想法|希望|认识)?")
-_DECL_LIST = re.compile(
+_DECL_LIST = regexcache.compile(
     f"(?<![第“])(?P<num>[一二两三四五六七八九十几]{{1,3}}|\\d{{1,2}})(?:个|点|条|项)[{_HAN}]{{0,6}}?[：:]")
 
 
@@ -913,7 +1022,7 @@ def _enumeration(paragraphs: Sequence[Paragraph]) -> list[Finding]:
 
 # ---------------------------------------------------------------- DG301/DG302 placeholders
 
-_GAP_MARK = re.compile(r"[【〔\[［]\s*(?:待补充|待补|待填|请补充|请填写|待核实|待定)[^】〕\]］]*[】〕\]］]")
+_GAP_MARK = regexcache.compile(r"[【〔\[［]\s*(?:待补充|待补|待填|请补充|请填写|待核实|待定)[^】〕\]］]*[】〕\]］]")
 _PLACEHOLDERS = (
     re.compile(r"(?<![A-Za-z0-9])[XxＸｘ]{2,}(?![A-Za-z0-9])"),
     re.compile(r"[×✕╳]{2,}"),
@@ -927,8 +1036,8 @@ _PLACEHOLDERS = (
     re.compile(f"(?<![A-Za-z0-9])[XＸ](?![A-Za-z0-9-]|光|射线|型|轴)(?=\\s?[{_HAN}])"
                f"|(?<=[{_HAN}])[XＸ](?![A-Za-z0-9-]|光|射线|型|轴)"),
 )
-_ASCII_DASHES = re.compile(r"-{2,}")
-_WIDE_DASHES = re.compile(r"[—─－]{2,}")
+_ASCII_DASHES = regexcache.compile(r"-{2,}")
+_WIDE_DASHES = regexcache.compile(r"[—─－]{2,}")
 # Words that follow a blanked-out name: 党的--精神, --同志, 省委--号文件.
 _NAME_TAILS = ("精神", "全会", "大会", "会议", "同志", "书记", "文件", "号", "讲话", "指示", "决定", "意见", "通知",
                "年", "届", "次", "》", "”")
@@ -1021,8 +1130,8 @@ def _table_screen(table: Sequence[Formula]) -> list[re.Pattern] | None:
 
 
 _SCREENS: dict[int, tuple[Sequence[Formula], list[re.Pattern] | None]] = {}
-_QUOTE = re.compile("“[^“”]*”")
-_XI_SAYS = re.compile("(?:习近平|总书记)[^。“”]{0,16}$")
+_QUOTE = regexcache.compile("“[^“”]*”")
+_XI_SAYS = regexcache.compile("(?:习近平|总书记)[^。“”]{0,16}$")
 
 
 def _xi_quotations(text: str) -> list[tuple[int, int]]:
@@ -1043,7 +1152,7 @@ def xi_is_speaker(paragraphs: Sequence[Paragraph]) -> bool:
 
 
 # 习近平在……上的讲话 / 习近平：…… (a title naming him as the speaker, not a talk about his speech)
-_XI_TITLE = re.compile(r"^习近平(?:在[^。]{2,40}(?:上|时|中)的(?:讲话|发言|致辞|报告|重要讲话)|[：:])")
+_XI_TITLE = regexcache.compile(r"^习近平(?:在[^。]{2,40}(?:上|时|中)的(?:讲话|发言|致辞|报告|重要讲话)|[：:])")
 
 
 def _bare(term: str) -> str:
@@ -1052,10 +1161,10 @@ def _bare(term: str) -> str:
 
 
 # A campaign named in passing, looking back: 先后开展了……主题教育, 巩固深化……成果, 在……期间.
-_LOOKING_BACK = re.compile("开展了|先后开展|组织开展了|深入开展了|扎实开展了|开展过|完成了|参加了|经过|通过|巩固|回顾|"
+_LOOKING_BACK = regexcache.compile("开展了|先后开展|组织开展了|深入开展了|扎实开展了|开展过|完成了|参加了|经过|通过|巩固|回顾|"
                            "以来|曾经|此前|前期|去年|上一年|过去一年|一年来|历次")
 _AFTER_BACK = ("成果", "以来", "期间", "中", "的成果", "的经验", "经验", "的基础上", "基础上", "取得", "的成效", "成效")
-_YEAR = re.compile(r"(\d{4})年")
+_YEAR = regexcache.compile(r"(\d{4})年")
 
 
 def _looks_back(text: str, s: int, e: int, rule: Formula) -> bool:
@@ -1205,7 +1314,7 @@ def _punctuation_edits(text: str, protected: Sequence[tuple[int, int]] = ()) -> 
     return out, edits
 
 
-_MAY_FIX = re.compile("[,;:!?()]|[。，、；：]{2}")
+_MAY_FIX = regexcache.compile("[,;:!?()]|[。，、；：]{2}")
 
 
 def fix_text(text: str, *, allowed_terms: Iterable[str] = ()) -> str:
@@ -1273,7 +1382,7 @@ def _unpaired(paragraphs: Sequence[Paragraph], terms: Sequence[str]) -> list[Fin
 
 # ---------------------------------------------------------------- DG70x repetition
 
-_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_SENTENCE = regexcache.compile(r"[^。！？!?]+[。！？!?]?")
 
 
 def _repeated_sentences(paragraphs: Sequence[Paragraph], terms: Sequence[str]) -> list[Finding]:
@@ -1368,7 +1477,8 @@ def _scorer():
     if _SCORER is None:
         from .typos import Scorer
 
-        _SCORER = Scorer(segmenter(), load_rules().known_words)
+        jieba = segmenter()
+        _SCORER = Scorer(jieba, load_rules().known_words, two_char_keys_now(jieba.dt.FREQ))
         _cut.cache_clear()  # the genre's words are in the dictionary now
     return _SCORER
 
@@ -1414,17 +1524,18 @@ def typo_candidates(para: Paragraph, rules: Rules, terms: Sequence[str], thresho
     out = []
     for start, run, skip in _runs_to_check(para.text, rules, terms):
         tokens = _cut(run)
+        # the genre's own words are never questioned: found once here rather than by every finder
         known_skip = set(skip) | known_positions(run, known)
         pairs = find_pair_slips(run, tokens, _scorer(), known_skip, pair_threshold)
         taken = {p for x in pairs for p in (x.start, x.start + 1)}
-        slips = [x for x in find_slips(run, tokens, _scorer(), skip, known, threshold) if x.start not in taken]
+        slips = [x for x in find_slips(run, tokens, _scorer(), known_skip, (), threshold) if x.start not in taken]
         taken |= {x.start for x in slips}
         slips += [x for x in find_word_slips(run, tokens, _scorer(), skip, word_threshold) if x.start not in taken]
         slips += pairs
         if context_threshold != float("inf"):
             for finder, t in ((find_context_slips, context_threshold), (find_context_pair_slips, context_pair_threshold)):
                 near = {p + d for x in slips for p in range(x.start, x.start + len(x.wrong)) for d in range(-2, 3)}
-                slips += [x for x in finder(run, tokens, _scorer(), skip, known, t)
+                slips += [x for x in finder(run, tokens, _scorer(), known_skip, (), t)
                           if not near & set(range(x.start, x.start + len(x.wrong)))]
         out += [(start + slip.start, slip) for slip in sorted(slips, key=lambda x: x.start)]
     return out
@@ -1474,7 +1585,7 @@ def _wrong_characters(para: Paragraph, rules: Rules, terms: Sequence[str]) -> li
 # ---------------------------------------------------------------- DG802/DG803/DG804 misused words, 的/地/得, stray characters
 
 # 最重要的是一条是: a stray 是 before the clause's real 是.
-_STRAY_SHI = re.compile(f"的(是)[{_HAN}]{{1,4}}?(?<!是)是(?![否非不])")
+_STRAY_SHI = regexcache.compile(f"的(是)[{_HAN}]{{1,4}}?(?<!是)是(?![否非不])")
 
 
 def _misused(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Finding]:
@@ -1506,10 +1617,10 @@ def _misused(para: Paragraph, rules: Rules, terms: Sequence[str]) -> list[Findin
 _ADVERBIAL = ("认真|扎实|深入|积极|主动|切实|全面|牢牢|充分|清醒|稳步|有效|大力|持续|不断|坚决|自觉|广泛|严格|深刻|科学|"
               "系统|有序|扎扎实实|实实在在|认认真真|踏踏实实|不折不扣|毫不动摇|坚定不移|旗帜鲜明|密切|紧紧|努力|逐步|创造性|"
               "真正|精准|高效|及时|准确|彻底|明显|迅速|全力|尽快|主动积极|统筹|着力")
-_DE_BEFORE_VERB = re.compile(f"(?:{_ADVERBIAL})的(?=[{_HAN}])|[{_HAN}]的(?=[{_HAN}]{{1,2}}(?:到|好|起来|下去)(?!位|底|处|期))")
-_DE_REDUP = re.compile(f"(一[{_HAN}]{{1,3}})\\1的(?=[{_HAN}])")
+_DE_BEFORE_VERB = regexcache.compile(f"(?:{_ADVERBIAL})的(?=[{_HAN}])|[{_HAN}]的(?=[{_HAN}]{{1,2}}(?:到|好|起来|下去)(?!位|底|处|期))")
+_DE_REDUP = regexcache.compile(f"(一[{_HAN}]{{1,3}})\\1的(?=[{_HAN}])")
 _DEGREE = ("很", "非常", "十分", "相当", "比较", "特别", "更加", "越来越", "不够", "不太", "太", "较")
-_DE_COMPLEMENT = re.compile(f"[{_HAN}][的地](?=(?:{'|'.join(_DEGREE)})[{_HAN}]{{1,2}}(?:[，。；！？、]|$))")
+_DE_COMPLEMENT = regexcache.compile(f"[{_HAN}][的地](?=(?:{'|'.join(_DEGREE)})[{_HAN}]{{1,2}}(?:[，。；！？、]|$))")
 # Words that make what follows a noun phrase: 有清醒的认识, 作出深刻的反思.
 _NOMINAL_BEFORE = {"有", "作出", "做出", "取得", "形成", "保持", "进行", "加以", "得到", "是", "的", "了", "个", "种", "一", "这",
                    "那", "很", "更", "非常", "具有", "实现", "带来", "更加", "十分", "最", "要有", "没有", "缺乏", "给予"}
@@ -1518,8 +1629,8 @@ _MODALS = {"要", "必须", "应", "应当", "需要", "要求", "继续", "进�
 _CLAUSE_MARKS = frozenset("，。；：！？、“”")
 _PLACE_WORDS = ("上", "中", "下", "里", "内", "前", "后", "之际", "期间", "方面", "基础", "时", "以来", "领域", "层面", "范围",
                 "过程", "环节", "之间", "当中", "一线", "身边", "基层", "实处", "心上", "点上", "身上", "岗位", "面前")
-_YAO_ZAI = re.compile(f"要在(?=[{_HAN}])")
-_CLAUSE_END = re.compile("[，。；：！？,;:!?\n]")
+_YAO_ZAI = regexcache.compile(f"要在(?=[{_HAN}])")
+_CLAUSE_END = regexcache.compile("[，。；：！？,;:!?\n]")
 
 
 _DICT_TEXT = None
@@ -1693,6 +1804,7 @@ def check(doc: SourceDocument, *, date: dt.date | None = None, allowed_terms: It
     if listed:  # a slip the genre's own list names is reported once, by the list, with its reason
         findings = [f for f in findings if f.code != "DG801" or (f.line, f.column) not in listed]
     findings.sort(key=lambda f: (f.line, f.column, f.code))
+    regexcache.save()  # patterns compiled for the first time (a program that imports the checker keeps them too)
     return findings
 
 
@@ -1840,7 +1952,7 @@ def fix_file(path: str | Path, in_place: bool = False, *, allowed_terms: Iterabl
 # ---------------------------------------------------------------- the command, as one call
 
 
-_DATE_LINE = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
+_DATE_LINE = regexcache.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*[）)]?$")
 
 
 def speech_date(doc: SourceDocument) -> dt.date | None:

@@ -16,6 +16,7 @@ so patterns made from a user's text cannot make the file grow without end.
 from __future__ import annotations
 
 import array
+import contextlib
 import hashlib
 import re
 import sys
@@ -107,6 +108,33 @@ def _build(p: str, record: tuple) -> re.Pattern:
 
 
 _original = _compiler.compile if _sre is not None else None
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern:
+    """``re.compile`` for a module's own fixed pattern, through the cache whether or not the command installed
+    it: a program that imports the checker pays for its patterns of Chinese characters as the command would
+    (DRAFTGEN_NO_CACHE=1 or another Python: plain re.compile). ``save`` keeps what was added."""
+    import os
+
+    if _sre is None or os.environ.get("DRAFTGEN_NO_CACHE"):
+        return re.compile(pattern, flags)
+    return _compile(pattern, int(flags))
+
+
+@contextlib.contextmanager
+def installed():
+    """The cache in front of re's compiler for a block only (unpickling the rule files' patterns, importing
+    jieba), then re as it was; nothing changes when the command has installed it already."""
+    import os
+
+    if _sre is None or _compiler.compile is not _original or os.environ.get("DRAFTGEN_NO_CACHE"):
+        yield
+        return
+    _compiler.compile = _compile
+    try:
+        yield
+    finally:
+        _compiler.compile = _original
 
 
 def install() -> None:

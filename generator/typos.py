@@ -270,6 +270,78 @@ def _sound_channel(mine: tuple[str, ...]) -> dict[str, float]:
 @lru_cache(maxsize=8192)
 def channel(c: str) -> tuple[tuple[str, float], ...]:
     """(character the writer may have meant, cost) for a written ``c``: cost is -log P(c written | meant)."""
+    table = _kept_tables()
+    if table is None:
+        return _channel_of(c)
+    alts, costs, _, _ = table["channel"].get(c, _NO_CHANNEL)
+    values = table["costs"]
+    return tuple((alt, values[ord(k)]) for alt, k in zip(alts, costs))
+
+
+@lru_cache(maxsize=8192)
+def sound_costs(c: str) -> dict[str, float]:
+    """meant character → cost, as in ``channel``, for the sound-alikes of a written ``c`` only."""
+    table = _kept_tables()
+    if table is None:
+        return _sound_costs_of(c)
+    _, _, alts, costs = table["channel"].get(c, _NO_CHANNEL)
+    values = table["costs"]
+    return {alt: values[ord(k)] for alt, k in zip(alts, costs)}
+
+
+_NO_CHANNEL = ("", "", "", "")  # a character in no sound or shape group: nothing to mistake it for
+_TABLES_FORMAT = b"typo-tables 2"
+
+
+@lru_cache(maxsize=1)
+def _kept_tables() -> dict | None:
+    """Every character's channel and sound costs, and its toneless readings, worked out once per machine and kept
+    in the user's cache under the digest of the sound and shape files and of this module (working them out for
+    the thousand characters of a long text cost a check a tenth of a second). A cost is one of a few hundred
+    values (a kind's probability over a group's size), so each is kept as its place in the list of them, a
+    character: the file stays small and loads fast. None when caching is off."""
+    import hashlib
+    import marshal
+    import os
+
+    from . import diskcache
+
+    if os.environ.get("DRAFTGEN_NO_CACHE"):
+        return None
+    h = hashlib.sha256(_TABLES_FORMAT + f"|{marshal.version}".encode())
+    try:
+        for path in (RULES_DIR / SOUND_FILE, RULES_DIR / SHAPE_FILE, Path(__file__)):
+            h.update(b"\0" + path.read_bytes())
+    except OSError:
+        return None
+    digest = h.hexdigest()
+    name = f"typotables-{digest[:12]}.marshal"
+    blob = diskcache.read(name, digest)
+    if blob is not None:
+        try:
+            table = marshal.loads(blob)
+            if isinstance(table, dict) and isinstance(table.get("channel"), dict) and \
+                    isinstance(table.get("toneless"), dict) and isinstance(table.get("costs"), list):
+                return table
+        except (ValueError, EOFError, TypeError):
+            pass  # damaged: made afresh, and the write replaces it
+    _, sounds = _sound_groups()
+    places: dict[float, str] = {}
+
+    def packed(costs) -> str:
+        return "".join(places.setdefault(cost, chr(len(places))) for cost in costs)
+
+    chan = {}
+    for c in sorted(set(sounds) | set(_shape_index())):
+        pairs, by_sound = _channel_of(c), _sound_costs_of(c)
+        chan[c] = ("".join(alt for alt, _ in pairs), packed(cost for _, cost in pairs), "".join(by_sound),
+                   packed(by_sound.values()))
+    table = {"channel": chan, "toneless": _toneless_by_char_of(), "costs": list(places)}
+    diskcache.write(name, digest, marshal.dumps(table))
+    return table
+
+
+def _channel_of(c: str) -> tuple[tuple[str, float], ...]:
     _, sounds = _sound_groups()
     shape = _shape_index()
     prob = dict(_sound_channel(sounds.get(c, ())))
@@ -282,11 +354,17 @@ def channel(c: str) -> tuple[tuple[str, float], ...]:
     return tuple((alt, -math.log(p)) for alt, p in prob.items() if alt not in _NUMERALS)
 
 
-@lru_cache(maxsize=8192)
-def sound_costs(c: str) -> dict[str, float]:
-    """meant character → cost, as in ``channel``, for the sound-alikes of a written ``c`` only."""
+def _sound_costs_of(c: str) -> dict[str, float]:
     prob = _sound_channel(_sound_groups()[1].get(c, ()))
     return {alt: -math.log(p) for alt, p in prob.items() if alt != c and alt not in _NUMERALS}
+
+
+@lru_cache(maxsize=8192)
+def _channel_alts(c: str) -> dict[str, int]:
+    """The characters of ``channel(c)``, each with its place in it: the rules intersect its keys with a
+    neighbour's followers (in C) and keep the few they find in the channel's order. (A dict of strings and
+    numbers, which the garbage collector does not track, where a set would be walked on every collection.)"""
+    return {alt: k for k, (alt, _) in enumerate(channel(c))}
 
 
 def confusables(c: str) -> tuple[str, ...]:
@@ -295,25 +373,93 @@ def confusables(c: str) -> tuple[str, ...]:
 
 
 KNOWN_WORD_FREQ = 1000
+_ROUTES_KEPT = 100_000  # written windows whose segmentation a Scorer keeps (a few per character checked)
+
+
+def two_char_keys(freq: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """The dictionary's two-character keys (words and prefixes of longer words): first character → the
+    characters seen after it, and second character → those seen before it, run together."""
+    after: dict[str, list[str]] = {}
+    before: dict[str, list[str]] = {}
+    for w in freq:
+        if len(w) == 2:
+            after.setdefault(w[0], []).append(w[1])
+            before.setdefault(w[1], []).append(w[0])
+    return {k: "".join(v) for k, v in after.items()}, {k: "".join(v) for k, v in before.items()}
 
 
 class Scorer:
     """Best-segmentation log-probability under jieba's dictionary."""
 
-    def __init__(self, jieba_module, known_words: Iterable[str] = ()) -> None:
+    def __init__(self, jieba_module, known_words: Iterable[str] = (),
+                 two_char: tuple[dict[str, str], dict[str, str]] | None = None) -> None:
+        """``two_char``: ``two_char_keys`` of the dictionary as it is now, if already at hand."""
         # The genre's own words that jieba lacks count as common words: added to jieba's dictionary (as
         # jieba.add_word does, prefixes included), so segmentation knows them too.
         freq = jieba_module.dt.FREQ
+        added = []
         for w in known_words:
             if (freq.get(w) or 0) < KNOWN_WORD_FREQ:
                 jieba_module.add_word(w, KNOWN_WORD_FREQ)
+                added.append(w)
         self.freq = freq
         self.log_total = math.log(jieba_module.dt.total)
+        self._routes: dict[str, list[float]] = {}
+        if two_char is None:
+            self._after, self._before = two_char_keys(freq)
+        else:  # the words just added bring their first two characters as a key
+            self._after, self._before = dict(two_char[0]), dict(two_char[1])
+            for w in added:
+                if len(w) >= 2:
+                    self._after[w[0]] = self._after.get(w[0], "") + w[1]
+                    self._before[w[1]] = self._before.get(w[1], "") + w[0]
+        # made once per character, as dicts of strings rather than sets (see charlm.CharLM.seen_after_set)
+        self._after_sets: dict[str, dict[str, None]] = {}
+        self._before_sets: dict[str, dict[str, None]] = {}
+
+    def followers(self, c: str):
+        """The characters x for which c + x is a key of the dictionary (a word or the start of one), as a set
+        (the keys of a dict)."""
+        got = self._after_sets.get(c)
+        if got is None:
+            got = self._after_sets[c] = dict.fromkeys(self._after.get(c, ""))
+        return got.keys()
+
+    def leaders(self, c: str):
+        """The characters x for which x + c is a key of the dictionary, as a set (the keys of a dict)."""
+        got = self._before_sets.get(c)
+        if got is None:
+            got = self._before_sets[c] = dict.fromkeys(self._before.get(c, ""))
+        return got.keys()
 
     def best(self, text: str) -> float:
+        route = [0.0] * (len(text) + 1)
+        self._fill(text, route, len(text))
+        return route[0]
+
+    def route(self, text: str) -> list[float]:
+        """route[k]: the best log-probability of segmenting text[k:] (route[0] is ``best(text)``). The written
+        windows are kept: each is asked for once per candidate place, by more than one rule. The list is
+        shared, not to be changed."""
+        route = self._routes.get(text)
+        if route is None:
+            if len(self._routes) >= _ROUTES_KEPT:
+                self._routes.clear()
+            route = self._routes[text] = [0.0] * (len(text) + 1)
+            self._fill(text, route, len(text))
+        return route
+
+    def best_replaced(self, text: str, route: list[float], end: int) -> float:
+        """``best(text)`` for a text as long as the one ``route`` was made for and the same from ``end`` on:
+        the segmentation of what follows ``end`` is the same, so only the positions before it are worked out."""
+        new = route[:]
+        self._fill(text, new, end)
+        return new[0]
+
+    def _fill(self, text: str, route: list[float], end: int) -> None:
+        """route[k] for every k before ``end``, from route[end:]."""
         n, freq, lt = len(text), self.freq, self.log_total
-        route = [0.0] * (n + 1)
-        for i in range(n - 1, -1, -1):
+        for i in range(end - 1, -1, -1):
             best = -lt + route[i + 1] + (math.log(freq.get(text[i], 0) or 1))
             for j in range(i + 2, min(n, i + _MAXW) + 1):
                 f = freq.get(text[i:j])
@@ -324,19 +470,21 @@ class Scorer:
                     if s > best:
                         best = s
             route[i] = best
-        return route[0]
 
 
 @lru_cache(maxsize=4)
 def _known_pattern(words: tuple[str, ...]):
+    """One alternation of ``words``, the longest first (cached by the words as given: the checker passes the
+    same tuple for every run)."""
     import re
 
-    return re.compile("|".join(map(re.escape, words))) if words else None
+    ordered = sorted(set(words), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
 def known_positions(run: str, known_words: Iterable[str]) -> set[int]:
     """Positions inside the genre's own words (纠治, 急难愁盼): never questioned."""
-    rx = _known_pattern(tuple(sorted(set(known_words), key=len, reverse=True))) if known_words else None
+    rx = _known_pattern(tuple(known_words)) if known_words else None
     return {i for m in rx.finditer(run) for i in range(m.start(), m.end())} if rx is not None else set()
 
 
@@ -395,7 +543,18 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
             starts = [(i - s, run[s:i]) for s in range(max(0, i - 3), i) if freq.get(run[s:i]) is not None]
             tails = [run[i + 1:e] for e in range(i + 1, min(n, i + _MAXW) + 1)]
             nxt = tails[1] if len(tails) > 1 else ""
+            # A replacement can make a word only if it makes a key of the dictionary with what stands before or
+            # after it. Most make none: the two-character keys rule them out without the large dictionary.
+            alts = _channel_alts(c).keys()
+            makes = alts & scorer.leaders(nxt) if nxt else set()
+            for k, left in starts:
+                if k == 1:
+                    makes |= alts & scorer.followers(left)
+                else:
+                    makes.update(alt for alt in alts if freq.get(left + alt) is not None)
             for alt, cost in channel(c):
+                if alt not in makes:
+                    continue
                 longest, made, made_at = 0, "", i
                 for k, left in starts:
                     head = left + alt
@@ -419,8 +578,9 @@ def find_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                 if not longest:
                     continue
                 if before is None:
-                    before = scorer.best(run[a:b])
-                gain = scorer.best(run[a:i] + alt + run[i + 1:b]) - before
+                    route = scorer.route(run[a:b])
+                    before = route[0]
+                gain = scorer.best_replaced(run[a:i] + alt + run[i + 1:b], route, i + 1 - a) - before
                 # a word made only with function words around the replacement (为的是) is weak evidence
                 weak = STOP_PENALTY if all(x in _NEVER for x in made.replace(alt, "", 1)) else 0.0
                 score = gain - cost - penalty - weak + LONG_WORD_BONUS * (min(longest, 4) - 2)
@@ -484,6 +644,11 @@ _SOUND_LINE = re.compile(r"^([a-z]+ [a-z]+)\t((?:[\u4e00-\u9fff]{2})+)$", re.M)
 @lru_cache(maxsize=1)
 def _toneless_by_char() -> dict[str, tuple[str, ...]]:
     """character → its toneless syllables (every reading the sound groups give it)."""
+    table = _kept_tables()
+    return _toneless_by_char_of() if table is None else table["toneless"]
+
+
+def _toneless_by_char_of() -> dict[str, tuple[str, ...]]:
     _, sounds = _sound_groups()
     return {c: tuple(dict.fromkeys(s[:-1] for s in v)) for c, v in sounds.items()}
 
@@ -601,8 +766,9 @@ def find_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer,
                 continue
             if before is None:
                 lo, hi = max(0, i - _WINDOW), min(n, i + 2 + _WINDOW)
-                before = scorer.best(run[lo:hi])
-            gain = scorer.best(run[lo:i] + w + run[i + 2:hi]) - before
+                route = scorer.route(run[lo:hi])
+                before = route[0]
+            gain = scorer.best_replaced(run[lo:i] + w + run[i + 2:hi], route, i + 2 - lo) - before
             if w[0] == a or w[1] == b:
                 one = max(one, gain)
                 continue
@@ -837,6 +1003,8 @@ _LM_NEVER = set("的地得") | _NUMERALS  # never questioned: 的/地/得 have t
 LM_NEED = 4.0
 LM_PAIR_NEED = 5.0
 BOS_EOS = ("^", "$")
+# How far below the exact test a candidate is dropped early: rounding never drops one the test would keep.
+_SLACK = 1e-6
 
 
 def _lm():
@@ -851,17 +1019,24 @@ def context_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -ma
     (the gain is at most minus the written window's log-probability)."""
     s = BOS_EOS[0] + run + BOS_EOS[1]
     skip = set(skip)
-    lps = lm.logprobs(s)
+    lps = None  # worked out at the first place with a candidate (in the genre's own prose a run may have none)
     span = lm.order
     for i, c in enumerate(run):
         if i in skip or c in _LM_NEVER:
             continue
         j = i + 1
+        # 的/地/得 are offered too: leaving them out lost slips on the dev set and no false alarm
+        place = _channel_alts(c)
+        alts = place.keys()
+        near = alts & lm.seen_after_set(s[j - 1]) | alts & lm.seen_before_set(s[j + 1])
+        if not near:
+            continue
+        if lps is None:
+            lps = lm.logprobs(s)
         base = sum(lps[j:j + span])
         room = -base - need  # a candidate costing more cannot reach need
-        after, before = lm.seen_after(s[j - 1]), lm.seen_before(s[j + 1])
-        # 的/地/得 are offered too: leaving them out lost slips on the dev set and no false alarm
-        cands = [(alt, cost) for alt, cost in channel(c) if cost <= room and (alt in after or alt in before)]
+        costs = channel(c)
+        cands = [costs[k] for k in sorted(place[alt] for alt in near) if costs[k][1] <= room]
         if not cands:
             continue
         floors = [base + need + cost for _, cost in cands] if need != -math.inf else None
@@ -870,16 +1045,18 @@ def context_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -ma
                 yield i, c, alt, lp - base, cost
 
 
-def context_pair_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -math.inf, weight: float = 0.0):
+def context_pair_candidates(run: str, lm, skip: Iterable[int] = (), need: float = -math.inf, weight: float = 0.0,
+                            skip_pairs: Iterable[int] = ()):
     """(position, written pair, sound-alike word, n-gram gain, the two characters' sound costs) for two
     neighbouring characters both replaced by a dictionary word read the same (the input method's wrong
-    candidate: 墙画 for 强化), leaving out those whose gain less ``weight`` times the cost cannot reach ``need``."""
+    candidate: 墙画 for 强化), leaving out those whose gain less ``weight`` times the cost cannot reach ``need``,
+    and the pairs starting at ``skip_pairs``."""
     s = BOS_EOS[0] + run + BOS_EOS[1]
-    skip = set(skip)
+    skip, skip_pairs = set(skip), set(skip_pairs)
     lps = None
     for i in range(len(run) - 1):
         a, b = run[i], run[i + 1]
-        if i in skip or i + 1 in skip or a in _LM_NEVER or b in _LM_NEVER:
+        if i in skip or i + 1 in skip or i in skip_pairs or a in _LM_NEVER or b in _LM_NEVER:
             continue
         words = [w for w in _sound_words(a, b) if w[0] != a and w[1] != b]
         if not words:
@@ -896,7 +1073,10 @@ def context_pair_candidates(run: str, lm, skip: Iterable[int] = (), need: float 
             cost = cost_a.get(w[0], _FAR) + cost_b.get(w[1], _FAR)
             if weight * cost > room:
                 continue
-            yield i, a + b, w, lm.around(s[:j] + w + s[j + 2:], j, 2) - base, cost
+            # a word whose window is sure to read too badly is left before its last factors are worked out
+            lp = lm.around(s[:j] + w + s[j + 2:], j, 2, floor=base + need + weight * cost - _SLACK)
+            if lp is not None:
+                yield i, a + b, w, lp - base, cost
 
 
 def find_context_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scorer, skip: Iterable[int] = (),
@@ -909,13 +1089,14 @@ def find_context_pair_slips(run: str, tokens: Sequence[tuple[int, int]], scorer:
         return []
     skip = set(skip) | known_positions(run, known_words)
     genre = _genre()
+    # a pair the bank writes is the genre's own: never questioned, so its candidates are not even scored
+    own = [i for i in range(len(run) - 1) if genre.writes(run[i:i + 2])]
     best: dict[int, Slip] = {}
-    before: dict[int, float] = {}
-    for i, ab, w, gain, cost in context_pair_candidates(run, lm, skip, LM_PAIR_NEED, LM_PAIR_CHANNEL_WEIGHT):
+    for i, ab, w, gain, cost in context_pair_candidates(run, lm, skip, LM_PAIR_NEED, LM_PAIR_CHANNEL_WEIGHT, own):
         score = gain - LM_PAIR_CHANNEL_WEIGHT * cost
-        if score < LM_PAIR_NEED or genre.writes(ab):  # a pair the bank writes is the genre's own
+        if score < LM_PAIR_NEED:
             continue
-        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, ab, w, before)
+        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, ab, w)
         _keep_best(best, Slip(i, ab, w, w, score, "lmpair"), threshold)
     return _apart(list(best.values()))
 
@@ -930,25 +1111,25 @@ def find_context_slips(run: str, tokens: Sequence[tuple[int, int]], scorer: Scor
         return []
     skip = set(skip) | known_positions(run, known_words)
     genre = _genre()
+    # a character the bank writes next to either neighbour is the genre's own wording: never questioned, so
+    # its candidates are not even scored (in the genre's own prose, that is most characters)
+    skip.update(i for i in range(len(run)) if genre.writes(run[max(0, i - 1):i + 1]) or genre.writes(run[i:i + 2]))
     best: dict[int, Slip] = {}
-    before: dict[int, float] = {}
     for i, c, alt, gain, cost in context_candidates(run, lm, skip, LM_NEED):
         score = gain - cost
-        # a character the bank writes next to either neighbour is the genre's own wording
-        if score < LM_NEED or genre.writes(run[max(0, i - 1):i + 1]) or genre.writes(run[i:i + 2]):
+        if score < LM_NEED:
             continue
-        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, c, alt, before)
+        score += LM_SEGMENT_WEIGHT * _segmentation_gain(scorer, run, i, c, alt)
         _keep_best(best, Slip(i, c, alt, alt, score, "lm"), threshold)
     return _apart(list(best.values()))
 
 
-def _segmentation_gain(scorer: Scorer, run: str, at: int, wrong: str, alt: str, before: dict[int, float]) -> float:
+def _segmentation_gain(scorer: Scorer, run: str, at: int, wrong: str, alt: str) -> float:
     """How much better the dictionary segments the window around ``at`` with ``alt`` in place of ``wrong``
-    (the written window's score is kept in ``before``: every candidate at one place shares it)."""
+    (the scorer keeps the written window's segmentation: every candidate at one place shares it)."""
     lo, hi = max(0, at - _WINDOW), min(len(run), at + len(wrong) + _WINDOW)
-    if at not in before:
-        before[at] = scorer.best(run[lo:hi])
-    return scorer.best(run[lo:at] + alt + run[at + len(wrong):hi]) - before[at]
+    route = scorer.route(run[lo:hi])
+    return scorer.best_replaced(run[lo:at] + alt + run[at + len(wrong):hi], route, at + len(wrong) - lo) - route[0]
 
 
 def _keep_best(best: dict[int, Slip], slip: Slip, threshold: float) -> None:

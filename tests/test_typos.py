@@ -207,21 +207,39 @@ def test_a_bad_sound_words_line_is_located(tmp_path, monkeypatch):
     assert not list((tmp_path / "draftgen").glob("soundwords-*.marshal"))  # a faulty file is not cached
 
 
-def test_jiebas_cache_read_in_one_go_equals_jiebas_own_load(tmp_path):
+def test_the_kept_dictionary_equals_jiebas_own_load(tmp_path):
     code = (
-        "import sys, jieba\n"
-        "from generator import check\n"
-        "jieba.setLogLevel(60)\n"
-        f"jieba.dt.tmp_dir = {str(tmp_path)!r}\n"
-        "print(check._load_jieba_cache(jieba))\n"  # no cache yet: left to jieba
-        "jieba.initialize()\n"  # jieba writes its cache
-        "own = (dict(jieba.dt.FREQ), jieba.dt.total)\n"
-        "t = jieba.Tokenizer(); t.tmp_dir = jieba.dt.tmp_dir\n"
-        "fake = type('J', (), {'dt': t, 'DEFAULT_DICT': jieba.DEFAULT_DICT})\n"
-        "print(check._load_jieba_cache(fake), (t.FREQ, t.total) == own, t.initialized)\n"
-        "open(jieba.dt.tmp_dir + '/jieba.cache', 'wb').write(b'garbage')\n"
-        "t2 = jieba.Tokenizer(); t2.tmp_dir = jieba.dt.tmp_dir\n"
-        "print(check._load_jieba_cache(type('J', (), {'dt': t2, 'DEFAULT_DICT': jieba.DEFAULT_DICT})))\n")
+        "import os, sys, jieba\n"
+        "from generator import check, typos\n"
+        f"os.environ['XDG_CACHE_HOME'] = {str(tmp_path)!r}\n"
+        "j = check.segmenter()\n"  # no cache yet: jieba loads its own, and it is kept
+        "own = (dict(j.dt.FREQ), j.dt.total)\n"
+        "t = jieba.Tokenizer()\n"
+        "fake = type('J', (), {'dt': t, 'DEFAULT_DICT': jieba.DEFAULT_DICT, 'DEFAULT_DICT_NAME': 'dict.txt',\n"
+        "                      '__file__': jieba.__file__, '__version__': jieba.__version__})\n"
+        "digest = check._dictionary_digest(fake)\n"
+        "print(check._load_dictionary(fake, digest), (t.FREQ, t.total) == own, t.initialized)\n"
+        "print(check.two_char_keys_now(t.FREQ) == typos.two_char_keys(own[0]))\n"
+        "t.add_word('龘靐齉', 5)\n"  # the keys no longer describe the dictionary
+        "print(check.two_char_keys_now(t.FREQ))\n"
+        "kept = next((__import__('pathlib').Path(os.environ['XDG_CACHE_HOME']) / 'draftgen').glob('dictionary-*'))\n"
+        "kept.write_bytes(kept.read_bytes()[:200])\n"
+        "t2 = jieba.Tokenizer()\n"
+        "print(check._load_dictionary(type('J', (), {'dt': t2}), digest))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True", "True", "True", "False"]
+    assert done.stdout.split() == ["True", "True", "True", "True", "None", "False"]
+
+
+def test_the_checkers_cut_equals_jiebas():
+    from generator import charlm, check as chk
+
+    jieba = chk.segmenter()
+    runs = {r for text in charlm.bank_texts()[:400] for r in re.findall("[\u4e00-\u9fd5]+", text)}
+    runs |= {"学生生活", "抓好抓好落实", "总休方案", "拼博", "的"}
+    for run in sorted(runs):
+        tokens = jieba.lcut(run, HMM=False)
+        starts = [sum(map(len, tokens[:k])) for k in range(len(tokens) + 1)]
+        assert chk._dictionary_cut(run, jieba.dt.FREQ, jieba.dt.total) == tuple(zip(starts, starts[1:])), run
+    # a character outside jieba's block of Chinese text is left to jieba: a token of its own
+    assert chk._cut("学习\u9fef生活") == ((0, 2), (2, 3), (3, 5))
