@@ -971,6 +971,16 @@ class _Review:
                 1.0 if _takes_up(headline.text, e.text, facet, self.bank) else 0.01)
         if not (family == "problem" and _tells_how_it_shows(g.facts)):
             item.elaborations.append(ch.need(item.slot, facet=facet, prefer=after_fact))
+        else:
+            # A fact that says how the problem shows takes one sentence more only on its very subject (what it
+            # means, how widely it shows), never one on a further fault.
+            fact = " ".join(g.facts)
+            on_it = lambda e: after_fact(e) * float(_takes_up(fact, e.text, facet, self.bank))  # noqa: E731
+            more = ch.pick(item.slot, facet=facet, prefer=on_it)
+            if more is not None and _takes_up(fact, more.text, facet, self.bank) and not _repeats_clause(item, more.text):
+                item.elaborations.append(more)
+            elif more is not None:
+                ch.release(more)
         if family == "problem" and g.facts and self.ctx.length > SHORT_SPEECH and _gives_its_cause(g.facts):
             # The brief says why (受排班影响): a cause of the bank's would override it; what it costs may follow.
             fresh = _not_repeating(ch, item)
@@ -1818,6 +1828,8 @@ def problem_clause(facts: Iterable[str]) -> str:
         if head and not NUMBERED.search(clauses[1]) and len(clauses[1]) >= 4:
             return re.sub(r"的?(?:现象|情况|问题)$", "", head.group(1) + clauses[1]).rstrip("的")
         for clause in clauses:
+            if re.fullmatch(r"受[^，。；]{1,12}影响", clause):
+                continue  # (a cause, not the problem: 受订单生产任务影响)
             # (…存在以业务会代替党课的现象 → …存在以业务会代替党课: "的现象的问题" says it twice)
             clause = re.sub(r"的?(?:现象|情况|问题)$", "", clause.strip()).rstrip("的")
             if len(clause) >= 6 and not NUMBERED.search(clause):
@@ -2040,8 +2052,9 @@ def _fit_length(ctx, bank, chooser, rng, achievements, problems, sections, estim
                                 prefer=lambda e: fresh(e) * people(e) * float(not CAUSE.search(e.text)) * (
                                     1e-5 if e.text[:3] in chooser.analysis_openers else 1.0) * (
                                     0.01 if outro and _shares_run(e.text, outro, 3) else 1.0))
-            # (from the seed's own lane only: a facet has few, and the brief's facets are the same every seed)
-            if cost is not None and (CAUSE.search(cost.text) or chooser.lanes.get(cost.entry_id) != chooser.lane):
+            # (the seed's own lane first — the brief's facets are the same every seed — but a stated problem
+            # is told what it costs in any case: the problems are a fifth of a review)
+            if cost is not None and CAUSE.search(cost.text):
                 chooser.release(cost)
                 return False
             if fits(cost):
