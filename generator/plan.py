@@ -547,6 +547,7 @@ LEADING_VERBS = tuple("""完成 组织 开展 建成 创建 调整 新建 发展
 为 在 对 向 与 通过 围绕 按照 结合 确定 推行 实行 坚持 开通 制作 评出 命名 表彰
 指导 帮扶 轮训 选配 配齐 健全 完善 开辟 发放 筹建 引导 带动 吸纳 评议 整治 清理 补齐 摸排 梳理 开发 对接 签订 选出 培树
 全面 扎实 深入 持续 认真 积极 先后 分别 首次 率先 圆满 顺利 集中 及时 全力 大力 精心 逐一 逐个 高标准 高质量 按期
+储备 吸引 带领 发起 搭建 举荐 推荐 评聘 招募 动员 号召 协调 促成 帮助解决 承接 认领 捐助 捐款 开办 成功
 """.split())  # (the last line: adverbs, which open a clause as a verb does: 全面完成…, 按期完成…)
 # Facts that carry their own time or scope words are used as they stand.
 OWN_SUBJECT = re.compile(r"^(\d{4}年|全年|全[院校村区县市镇乡省部局委厂]|全公司|全社区|全系统|各|所属|我们|本|今年|去年|年内|一年来|年度)")
@@ -919,7 +920,10 @@ class _Review:
             if timed and len(text) > timed.end():
                 # “上半年，我们为居民办实事38件。”: the fact's own time, then a subject, never a second time phrase
                 rest = text[timed.end():]
-                text = f"{timed.group(1)}，{'' if OWN_SUBJECT.match(rest) else '我们'}{rest}"
+                # (a verb after 我们 — 我们为居民办实事; a noun after the unit's whole — 全校高考本科上线人数…)
+                subject = "" if OWN_SUBJECT.match(rest) else "我们" if rest.startswith(LEADING_VERBS) else (
+                    ch.values.get("whole") or "")
+                text = f"{timed.group(1)}，{subject}{rest}"
                 slot = "fact_own"
             # A result of the unit's business (新增补充耕地1860亩) is the whole unit's doing, not its Party
             # committee's: said with 我们, never with the committee as its subject.
@@ -1825,7 +1829,9 @@ def problem_clause(facts: Iterable[str]) -> str:
         # “全镇外出流动党员213名，联系管理不够经常” → 全镇外出流动党员联系管理不够经常: the count goes, its
         # subject stays with what is said of it
         head = re.fullmatch(r"(.{4,}?[\u4e00-\u9fff])\d+(?:\.\d+)?[名个人户家所]", clauses[0]) if len(clauses) > 1 else None
-        if head and not NUMBERED.search(clauses[1]) and len(clauses[1]) >= 4:
+        if head and not NUMBERED.search(clauses[1]) and len(clauses[1]) >= 4 and \
+                not re.search(r"(?:仅|只|共|达|有|为|占|约|超|近|逾|不足|不到)$", head.group(1)) and \
+                not re.search("党员|干部|支部|书记|职工|教师|群众|人员|医生|护士", clauses[1]):
             return re.sub(r"的?(?:现象|情况|问题)$", "", head.group(1) + clauses[1]).rstrip("的")
         for clause in clauses:
             if re.fullmatch(r"受[^，。；]{1,12}影响", clause):

@@ -498,3 +498,22 @@ def test_a_work_speech_states_the_guiding_formulas_once(org_type):
         # the frame of the day says them; the opening does not say them before it
         assert text.count("中国特色社会主义思想为指导") <= 1, (seed, text[:600])
         assert len(re.findall("二十届[^，。；]{0,4}全会精神", text)) <= 1, seed
+
+
+def test_a_dated_result_of_the_business_gets_a_subject_that_fits():
+    loaded = _brief(org_type="school", short_name="学校党委", name="2026年度党支部书记抓基层党建工作述职评议会",
+                    date=dt.date(2027, 1, 15), achievements=[
+                        TopicFacts(topic="党建与业务融合", facet="发展成效", facts=["2026年高考本科上线人数达到412人"]),
+                        TopicFacts(topic="服务群众", facet="办实事", facts=["2026年为师生办实事12件"])])
+    for seed in range(3):
+        text = generate(loaded.path, seed=seed, loaded=loaded).draft.body_text
+        assert "我们高考" not in text and "2026年，全校高考本科上线人数达到412人" in text, seed
+        assert "2026年，我们为师生办实事12件" in text, seed
+
+
+def test_the_problem_named_in_an_answer_is_never_two_clauses_run_together():
+    from generator.plan import problem_clause
+
+    # (“仅9人” dropped would leave “…党务干部仅兼职党务干部…”)
+    assert problem_clause(["全公司专职党务干部仅9人，兼职党务干部多由业务骨干担任"]) == "兼职党务干部多由业务骨干担任"
+    assert problem_clause(["受订单生产任务影响，部分党支部组织生活时间难以保证"]) == "部分党支部组织生活时间难以保证"
