@@ -33,6 +33,7 @@ PLACEHOLDERS: dict[str, str] = {
     "meeting": "会议名称",
     "reporters": "现场述职的书记人数（阿拉伯数字，写作“{reporters}名”）",
     "written_reporters": "书面述职的书记人数",
+    "named_reporters": "现场述职的前两三位书记，单位和姓名，如“第二党支部张桂兰、第一党支部周德明”（简报列出述职人时才有）",
     "deployed_by": "统一部署会议的上级，如“区委组织部”",
     "speaker": "讲话人姓名",
     "spirit": "当前应学习贯彻的会议精神，如“党的二十大和二十届历次全会精神”（按会议日期选取）",
@@ -53,6 +54,7 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 SLOTS: dict[str, dict] = {
     "opening": {"family": "frames", "min": 50, "max": 220, "desc": "开场：为什么开这个会，按谁的部署"},
     "affirmation": {"family": "frames", "min": 40, "max": 200, "desc": "肯定刚才的述职"},
+    "reporters_named": {"family": "frames", "min": 30, "max": 150, "desc": "接在肯定述职之后，点到几位现场述职的书记：{named_reporters}"},
     "achievements_intro": {"family": "frames", "min": 30, "max": 180, "desc": "引出本年度成绩，以“：”结尾"},
     "problems_intro": {"family": "frames", "min": 30, "max": 200, "desc": "转入问题，以“：”结尾"},
     "problems_outro": {"family": "frames", "min": 15, "max": 120, "desc": "问题之后的收束句"},

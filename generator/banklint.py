@@ -59,7 +59,7 @@ TIME_BOUND = re.compile(r"十[八九]大|二十大|[十二]十?届.中全会|历
 TYPICAL_VALUES = {
     "unit": "学校党委", "org_name": "中共某市第一中学委员会", "superior": "区委教育工委", "business": "教育教学",
     "members": "党员教师", "year": "2025", "next_year": "2026", "meeting": "2025年度基层党组织书记抓基层党建工作述职评议会",
-    "reporters": "13", "written_reporters": "2", "deployed_by": "区委组织部", "speaker": "王明",
+    "reporters": "13", "written_reporters": "2", "named_reporters": "第二党支部张桂兰、第一党支部周德明", "deployed_by": "区委组织部", "speaker": "王明",
     "spirit": "党的二十大和二十届历次全会精神", "milestone": "建党105周年", "report_by": "区委组织部部长李强同志",
     "audience": "学校各党支部", "whole": "全校", "period": "2025年", "horizon": "新的一年",
     "fact": "完成8个党支部按期换届", "cases": "李华同志带领年级党员成立学习小组，【待补充：取得的成效】",

@@ -761,6 +761,9 @@ def _values(ctx: Context, chooser_spirit: Optional[str], milestone: Optional[str
         "speaker": ctx.speaker_name,
         "spirit": chooser_spirit,
         "milestone": milestone,
+        # (the first on-site reporters, unit and name: a review speaks of some of those it heard by name)
+        "named_reporters": "、".join(f"{r.unit}{r.name}" for r in [r for r in ctx.reporters_list if not r.written][:3])
+        if len([r for r in ctx.reporters_list if not r.written]) >= 2 else None,
         "report_by": (f"{ctx.preceding_report.title or ''}{ctx.preceding_report.by}同志"
                       if ctx.preceding_report else None),
         "audience": ctx.audience,
@@ -1143,6 +1146,10 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
             return float(not ctx.written_reporters or "written_reporters" in e.placeholders)
 
         frames["affirmation"] = chooser.need("affirmation", prefer=prefer_counts)
+        # Some of those who reported, by name, after the general word on the reports (where the brief lists them).
+        named = chooser.pick("reporters_named")
+        if named:
+            frames["reporters_named"] = named
         # Achievements: the topics the brief gives facts for, and the focus topics.
         named = {g.topic for g in ach_groups}
         # Focus topics without facts fill the achievements up to what the length allows; facts always stay.

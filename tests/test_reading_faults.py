@@ -517,3 +517,23 @@ def test_the_problem_named_in_an_answer_is_never_two_clauses_run_together():
     # (“仅9人” dropped would leave “…党务干部仅兼职党务干部…”)
     assert problem_clause(["全公司专职党务干部仅9人，兼职党务干部多由业务骨干担任"]) == "兼职党务干部多由业务骨干担任"
     assert problem_clause(["受订单生产任务影响，部分党支部组织生活时间难以保证"]) == "部分党支部组织生活时间难以保证"
+
+
+def test_a_review_names_some_of_those_it_heard_when_the_brief_lists_them():
+    import dataclasses
+
+    from generator.models import Reporter
+
+    loaded = _brief()
+    listed = [Reporter(name="张桂兰", unit="第二党支部"), Reporter(name="周德明", unit="第一党支部"),
+              Reporter(name="陈秀英", unit="老党员党支部", written=True)]
+    with_list = dataclasses.replace(loaded, brief=dataclasses.replace(
+        loaded.brief, meeting=dataclasses.replace(loaded.brief.meeting, reporters_list=listed)), digest="listed")
+    for seed in range(3):
+        plain = generate(loaded.path, seed=seed, loaded=loaded)
+        assert "reporters_named" not in plain.plan.frames
+        result = generate(with_list.path, seed=seed, loaded=with_list)
+        paragraph = next(b.text for b in result.draft.blocks if "述职" in b.text and "等同志" in b.text)
+        # the on-site reporters by unit and name, in the paragraph on the reports; never the written one
+        assert "第二党支部张桂兰、第一党支部周德明等同志" in paragraph, paragraph
+        assert "陈秀英" not in paragraph
