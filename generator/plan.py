@@ -118,6 +118,9 @@ PROBLEM_CONFLICTS = (
     (re.compile("台账|报表|填表|留痕|材料多|迎检"), re.compile("建立[^，。；]{0,12}台账|台账[^，。；]{0,4}(?:要|必须)|登记造册"),
      re.compile("精简|减少|清理|压减|整合|不能只|不是看|而不是|不要")),
     (re.compile("打卡|工作群|APP|App|小程序"), re.compile("打卡|拍照上传|线上签到"), re.compile("不能|防止|不要|清理")),
+    # too few join (an ageing membership, three villages with no new member): not a call to bar the door
+    (re.compile("老化|老龄化|年龄偏大|比例偏低|只发展|没有发展|未发展|青黄不接|后继乏人|积极性不高"),
+     re.compile("违反程序|坚决纠正|严把|质量关|不为凑数|控制总量|宁缺毋滥|降低标准"), None),
 )
 DIRECTIVE_FAMILIES = frozenset(("directives", "sections"))
 

@@ -537,3 +537,17 @@ def test_a_review_names_some_of_those_it_heard_when_the_brief_lists_them():
         # the on-site reporters by unit and name, in the paragraph on the reports; never the written one
         assert "第二党支部张桂兰、第一党支部周德明等同志" in paragraph, paragraph
         assert "陈秀英" not in paragraph
+
+
+def test_an_ageing_membership_is_not_answered_by_barring_the_door():
+    from generator.plan import PROBLEM_CONFLICTS
+
+    strict = PROBLEM_CONFLICTS[-1][1]
+    assert strict.search("对违反程序发展党员的，要坚决纠正") and strict.search("严把党员发展质量关")
+    loaded = _brief(problems=[TopicFacts(topic="党员教育管理", facet="党员发展",
+                                         facts=["党员队伍老化，60岁以上的占58%，近三年只发展党员2名"])])
+    for seed in range(6):
+        plan = generate(loaded.path, seed=seed, loaded=loaded).plan
+        for item in (i for s in plan.sections for i in s.items if i.facet == "党员发展"):
+            for c in (item.headline, *item.elaborations):
+                assert not strict.search(c.text), (seed, c.text)
