@@ -169,8 +169,10 @@ def lint_entry(e: Entry, bank: PhraseBank, today: dt.date) -> list[LintFinding]:
         add("BL008", "含有半角标点（, ; : ! ? ( )）或多余空格，请改为全角标点并删去空格")
     if e.valid_from and e.valid_until and e.valid_from > e.valid_until:
         add("BL015", f"valid_from（{e.valid_from}）晚于 valid_until（{e.valid_until}）")
-    if e.valid_until and e.valid_until < today and spec["family"] not in ("formulas", "situation"):
-        # Formulas stay: a back-dated draft (e.g. one dated 2021) still needs the wording of its day.
+    if e.valid_until and e.valid_until < today and spec["family"] not in ("formulas", "situation") and \
+            e.slot != "achievements_intro":
+        # Formulas stay, and so does what a year was (2021年是……): a back-dated draft still needs the wording of
+        # its day.
         add("BL009", f"有效期到 {e.valid_until} 已过，只会用于更早日期的稿件；如已不用可删除")
     if not unknown:
         filled = fill(e.text, TYPICAL_VALUES)

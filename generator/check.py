@@ -1172,7 +1172,13 @@ def _looks_back(text: str, s: int, e: int, rule: Formula) -> bool:
     before = text[max(sentence_start, s - 24):s]
     if _LOOKING_BACK.search(before) or text[e:].startswith(_AFTER_BACK):
         return True
-    # 2025年，我们开展了……: a year in the sentence within the campaign's own years
+    return _in_its_years(text, s, rule)
+
+
+def _in_its_years(text: str, s: int, rule: Formula) -> bool:
+    """2025年，我们开展了……; 2026年是“十五五”开局之年 said in 2027: a year named earlier in the sentence, within
+    the formula's own years, makes it a statement about that year, which stays true."""
+    sentence_start = max(text.rfind(c, 0, s) for c in "。！？；") + 1
     years = [int(y) for y in _YEAR.findall(text[sentence_start:s])]
     lo = rule.valid_from.year if rule.valid_from else 0
     hi = rule.valid_until.year if rule.valid_until else 9999
@@ -1186,7 +1192,7 @@ def _formulas(para: Paragraph, rules: Rules, date: dt.date, terms: Sequence[str]
     for s, e, rule in _table_matches(para.text, rules.formulas):
         if rule.campaign and (rule.valid_from and date < rule.valid_from or _looks_back(para.text, s, e, rule)):
             continue  # not started yet (announced ahead), or a retrospective mention
-        if rule.stale_on(date) and not _overlaps(protected, s, e):
+        if rule.stale_on(date) and not _overlaps(protected, s, e) and not _in_its_years(para.text, s, rule):
             out.append(_finding("DG401", para, f"“{_bare(para.text[s:e])}”：{fill_placeholders(rule.message, date)}",
                                 start=s, end=e, suggestion=fill_placeholders(rule.suggestion, date)))
     quoted = _xi_quotations(para.text)

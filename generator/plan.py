@@ -49,6 +49,8 @@ OVERUSE_PENALTY = 0.001  # a phrase about to be overused loses even against entr
 # facets, so that seed 1, 2 and 3 of one brief read differently in substance; a seed's own lane is strongly
 # preferred while it has entries left, then any entry may be drawn.
 LANES = 3
+DATED_BONUS = 20000.0  # outweighs the lane: a review intro that names what the year was (十五五开局之年) before a general one
+YEAR_SAYING_SLOTS = frozenset({"achievements_intro"})
 PERIOD_BONUS = 2000.0  # outweighs the lane: a half-year meeting's own frames come first
 PRINCIPLE_SHARE = 0.4  # of directive points that open with a short principle, where the bank has one
 LANE_BONUS = 1000.0
@@ -219,6 +221,8 @@ class Chooser:
             return False  # a concrete measure or fault the brief does not report would be invented
         if self._contradicting and self._contradicts(e):
             return False
+        if e.slot in YEAR_SAYING_SLOTS and e.valid_until and e.valid_from and e.valid_from.year != self.ctx.review_year:
+            return False  # (“2026年是‘十五五’开局之年” speaks of the year under review, whatever the meeting date)
         clean = self._clean.get(e.text)
         if clean is None:  # the word checks depend on the text and the word lists alone
             clean = self._clean[e.text] = self._unfit is None or self._unfit.search(e.text) is None
@@ -263,6 +267,7 @@ class Chooser:
                     * (_brevity(e) if self.ctx.length <= SHORT_SPEECH else 1.0)
                     # wording written for this meeting's period (上半年) before wording that fits any period
                     * (PERIOD_BONUS if e.periods and self.ctx.period != "year" else 1.0)
+                    * (DATED_BONUS if e.id in dated else 1.0)
                     * OVERUSE_PENALTY ** self._overused(self._fill_all(e, extra))
                     * FRAME_PENALTY ** self._frame_excess(e.text)
                     # (two part headlines of one speech that say the same: 高标准推进基层党建工作 twice)
@@ -271,7 +276,12 @@ class Chooser:
         # An entry of another lane, without the period's own wording, weighs a thousandth of the others: it is
         # weighed at all (the costly part of a draw) only when none of them is fit for the place.
         half_year = self.ctx.period != "year"
-        own = [e for e in fresh if self.lanes.get(e.id) == self.lane or (half_year and e.periods)]
+        # (wording written for this date, among wording that fits any date, comes first whatever the lane:
+        # the review of 2026 says it was the first year of the 十五五)
+        # (not in a short speech, which goes straight to its points)
+        dated = {e.id for e in fresh if e.valid_until} if slot in YEAR_SAYING_SLOTS and \
+            self.ctx.length > SHORT_SPEECH else set()
+        own = [e for e in fresh if self.lanes.get(e.id) == self.lane or (half_year and e.periods) or e.id in dated]
         weights = [weight(e) for e in own]
         if any(weights) and lane_weight >= LANE_BONUS:
             fresh = own
@@ -1192,7 +1202,7 @@ def make_plan(ctx: Context, bank: PhraseBank, rng: random.Random, avoid: Iterabl
         recalls = ctx.speech_kind == "work" and ctx.preceding_report is not None
         no_report = _no_report_unless(ctx)
         frames["achievements_intro"] = chooser.need("achievements_intro", prefer=lambda e: no_report(e) * (
-            (20.0 if "报告" in e.text else 1.0) if recalls else 1.0))
+            (1.0 if "报告" in e.text else 0.0) if recalls else 1.0))
     if problems:
         # No word of achievements when the speech has none; no "几个问题" before a single one.
         frames["problems_intro"] = chooser.need("problems_intro", prefer=lambda e: 0.0 if (
@@ -1831,6 +1841,10 @@ def _answer_honestly(chooser: Chooser, items: list[_ItemDraft]) -> None:
 NUMBERED = re.compile(r"[\d％%]|[一二三四五六七八九十百千]+[名个项次件人户]")
 
 
+# (“两张皮”问题仍然存在 → “两张皮”: “……仍然存在的问题” says twice that it is a problem)
+STILL_SO = re.compile(r"(?:的?(?:问题|现象|情况))?(?:仍然|依然|依旧|仍|还|也)?(?:存在|时有发生|仍有发生|有发生|较为突出|比较突出|突出)$")
+
+
 def problem_clause(facts: Iterable[str]) -> str:
     """The brief's problem as the object of “针对……的问题”: its first clause that has no number in it (the
     numbers were said with the problem), cut at a clause boundary, without a closing particle."""
@@ -1847,7 +1861,7 @@ def problem_clause(facts: Iterable[str]) -> str:
             if re.fullmatch(r"受[^，。；]{1,12}影响", clause):
                 continue  # (a cause, not the problem: 受订单生产任务影响)
             # (…存在以业务会代替党课的现象 → …存在以业务会代替党课: "的现象的问题" says it twice)
-            clause = re.sub(r"的?(?:现象|情况|问题)$", "", clause.strip()).rstrip("的")
+            clause = re.sub(r"的?(?:现象|情况|问题)$", "", STILL_SO.sub("", clause.strip())).rstrip("的")
             if len(clause) >= 6 and not NUMBERED.search(clause):
                 return clause
     return ""

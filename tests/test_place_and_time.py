@@ -164,7 +164,9 @@ def test_a_year_end_meeting_plans_the_next_year_in_its_frame_of_the_day(kind):
             result = generate(loaded.path, seed=seed, loaded=loaded, kinds=[kind])
             text = result.draft.body_text
             assert result.plan.context.plans_ahead
-            assert "开局之年" not in text and "开好局" not in text, (org_type, seed)
+            # (the review of 2026 may say what the year was: 2026年是“十五五”开局之年; no plan opens one)
+            planned = re.sub(r"(?:过去的)?2026年[^。：]*[。：]", "", text)
+            assert "开局之年" not in planned and "开好局" not in planned, (org_type, seed)
             assert not re.search(r"今年是|做好今年|抓好今年|上一年", text), (org_type, seed)
             assert "习近平新时代中国特色社会主义思想" in text
     # In January the planned year has begun: 今年 is right again.
@@ -188,3 +190,35 @@ def test_a_university_speaks_of_its_teachers_and_students_where_others_say_the_m
     # A community's general 单位 is its 社区.
     loaded = sample_brief("community", facts=True)
     assert not re.search(r"(一些|有的|个别)单位", generate(loaded.path, seed=0, loaded=loaded).draft.body_text)
+
+
+@pytest.mark.parametrize("date, said", [(dt.date(2026, 12, 22), "“十五五”"), (dt.date(2027, 1, 12), "“十五五”"),
+                                        (dt.date(2026, 1, 20), "“十四五”")])
+def test_a_review_says_what_the_year_under_review_was(date, said):
+    # Readers missed it: a review of 2026 names the first year of the 十五五, one of 2025 its last year.
+    from generator.check import check
+    from generator.readers import Paragraph, SourceDocument
+
+    year = 2026 if said == "“十五五”" else 2025
+    named = 0
+    for seed in range(3):
+        loaded = sample_brief("school", variant=seed, kind="review", date=date, facts=True, length=3500)
+        result = generate(loaded.path, seed=seed, loaded=loaded, kinds=["review"])
+        intro = result.draft.body_text.split("一是", 1)[0]
+        named += bool(re.search(rf"{year}年[^。]*{said}", intro))
+        doc = SourceDocument("t.md", tuple(Paragraph(i, t) for i, t in enumerate(result.draft.body_text.split("\n"), 1)))
+        assert "DG401" not in [f.code for f in check(doc, date=date)]
+    assert named >= 2
+
+
+def test_a_statement_about_a_named_year_is_not_a_stale_formula():
+    from generator.check import check
+    from generator.readers import Paragraph, SourceDocument
+
+    def codes(text: str, on: dt.date) -> list[str]:
+        return [f.code for f in check(SourceDocument("t.txt", (Paragraph(1, text),)), date=on)]
+
+    assert "DG401" not in codes("2026年是“十五五”开局之年，我们开局良好。", dt.date(2027, 1, 12))
+    assert "DG401" in codes("今年是“十五五”开局之年，我们要开好局。", dt.date(2027, 1, 12))
+    assert "DG401" in codes("2027年是“十五五”开局之年。", dt.date(2027, 1, 12))
+    assert "DG401" in codes("2026年，我们深入学习贯彻十九届五中全会精神。", dt.date(2026, 3, 1))
