@@ -217,7 +217,9 @@ class Chooser:
             return False
         if any(self.values.get(name) is None and name not in extra for name in e.placeholders):
             return False
-        if e.requires and not any(w in self.ctx.brief_text for w in e.requires):
+        # (a measure proposed may be found with a word between its keyword's characters; a claim, never)
+        if e.requires and not any(w in self.ctx.brief_text if e.slot != "directive_elaboration"
+                                  else mentions(w, self.ctx.brief_text) for w in e.requires):
             return False  # a concrete measure or fault the brief does not report would be invented
         if self._contradicting and self._contradicts(e):
             return False
@@ -1773,7 +1775,7 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
             # The point answering a problem of the brief names a measure for that problem where the bank has
             # one (薪酬待遇偏低 → 薪酬待遇动态调整), not only what every such point says.
             meets = {e.id for e in chooser.available("directive_elaboration", facet=f)
-                     if e.requires and any(w in about for w in e.requires)}
+                     if e.requires and any(mentions(w, about) for w in e.requires)}
             # (from the seed's own lane: the brief's problems are the same every seed, and seeds would share it)
             meets = {i for i in meets if chooser.lanes.get(i) == chooser.lane}
             measure = chooser.pick("directive_elaboration", facet=f, prefer=lambda e: float(e.id in meets)) \
@@ -1845,11 +1847,36 @@ NUMBERED = re.compile(r"[\d％%]|[一二三四五六七八九十百千]+[名个�
 STILL_SO = re.compile(r"(?:的?(?:问题|现象|情况))?(?:仍然|依然|依旧|仍|还|也)?(?:存在|时有发生|仍有发生|有发生|较为突出|比较突出|突出)$")
 
 
+_MENTION_MEMO: dict[tuple[str, str], bool] = {}
+
+
+def mentions(word: str, text: str) -> bool:
+    """Whether a text names a keyword, also with a word or two between its characters, as people write the same
+    fault: 挂钩不紧 in “挂钩不够紧密”, 参学率低 in “参学率偏低” (for keywords of three characters or more, within
+    one clause)."""
+    if word in text:
+        return True
+    if len(word) < 3:
+        return False
+    key = (word, text)
+    hit = _MENTION_MEMO.get(key)
+    if hit is None:
+        pattern = re.compile("[^，。；、：]{0,2}".join(map(re.escape, word)))
+        hit = any(m.end() - m.start() <= len(word) + 2 for m in pattern.finditer(text))
+        _MENTION_MEMO[key] = hit
+    return hit
+
+
 def problem_clause(facts: Iterable[str]) -> str:
     """The brief's problem as the object of “针对……的问题”: its first clause that has no number in it (the
     numbers were said with the problem), cut at a clause boundary, without a closing particle."""
     for fact in facts:
         clauses = [c.strip() for c in re.split(r"[，；。,;]", fact)]
+        # “临床一线支部因倒班多，组织生活参学率偏低” → 临床一线支部组织生活参学率偏低: the first clause gives
+        # the cause, the problem is what follows it, said of the same subject
+        because = re.fullmatch(r"(.{2,}?)(?:因为|因|由于)[^，]{1,12}", clauses[0]) if len(clauses) > 1 else None
+        if because and len(clauses[1]) >= 4 and not NUMBERED.search(clauses[1]):
+            return re.sub(r"的?(?:现象|情况|问题)$", "", STILL_SO.sub("", because.group(1) + clauses[1])).rstrip("的")
         # “全镇外出流动党员213名，联系管理不够经常” → 全镇外出流动党员联系管理不够经常: the count goes, its
         # subject stays with what is said of it
         head = re.fullmatch(r"(.{4,}?[\u4e00-\u9fff])\d+(?:\.\d+)?[名个人户家所]", clauses[0]) if len(clauses) > 1 else None
@@ -1858,8 +1885,8 @@ def problem_clause(facts: Iterable[str]) -> str:
                 not re.search("党员|干部|支部|书记|职工|教师|群众|人员|医生|护士", clauses[1]):
             return re.sub(r"的?(?:现象|情况|问题)$", "", head.group(1) + clauses[1]).rstrip("的")
         for clause in clauses:
-            if re.fullmatch(r"受[^，。；]{1,12}影响", clause):
-                continue  # (a cause, not the problem: 受订单生产任务影响)
+            if re.fullmatch(r"受[^，。；]{1,12}影响", clause) or re.match(r"因为|由于", clause):
+                continue  # (a cause, not the problem: 受订单生产任务影响, 由于工学矛盾突出)
             # (…存在以业务会代替党课的现象 → …存在以业务会代替党课: "的现象的问题" says it twice)
             clause = re.sub(r"的?(?:现象|情况|问题)$", "", STILL_SO.sub("", clause.strip())).rstrip("的")
             if len(clause) >= 6 and not NUMBERED.search(clause):
