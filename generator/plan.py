@@ -1796,7 +1796,8 @@ def _directive(chooser: Chooser, topic: str, facet: Optional[str], rng: random.R
                 more = chooser.pick("directive_elaboration", facet=f, prefer=_echo_and_cohere(chooser, item))
             item.elaborations += [more] if more else []
         clause = problem_clause(chooser.problem_facts.get(f, ()))
-        measured = any(c.entry_id in meets for c in item.elaborations) if about and meets else False
+        # (a measure for the problem may already lead the point: its headline named the subject)
+        measured = bool(about) and any(_answers(chooser.bank, c.entry_id, about) for c in item.elaborations)
         if clause and not measured:
             # The point that answers a problem of the brief says which one: the reader hears it taken up.
             # (not where a measure written for that problem answers it: a sentence naming it again is a seam)
@@ -1813,6 +1814,15 @@ ONLY_IF_TOLD = {"软弱涣散整顿": ("后进", "涣散", "整顿", "薄弱", "
 def _may_raise(ctx: Context, facet: str) -> bool:
     words = ONLY_IF_TOLD.get(facet)
     return words is None or any(w in ctx.brief_text for w in words)
+
+
+def _answers(bank, entry_id: str, about: str) -> bool:
+    """Whether a chosen sentence is a measure written for the problem a point answers."""
+    try:
+        e = bank.get(entry_id.split("#")[0])
+    except KeyError:
+        return False
+    return bool(e.requires) and any(mentions(w, about) for w in e.requires)
 
 
 ANSWER_CLAIMS = "这些方面"  # an answering sentence saying the point's measures meet the problem
