@@ -60,7 +60,8 @@ def meeting_period(name: str, review_year: int) -> tuple[str, str, str]:
 # words: 全集团, 集团各级党组织. Only where the org config does not say it (whole, audience).
 WHOLE_OF = (("集团", "全集团"), ("公司", "全公司"), ("医院", "全院"), ("大学", "全校"), ("学院", "全院"),
             ("学校", "全校"), ("街道", "全街道"), ("镇", "全镇"), ("乡", "全乡"), ("村", "全村"), ("社区", "全社区"))
-AUDIENCE_OF = (("集团", "集团各级党组织"), ("街道", "各社区党组织"), ("镇", "各村党组织"), ("乡", "各村党组织"))
+AUDIENCE_OF = (("集团", "集团各级党组织"), ("街道", "各社区党组织"), ("镇", "各村党组织"), ("乡", "各村党组织"),
+               ("社区", "社区各党支部"), ("村", "村各党支部"))
 
 
 def _own_word(short_name: str | None, default: str, table: tuple[tuple[str, str], ...]) -> str:

@@ -27,7 +27,8 @@ def brief_on(date: dt.date, name: str, org_type: str = "school", kind: str = "re
     brief = Brief(kind=kind, org=org_type, meeting=Meeting(name=name, date=date),
                   speaker=Speaker(name="王明", title="党委书记"), focus=["组织建设", "党员教育管理", "服务群众"],
                   problems=[TopicFacts(topic="责任落实")])
-    return LoadedBrief(brief=brief, org=Org(name="中共某单位委员会", short_name="单位党委", type=org_type, **org),
+    org.setdefault("short_name", "单位党委")
+    return LoadedBrief(brief=brief, org=Org(name="中共某单位委员会", type=org_type, **org),
                        path=f"<{name}>", digest=name + str(date) + org_type + kind)
 
 
@@ -58,6 +59,22 @@ def test_audience_and_whole_come_from_the_org_config():
                       audience="集团各级党组织", whole="全集团")
     text = generate(loaded.path, seed=1, loaded=loaded).draft.body_text
     assert "集团各级党组织" in text
+
+
+@pytest.mark.parametrize("short_name, own, other", [
+    ("社区党委", "社区各党支部", "各社区党组织"),  # a community speaks to its own branches
+    ("街道党工委", "各社区党组织", "社区各党支部"),  # a sub-district speaks to the communities under it
+    ("镇党委", "各村党组织", "村各党支部"),
+])
+def test_a_speaker_names_the_organisations_of_its_own_level(short_name, own, other):
+    org_type = "village" if short_name.startswith("镇") else "community"
+    for seed in range(3):
+        loaded = brief_on(dt.date(2026, 1, 20), "2025年度基层党组织书记抓基层党建工作述职评议会", org_type,
+                          short_name=short_name)
+        result = generate(loaded.path, seed=seed, loaded=loaded)
+        text = result.draft.body_text
+        assert result.plan.context.audience == own
+        assert own in text and other not in text, (seed, short_name)
 
 
 @pytest.mark.parametrize("date, name", [
