@@ -333,6 +333,7 @@ class PhraseBank:
     exclusive_vocabulary: dict[str, tuple[str, ...]]  # word -> org types it belongs to
     org_defaults: dict[str, dict[str, str]]
     profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # type -> hallmarks, banned
+    business_goals: dict[str, dict[str, str]] = field(default_factory=dict)  # 立德树人 -> {type: 教育教学}
     by_slot: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     # Facet → the content bigrams of its entries (for placing a brief's fact): made on first use, and before
     # the bank is cached, so a build reads it from the cache while `bank lint` never makes it.
@@ -543,7 +544,8 @@ def read_bank(directory: Path | None = None) -> tuple[PhraseBank, list[str]]:
     by_slot: dict[str, list[Entry]] = {}
     for e in entries:
         by_slot.setdefault(e.slot, []).append(e)
-    bank = PhraseBank(topics, groups, tuple(entries), exclusive, org_defaults, profiles,
+    goals = {k: dict(v) for k, v in (vdata.get("business_goals") or {}).items()}
+    bank = PhraseBank(topics, groups, tuple(entries), exclusive, org_defaults, profiles, goals,
                       {k: tuple(v) for k, v in by_slot.items()})
     return bank, problems
 

@@ -72,6 +72,13 @@ def _own_word(short_name: str | None, default: str, table: tuple[tuple[str, str]
     return default
 
 
+def _as_business(value: str, org_type: str, bank: PhraseBank) -> str:
+    """The unit's business as a field of work: a goal (立德树人) reads wrongly where the bank needs a field
+    (立德树人领域, 立德树人骨干), so it is spoken of as the work it names (教育教学)."""
+    goal = bank.business_goals.get(value)
+    return (goal.get(org_type) or goal.get("default") or value) if goal else value
+
+
 def derive_seed(loaded: LoadedBrief) -> int:
     """A stable seed from the brief's content, so an unseeded brief still gives the same draft every run."""
     return int(hashlib.sha256(loaded.digest.encode()).hexdigest()[:8], 16)
@@ -97,7 +104,7 @@ def build_context(loaded: LoadedBrief, bank: PhraseBank, overrides: Overrides = 
         speaker_title=b.speaker.title or "",
         deployed_by=b.meeting.deployed_by,
         superior=org.superior,
-        business=org.business or defaults.get("business", "中心工作"),
+        business=_as_business(org.business or defaults.get("business", "中心工作"), org.type, bank),
         members=org.members or defaults.get("members", "党员"),
         # Counts follow the list of reporters when the brief gives one (load checks they agree).
         reporters=b.meeting.reporters if b.meeting.reporters is not None else (

@@ -239,3 +239,17 @@ def test_a_statement_about_a_named_year_is_not_a_stale_formula():
     assert "DG401" in codes("今年是“十五五”开局之年，我们要开好局。", dt.date(2027, 1, 12))
     assert "DG401" in codes("2027年是“十五五”开局之年。", dt.date(2027, 1, 12))
     assert "DG401" in codes("2026年，我们深入学习贯彻十九届五中全会精神。", dt.date(2026, 3, 1))
+
+
+@pytest.mark.parametrize("org_type, goal, field", [("university", "立德树人", "人才培养"),
+                                                  ("hospital", "救死扶伤", "医疗服务")])
+def test_a_business_written_as_a_goal_is_spoken_of_as_the_work_it_names(org_type, goal, field):
+    for seed in range(3):
+        for kind in ("review", "work"):
+            loaded = brief_on(dt.date(2026, 12, 20), "2026年度基层党组织书记抓基层党建工作述职评议会"
+                              if kind == "review" else "2027年全面从严治党暨基层党建工作会议", org_type, kind,
+                              business=goal)
+            result = generate(loaded.path, seed=seed, loaded=loaded)
+            text = result.draft.body_text
+            assert result.plan.context.business == field
+            assert not re.search(goal + "(?:领域|骨干|岗位|一线|的调整|的组织方式|的每个环节|这个中心)", text), (seed, kind)
